@@ -1,0 +1,172 @@
+/* libx264 back-end. Recon: with b_full_recon set, pic_out.img points at the fully reconstructed
+ * (deblocked) frame, which x264 keeps as NV12; it is de-interleaved to planar 4:2:0 here. */
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <x264.h>
+#include "encoder.h"
+#include "util.h"
+
+typedef struct X264Enc {
+    x264_t *h;
+    x264_param_t param;
+    int width, height, bps;
+    uint8_t *headers;
+    int headers_size;
+} X264Enc;
+
+static void x264_close_impl(void *impl)
+{
+    X264Enc *e = impl;
+    if (!e) return;
+    if (e->h) x264_encoder_close(e->h);
+    free(e->headers);
+    free(e);
+}
+
+static void *x264_open_impl(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
+                            char *err, int err_len)
+{
+    X264Enc *e = calloc(1, sizeof *e);
+    if (!e) { eq_set_err(err, err_len, "out of memory"); return NULL; }
+    x264_param_t *p = &e->param;
+    const char *preset = cfg->preset[0] ? cfg->preset : "medium";
+    if (x264_param_default_preset(p, preset, cfg->tune[0] ? cfg->tune : NULL) < 0) {
+        eq_set_err(err, err_len, "x264 rejects preset '%s' or tune '%s'", preset, cfg->tune);
+        goto fail;
+    }
+    p->i_log_level = X264_LOG_ERROR;
+    p->i_width = cfg->width;
+    p->i_height = cfg->height;
+    p->i_csp = X264_CSP_I420 | (cfg->bit_depth > 8 ? X264_CSP_HIGH_DEPTH : 0);
+    p->i_bitdepth = cfg->bit_depth;
+    p->i_fps_num = (uint32_t)cfg->fps_num;
+    p->i_fps_den = (uint32_t)cfg->fps_den;
+    p->i_timebase_num = (uint32_t)cfg->fps_den;
+    p->i_timebase_den = (uint32_t)cfg->fps_num;
+    p->b_vfr_input = 0;
+    p->b_annexb = 1;
+    p->b_repeat_headers = 0;      /* headers go into the container's extradata */
+    p->b_full_recon = 1;          /* recon must be exactly what a decoder shows */
+    if (cfg->threads > 0) p->i_threads = cfg->threads;
+    if (cfg->rc_mode == EQ_RC_CRF) {
+        p->rc.i_rc_method = X264_RC_CRF;
+        p->rc.f_rf_constant = (float)cfg->crf;
+    } else {
+        p->rc.i_rc_method = X264_RC_ABR;
+        p->rc.i_bitrate = cfg->bitrate_kbps;
+    }
+    if (cfg->maxrate_kbps > 0) {
+        p->rc.i_vbv_max_bitrate = cfg->maxrate_kbps;
+        p->rc.i_vbv_buffer_size = cfg->bufsize_kbits > 0 ? cfg->bufsize_kbits : cfg->maxrate_kbps * 2;
+    }
+    if (cfg->keyint > 0) p->i_keyint_max = cfg->keyint;
+    if (cfg->bframes >= 0) p->i_bframe = cfg->bframes;
+    if (cfg->rc_lookahead >= 0) p->rc.i_lookahead = cfg->rc_lookahead;
+    for (int i = 0; i < n; i++) {
+        int r = x264_param_parse(p, keys[i], values[i]);
+        if (r == X264_PARAM_BAD_NAME) { eq_set_err(err, err_len, "x264 has no option '%s'", keys[i]); goto fail; }
+        if (r != 0) { eq_set_err(err, err_len, "x264 rejects %s=%s", keys[i], values[i]); goto fail; }
+    }
+    /* Keep what b_full_recon guarantees even if params overrode it. */
+    p->b_full_recon = 1;
+    if (x264_param_apply_profile(p, cfg->bit_depth > 8 ? "high10" : "high") < 0) {
+        eq_set_err(err, err_len, "x264 cannot apply the %s profile to these settings", cfg->bit_depth > 8 ? "high10" : "high");
+        goto fail;
+    }
+    e->h = x264_encoder_open(p);
+    if (!e->h) { eq_set_err(err, err_len, "x264 cannot open an encoder with these settings"); goto fail; }
+    x264_encoder_parameters(e->h, p);
+    e->width = cfg->width;
+    e->height = cfg->height;
+    e->bps = cfg->bit_depth > 8 ? 2 : 1;
+
+    x264_nal_t *nals;
+    int nnal;
+    int size = x264_encoder_headers(e->h, &nals, &nnal);
+    if (size < 0) { eq_set_err(err, err_len, "x264 cannot write its headers"); goto fail; }
+    e->headers = malloc((size_t)size);
+    if (!e->headers) { eq_set_err(err, err_len, "out of memory"); goto fail; }
+    memcpy(e->headers, nals[0].p_payload, (size_t)size); /* payloads are contiguous */
+    e->headers_size = size;
+    return e;
+fail:
+    x264_close_impl(e);
+    return NULL;
+}
+
+static void x264_info_impl(void *impl, EqEncoderInfo *info)
+{
+    X264Enc *e = impl;
+    info->max_delayed_frames = x264_encoder_maximum_delayed_frames(e->h);
+    info->bframes = e->param.i_bframe;
+    info->rc_lookahead = e->param.rc.i_lookahead;
+    info->threads = e->param.i_threads;
+    info->bit_depth = e->param.i_bitdepth;
+}
+
+static int x264_headers_impl(void *impl, const uint8_t **data, int32_t *size)
+{
+    X264Enc *e = impl;
+    *data = e->headers;
+    *size = e->headers_size;
+    return 0;
+}
+
+static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const EqPlanes *recon, EqEncodedFrame *out,
+                            char *err, int err_len)
+{
+    X264Enc *e = impl;
+    x264_picture_t in, res;
+    x264_picture_init(&res);
+    x264_nal_t *nals = NULL;
+    int nnal = 0, size;
+    if (pic) {
+        x264_picture_init(&in);
+        in.img.i_csp = e->param.i_csp;
+        in.img.i_plane = 3;
+        for (int p = 0; p < 3; p++) {
+            in.img.plane[p] = pic->data[p];
+            in.img.i_stride[p] = pic->stride[p];
+        }
+        in.i_pts = pts;
+        size = x264_encoder_encode(e->h, &nals, &nnal, &in, &res);
+    } else {
+        if (!x264_encoder_delayed_frames(e->h)) return 0;
+        size = x264_encoder_encode(e->h, &nals, &nnal, NULL, &res);
+    }
+    if (size < 0) { eq_set_err(err, err_len, "x264 failed to encode a frame"); return -1; }
+    if (size == 0 && nnal == 0) return 0;
+
+    out->data = nals[0].p_payload;
+    out->size = size;
+    out->keyframe = res.b_keyframe;
+    out->pts = res.i_pts;
+    out->dts = res.i_dts;
+    out->slice_type = IS_X264_TYPE_I(res.i_type) ? 'I' : res.i_type == X264_TYPE_P ? 'P' : res.i_type == X264_TYPE_BREF ? 'B' : 'b';
+    out->qp = res.i_qpplus1 - 1;
+
+    /* Recon: Y as is, UV de-interleaved from NV12. */
+    const x264_image_t *img = &res.img;
+    if ((img->i_csp & X264_CSP_MASK) != X264_CSP_NV12 || img->i_plane != 2) {
+        eq_set_err(err, err_len, "x264 returned recon in colour space 0x%x, expected NV12", img->i_csp);
+        return -1;
+    }
+    eq_copy_plane(recon->data[0], recon->stride[0], img->plane[0], img->i_stride[0], e->width * e->bps, e->height);
+    int cw = e->width / 2, ch = e->height / 2;
+    for (int y = 0; y < ch; y++) {
+        const uint8_t *s = img->plane[1] + (size_t)y * img->i_stride[1];
+        uint8_t *u = recon->data[1] + (size_t)y * recon->stride[1];
+        uint8_t *v = recon->data[2] + (size_t)y * recon->stride[2];
+        if (e->bps == 1) {
+            for (int x = 0; x < cw; x++) { u[x] = s[2 * x]; v[x] = s[2 * x + 1]; }
+        } else {
+            const uint16_t *s16 = (const uint16_t *)s;
+            uint16_t *u16 = (uint16_t *)u, *v16 = (uint16_t *)v;
+            for (int x = 0; x < cw; x++) { u16[x] = s16[2 * x]; v16[x] = s16[2 * x + 1]; }
+        }
+    }
+    return 1;
+}
+
+const EqEncoderOps eq_x264_ops = {x264_open_impl, x264_info_impl, x264_headers_impl, x264_encode_impl, x264_close_impl};

@@ -1,0 +1,21 @@
+/* The two encoder back-ends behind eq_encoder_*: one function table per library. */
+#ifndef EQ_ENCODER_H
+#define EQ_ENCODER_H
+#include "eqglue.h"
+
+typedef struct EqEncoderOps {
+    void *(*open)(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
+                  char *err, int err_len);
+    void (*info)(void *impl, EqEncoderInfo *info);
+    int (*headers)(void *impl, const uint8_t **data, int32_t *size);
+    int (*encode)(void *impl, const EqPlanes *pic, int64_t pts, const EqPlanes *recon, EqEncodedFrame *out,
+                  char *err, int err_len);
+    void (*close)(void *impl);
+} EqEncoderOps;
+
+extern const EqEncoderOps eq_x264_ops;
+extern const EqEncoderOps eq_x265_ops;
+
+/* Copies one plane of w samples by h rows; bps bytes per sample. */
+void eq_copy_plane(uint8_t *dst, int dst_stride, const uint8_t *src, int src_stride, int row_bytes, int h);
+#endif

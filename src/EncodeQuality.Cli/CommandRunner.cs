@@ -1,0 +1,51 @@
+using EncodeQuality.Native;
+using EncodeQuality.Pipeline;
+using Serilog;
+
+namespace EncodeQuality.Cli;
+
+/// <summary>
+/// Runs a command body and turns every failure into one line on stderr and a documented exit
+/// code: no stack traces (unless --verbose), no half-written outputs.
+/// </summary>
+public static class CommandRunner
+{
+    public static async Task<int> Run(string? logJson, bool verbose, Func<ILogger, Task> body)
+    {
+        ILogger log;
+        try { log = Logging.Create(logJson, verbose); }
+        catch (Exception e) { return Fail(ExitCodes.InputError, $"--log-json: {e.Message}"); }
+        try
+        {
+            await body(log);
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is InputException or SourceException)
+        {
+            return Fail(ExitCodes.InputError, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail(ExitCodes.ProcessingError, "interrupted; no output was completed");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(ExitCodes.ProcessingError, e.Message);
+        }
+        catch (Exception e)
+        {
+            if (verbose) Console.Error.WriteLine(e);
+            return Fail(ExitCodes.ProcessingError, e.Message);
+        }
+        finally
+        {
+            (log as IDisposable)?.Dispose();
+        }
+    }
+
+    private static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine($"eq: error: {message.ReplaceLineEndings(" ")}");
+        return code;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Cli.Commands;
+
+/// <summary>eq encode SOURCE --ladder FILE|default --out DIR [--score-at encode|source|both] [--metrics ...]</summary>
+public static class EncodeCommand
+{
+    public static Command Create(MetricCatalog catalog)
+    {
+        var source = new Argument<string>("source") { Description = "Source video: any file FFmpeg reads; raw .yuv needs --size and --fps" };
+        var ladder = new Option<string>("--ladder") { Description = "Ladder JSON file, or 'default' for the built-in ladder", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Output directory", Required = true };
+        var scoreAt = new Option<string>("--score-at") { Description = "encode: at the rung's size; source: recon upscaled to the source; both", DefaultValueFactory = _ => "encode" };
+        scoreAt.AcceptOnlyFromAmong("encode", "source", "both");
+        var container = new Option<string>("--container") { Description = "mp4 or mkv", DefaultValueFactory = _ => "mp4" };
+        container.AcceptOnlyFromAmong("mp4", "mkv");
+        var metrics = SharedOptions.Metrics("psnr,ssim");
+        var threads = new Option<int>("--encoder-threads") { Description = "Threads per encoder (0: encoder's choice)" };
+        var frames = new Option<long>("--frames") { Description = "Encode only the first N frames (0: all)" };
+        var size = SharedOptions.Size();
+        var fps = SharedOptions.Fps();
+        var logJson = SharedOptions.LogJson();
+        var verbose = SharedOptions.Verbose();
+
+        var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon")
+        {
+            source, ladder, outDir, scoreAt, container, metrics, threads, frames, size, fps, logJson, verbose,
+        };
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
+        {
+            string src = p.GetValue(source)!;
+            SharedOptions.CheckFile(src, "source");
+            var request = new EncodeRequest
+            {
+                Source = src,
+                SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps)),
+                Ladder = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!),
+                OutDir = p.GetValue(outDir)!,
+                ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
+                Metrics = catalog.Parse(p.GetValue(metrics)!),
+                Container = p.GetValue(container)!,
+                EncoderThreads = p.GetValue(threads),
+                MaxFrames = p.GetValue(frames),
+            };
+            var result = await new LadderRunner(catalog, log).Run(request, ct);
+            Console.Out.Write(ResultTable.Render(result));
+        }));
+        return cmd;
+    }
+
+    public static ScoreAt ParseScoreAt(string s) => s switch
+    {
+        "encode" => ScoreAt.Encode,
+        "source" => ScoreAt.Source,
+        _ => ScoreAt.Both,
+    };
+}

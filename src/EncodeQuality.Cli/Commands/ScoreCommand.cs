@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Pipeline.Output;
+
+namespace EncodeQuality.Cli.Commands;
+
+/// <summary>eq score --ref REF --dist DIST [--metrics ...] [--json OUT]: plain two-file scoring.</summary>
+public static class ScoreCommand
+{
+    public static Command Create(MetricCatalog catalog)
+    {
+        var reference = new Option<string>("--ref") { Description = "Reference video", Required = true };
+        var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
+        var metrics = SharedOptions.Metrics("psnr,ssim");
+        var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
+        var size = SharedOptions.Size();
+        var fps = SharedOptions.Fps();
+        var logJson = SharedOptions.LogJson();
+        var verbose = SharedOptions.Verbose();
+        var cmd = new Command("score", "Score a distorted video against a reference (decodes both)")
+        {
+            reference, distorted, metrics, json, size, fps, logJson, verbose,
+        };
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        {
+            string r = p.GetValue(reference)!, d = p.GetValue(distorted)!;
+            SharedOptions.CheckFile(r, "reference");
+            SharedOptions.CheckFile(d, "distorted");
+            var names = catalog.Parse(p.GetValue(metrics)!);
+            var result = new FileComparer(catalog).Compare(
+                r, SharedOptions.SourceOptionsFor(r, p.GetValue(size), p.GetValue(fps)),
+                d, SharedOptions.SourceOptionsFor(d, p.GetValue(size), p.GetValue(fps)), names, ct);
+            if (p.GetValue(json) is { } path) ScoreLogWriter.Write(path, result.Sheet, result.Frames, result.Fps);
+            foreach (var f in result.Sheet.FeatureNames)
+            {
+                var pooled = PooledScore.Of(result.Sheet.Values(f));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{f}: mean {pooled.Mean:F6}  harmonic_mean {pooled.HarmonicMean:F6}  min {pooled.Min:F6}  p5 {pooled.P5:F6}"));
+            }
+            log.Information("Scored {Frames} frames of {Format} at {Fps:0.#} frames/s", result.Frames, result.Format, result.Fps);
+            return Task.CompletedTask;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using EncodeQuality.Native;
+using EncodeQuality.Pipeline;
+
+namespace EncodeQuality.Cli.Commands;
+
+/// <summary>Options more than one command takes.</summary>
+public static class SharedOptions
+{
+    public static Option<string?> LogJson() => new("--log-json") { Description = "Also write structured log events (JSON lines) to this file" };
+    public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Debug logging and stack traces on failure" };
+    public static Option<string> Metrics(string fallback) => new("--metrics")
+    {
+        Description = "Comma-separated metrics: psnr, ssim, vmaf",
+        DefaultValueFactory = _ => fallback,
+    };
+    public static Option<string?> Size() => new("--size") { Description = "Picture size WxH of raw .yuv input" };
+    public static Option<string?> Fps() => new("--fps") { Description = "Frame rate of raw .yuv input (25, 30000/1001)" };
+
+    /// <summary>How to open a file, or a one-line input error.</summary>
+    public static SourceOptions? SourceOptionsFor(string path, string? size, string? fps)
+    {
+        try
+        {
+            if (size is not null && !System.Text.RegularExpressions.Regex.IsMatch(size, @"^\d+x\d+$"))
+                throw new InputException($"--size must look like 1280x720, not '{size}'");
+            return SourceOptions.For(path, size, fps);
+        }
+        catch (SourceException e) { throw new InputException(e.Message); }
+    }
+
+    /// <summary>A missing or empty file is reported before FFmpeg sees it, in plain words.</summary>
+    public static void CheckFile(string path, string what)
+    {
+        if (!File.Exists(path)) throw new InputException($"{what} {path}: no such file");
+        if (new FileInfo(path).Length == 0) throw new InputException($"{what} {path}: the file is empty");
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using EncodeQuality.Cli.Commands;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Cli;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var catalog = MetricCatalog.WithBuiltIns();
+        var root = new RootCommand("EncodeQuality: video quality measured inside the encoder (x264/x265 recon, PSNR, SSIM, VMAF)")
+        {
+            EncodeCommand.Create(catalog),
+            ScoreCommand.Create(catalog),
+            DemoCommand.Create(catalog),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // Usage errors: one line each, exit 1.
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"eq: error: {e.Message}");
+            return ExitCodes.InputError;
+        }
+        return await parsed.InvokeAsync();
+    }
+}

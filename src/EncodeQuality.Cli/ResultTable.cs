@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Cli;
+
+/// <summary>The ladder as a plain-text table on stdout: one row per rendition, mean scores.</summary>
+public static class ResultTable
+{
+    public static string Render(LadderResult result)
+    {
+        var headers = new List<string> { "rendition", "codec", "size", "kbit/s", "enc fps" };
+        var first = result.Renditions[0];
+        var encodeFeatures = first.AtEncode?.FeatureNames.Where(Shown).ToList() ?? [];
+        var sourceFeatures = first.AtSource?.FeatureNames.Where(Shown).ToList() ?? [];
+        headers.AddRange(encodeFeatures);
+        headers.AddRange(sourceFeatures.Select(f => "src " + f));
+        var rows = result.Renditions.Select(r =>
+        {
+            var row = new List<string>
+            {
+                r.Name, r.Codec, $"{r.Width}x{r.Height}", F(r.BitrateKbps, 0), F(r.EncodeFps, 1),
+            };
+            row.AddRange(encodeFeatures.Select(f => F(PooledScore.Of(r.AtEncode!.Values(f)).Mean, f.Contains("ssim") ? 4 : 2)));
+            row.AddRange(sourceFeatures.Select(f => F(PooledScore.Of(r.AtSource!.Values(f)).Mean, f.Contains("ssim") ? 4 : 2)));
+            return row;
+        }).ToList();
+        return Format(headers, rows);
+    }
+
+    private static bool Shown(string feature) => feature is "psnr_y" or "psnr_avg_611" or "float_ssim" or "vmaf";
+
+    private static string F(double v, int decimals) => v.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    public static string Format(List<string> headers, List<List<string>> rows)
+    {
+        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var sb = new StringBuilder();
+        void Line(IList<string> cells)
+        {
+            for (int i = 0; i < cells.Count; i++)
+                sb.Append(i < 3 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i])).Append(i + 1 < cells.Count ? "  " : "");
+            sb.AppendLine();
+        }
+        Line(headers);
+        Line(widths.Select(w => new string('-', w)).ToList());
+        foreach (var r in rows) Line(r);
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Native.Interop;
+
+namespace EncodeQuality.Native;
+
+/// <summary>What a source delivers after decoding.</summary>
+public sealed record SourceInfo(VideoFormat Format, int FpsNum, int FpsDen, string SourcePixelFormat,
+    bool Converted, string Codec, long FrameCountHint)
+{
+    public double Fps => (double)FpsNum / FpsDen;
+}
+
+/// <summary>
+/// Decodes one video stream through FFmpeg. Frames come out in display order, numbered by
+/// arrival (never by timestamp, which raw elementary streams lack or carry broken).
+/// </summary>
+public sealed unsafe class SourceDecoder : IDisposable
+{
+    private nint _handle;
+    private long _next;
+
+    private SourceDecoder(nint handle, SourceInfo info)
+    {
+        _handle = handle;
+        Info = info;
+    }
+
+    public SourceInfo Info { get; }
+
+    public static SourceDecoder Open(string url, SourceOptions? options = null)
+    {
+        var opts = new EqOpenOptions();
+        if (options is not null)
+        {
+            FixedText.Write(opts.Format, options.Format, "format");
+            FixedText.Write(opts.VideoSize, options.VideoSize, "video size");
+            FixedText.Write(opts.Framerate, options.Framerate, "frame rate");
+            FixedText.Write(opts.PixelFormat, options.PixelFormat, "pixel format");
+        }
+        EqVideoInfo vi;
+        byte* err = stackalloc byte[FixedText.ErrorLength];
+        err[0] = 0;
+        nint h = GlueMethods.DecoderOpen(url, &opts, &vi, err, FixedText.ErrorLength);
+        if (h == 0) throw new SourceException($"{url}: {FixedText.Read(err)}");
+        var info = new SourceInfo(new VideoFormat(vi.Width, vi.Height, vi.BitDepth), vi.FpsNum, vi.FpsDen,
+            FixedText.Read(vi.SourcePixFmt), vi.Converted != 0, FixedText.Read(vi.CodecName), vi.FrameCountHint);
+        return new SourceDecoder(h, info);
+    }
+
+    /// <summary>Decodes the next frame into <paramref name="frame"/>; false at the end of the stream.</summary>
+    public bool Read(VideoFrame frame)
+    {
+        ObjectDisposedException.ThrowIf(_handle == 0, this);
+        if (frame.Format != Info.Format) throw new ArgumentException($"frame is {frame.Format}, source is {Info.Format}");
+        var planes = frame.NativePlanes();
+        byte* err = stackalloc byte[FixedText.ErrorLength];
+        err[0] = 0;
+        int r = GlueMethods.DecoderRead(_handle, &planes, err, FixedText.ErrorLength);
+        if (r < 0) throw new SourceException($"frame {_next}: {FixedText.Read(err)}");
+        if (r == 0) return false;
+        frame.DisplayIndex = _next++;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (_handle != 0) GlueMethods.DecoderClose(_handle);
+        _handle = 0;
+    }
+
+    public static string LibraryVersions => FixedText.Read(GlueMethods.Versions());
+}

@@ -1,0 +1,25 @@
+using EncodeQuality.Native;
+using EncodeQuality.Pipeline.Ladder;
+
+namespace EncodeQuality.Pipeline;
+
+/// <summary>One `eq encode` job.</summary>
+public sealed record EncodeRequest
+{
+    public required string Source { get; init; }
+    public SourceOptions? SourceOptions { get; init; }
+    /// <summary>The ladder; null for the built-in one, fitted to the source height.</summary>
+    public IReadOnlyList<Rendition>? Ladder { get; init; }
+    public required string OutDir { get; init; }
+    public ScoreAt ScoreAt { get; init; } = ScoreAt.Encode;
+    public IReadOnlyList<string> Metrics { get; init; } = ["psnr", "ssim"];
+    public string Container { get; init; } = "mp4";
+    /// <summary>Threads per encoder; 0 lets each encoder choose.</summary>
+    public int EncoderThreads { get; init; }
+    /// <summary>Stop after this many source frames (0: all).</summary>
+    public long MaxFrames { get; init; }
+}
+
+/// <summary>The outcome of a ladder run.</summary>
+public sealed record LadderResult(string Source, SourceInfo SourceInfo, long SourceFrames, TimeSpan Wall,
+    IReadOnlyList<Output.RenditionReport> Renditions);

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using EncodeQuality.Native;
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Pipeline.Stages;
+
+namespace EncodeQuality.Pipeline;
+
+/// <summary>
+/// The two-pass way: decode a reference and a distorted file and score them frame by frame.
+/// A distorted file of another size is scaled to the reference's size with the pipeline's
+/// bicubic scaler, as --score-at source does with recon.
+/// </summary>
+public sealed class FileComparer(MetricCatalog catalog)
+{
+    public sealed record Result(ScoreSheet Sheet, int Frames, double Fps, VideoFormat Format);
+
+    public Result Compare(string referencePath, SourceOptions? refOptions, string distortedPath, SourceOptions? distOptions,
+        IReadOnlyList<string> metrics, CancellationToken ct)
+    {
+        using var reference = SourceDecoder.Open(referencePath, refOptions);
+        using var distorted = SourceDecoder.Open(distortedPath, distOptions);
+        var rf = reference.Info.Format;
+        var df = distorted.Info.Format;
+        if (rf.BitDepth != df.BitDepth)
+            throw new InputException($"reference is {rf.BitDepth}-bit and distorted is {df.BitDepth}-bit");
+        using var scaler = df != rf ? new FrameScaler(df, rf) : null;
+        var refPool = new FramePool(rf);
+        var distPool = new FramePool(df);
+        var r = refPool.Rent();
+        var d = distPool.Rent();
+        var scaled = scaler is null ? null : refPool.Rent();
+        using var comparison = new Comparison(catalog.Create(metrics));
+        var clock = Stopwatch.StartNew();
+        int n = 0;
+        try
+        {
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                bool hr = reference.Read(r), hd = distorted.Read(d);
+                if (!hr || !hd)
+                {
+                    if (hr != hd)
+                        throw new InputException($"{(hr ? distortedPath : referencePath)} ends after {n} frames; the other file has more");
+                    break;
+                }
+                if (scaled is not null) scaler!.Scale(d, scaled);
+                comparison.Push(n, r, scaled ?? d);
+                n++;
+            }
+            comparison.Flush();
+        }
+        finally
+        {
+            r.Release();
+            d.Release();
+            scaled?.Release();
+        }
+        if (n == 0) throw new InputException($"{referencePath}: no video frames");
+        return new Result(comparison.Sheet, n, n / clock.Elapsed.TotalSeconds, rf);
+    }
+}

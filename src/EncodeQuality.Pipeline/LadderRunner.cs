@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using EncodeQuality.Native;
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Pipeline.Output;
+using EncodeQuality.Pipeline.Stages;
+using Serilog;
+
+namespace EncodeQuality.Pipeline;
+
+/// <summary>
+/// Runs a ladder: one decode of the source fanned out to every rung, each rung encoding,
+/// matching recon to source and scoring in display order, then the outputs committed.
+/// </summary>
+public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
+{
+    public async Task<LadderResult> Run(EncodeRequest request, CancellationToken cancel)
+    {
+        var wall = Stopwatch.StartNew();
+        using var decoder = SourceDecoder.Open(request.Source, request.SourceOptions);
+        var info = decoder.Info;
+        var format = info.Format;
+        if (format.Width % 2 != 0 || format.Height % 2 != 0)
+            throw new InputException($"{request.Source}: picture is {format.Width}x{format.Height}; 4:2:0 encoding needs an even width and height");
+        if (info.Converted)
+            log.Information("Source pixel format {PixFmt} is converted to {Depth}-bit 4:2:0 with swscale", info.SourcePixelFormat, format.BitDepth);
+        log.Information("Source {Source}: {Codec} {Format} at {Fps:0.###} fps", request.Source, info.Codec, format, info.Fps);
+
+        var ladder = request.Ladder ?? DefaultLadder.For(format.Height);
+        foreach (var r in ladder.Where(r => r.Height > format.Height))
+            log.Warning("Rendition {Name} ({Height}p) is taller than the source ({SourceHeight}p): it is an upscale", r.Name, r.Height, format.Height);
+
+        Directory.CreateDirectory(request.OutDir);
+        var jobs = new List<(RungJob Job, string Media, string MediaTemp)>();
+        try
+        {
+            foreach (var r in ladder)
+            {
+                string media = Path.Combine(request.OutDir, $"{r.Name}.{request.Container}");
+                string temp = AtomicFile.TempPathFor(media);
+                RungJob job;
+                try
+                {
+                    job = new RungJob(r, format, info.FpsNum, info.FpsDen, request.ScoreAt,
+                        request.ScoreAt.HasFlag(ScoreAt.Encode) ? new Comparison(catalog.Create(request.Metrics)) : null,
+                        request.ScoreAt.HasFlag(ScoreAt.Source) ? new Comparison(catalog.Create(request.Metrics)) : null,
+                        temp, request.Container, request.EncoderThreads);
+                }
+                catch (GlueException e)
+                {
+                    AtomicFile.TryDelete(temp);
+                    throw new InputException($"rendition '{r.Name}': {e.Message}");
+                }
+                jobs.Add((job, media, temp));
+                log.Information("Rendition {Name}: {Codec} {Format}, {Rate}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
+                    r.Name, r.Codec, job.Format, r.RateControlText, job.Delay.MaxDelayedFrames, job.Delay.Bframes, job.Delay.RcLookahead, job.Delay.Threads);
+            }
+
+            long frames = await RunAll(decoder, jobs.Select(j => j.Job).ToList(), request.MaxFrames, cancel);
+            if (frames == 0) throw new InputException($"{request.Source}: no video frames");
+            wall.Stop();
+
+            var reports = new List<RenditionReport>();
+            foreach (var (job, media, temp) in jobs)
+                reports.Add(Commit(job, media, temp, request.OutDir, frames, info));
+            var result = new LadderResult(request.Source, info, frames, wall.Elapsed, reports);
+            SummaryWriter.Write(Path.Combine(request.OutDir, "summary.json"), result);
+            return result;
+        }
+        finally
+        {
+            foreach (var (job, _, temp) in jobs)
+            {
+                job.Dispose();
+                AtomicFile.TryDelete(temp);
+            }
+        }
+    }
+
+    private async Task<long> RunAll(SourceDecoder decoder, List<RungJob> jobs, long maxFrames, CancellationToken cancel)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var ct = cts.Token;
+        long frames = 0;
+
+        // Any failure cancels every stage so nothing waits on a queue that will never move.
+        async Task Guard(Func<Task> body)
+        {
+            try { await body(); }
+            catch
+            {
+                cts.Cancel();
+                throw;
+            }
+        }
+
+        var tasks = new List<Task>
+        {
+            Task.Factory.StartNew(() => Guard(async () => frames = await ReadSource(decoder, jobs, maxFrames, ct)),
+                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap(),
+        };
+        foreach (var job in jobs)
+        {
+            tasks.Add(Task.Factory.StartNew(() => Guard(() => job.RunEncoder(ct)), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            tasks.Add(Task.Factory.StartNew(() => Guard(() => job.RunScorer(ct)), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+        }
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch
+        {
+            foreach (var job in jobs) job.Abandon();
+            // Report the cause, not the cancellations it triggered.
+            var errors = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
+                .Where(e => e is not OperationCanceledException).ToList();
+            if (errors.Count > 0) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(errors[0]);
+            cancel.ThrowIfCancellationRequested();
+            throw;
+        }
+        return frames;
+    }
+
+    private async Task<long> ReadSource(SourceDecoder decoder, List<RungJob> jobs, long maxFrames, CancellationToken ct)
+    {
+        var pool = new FramePool(decoder.Info.Format);
+        long count = 0;
+        var progress = Stopwatch.StartNew();
+        try
+        {
+            while (maxFrames <= 0 || count < maxFrames)
+            {
+                var frame = pool.Rent();
+                bool got;
+                try { got = decoder.Read(frame); }
+                catch { frame.Release(); throw; }
+                if (!got)
+                {
+                    frame.Release();
+                    break;
+                }
+                try
+                {
+                    foreach (var job in jobs)
+                    {
+                        frame.AddRef();
+                        try { await job.Input.Writer.WriteAsync(frame, ct); }
+                        catch { frame.Release(); throw; }
+                    }
+                }
+                finally { frame.Release(); }
+                count++;
+                if (progress.Elapsed.TotalSeconds >= 2)
+                {
+                    log.Information("Progress: {Frames} frames read{OfTotal}", count,
+                        decoder.Info.FrameCountHint > 0 ? $" of {decoder.Info.FrameCountHint}" : "");
+                    progress.Restart();
+                }
+            }
+            foreach (var job in jobs) job.Input.Writer.TryComplete();
+            log.Debug("Source pool created {Frames} frames", pool.Allocated);
+            return count;
+        }
+        catch (Exception e)
+        {
+            foreach (var job in jobs) job.Input.Writer.TryComplete(e);
+            throw;
+        }
+    }
+
+    private RenditionReport Commit(RungJob job, string media, string temp, string outDir, long frames, SourceInfo info)
+    {
+        var r = job.Rendition;
+        if (job.FramesEncoded != frames)
+            throw new InvalidOperationException($"rendition '{r.Name}': {job.FramesEncoded} frames encoded of {frames}");
+        double seconds = frames * (double)info.FpsDen / info.FpsNum;
+        double scoreSeconds = Math.Max(job.ScoreTime.TotalSeconds, 1e-9);
+        var report = new RenditionReport
+        {
+            Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
+            BitDepth = job.Format.BitDepth, RateControl = r.RateControlText, Frames = frames,
+            SizeBytes = job.BytesWritten, BitrateKbps = job.BytesWritten * 8 / 1000.0 / seconds,
+            EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9), ScoreFps = frames / scoreSeconds,
+            MediaPath = media, Queues = job.Marks,
+            AtEncode = job.AtEncode?.Sheet, AtSource = job.AtSource?.Sheet,
+            AtEncodePath = job.AtEncode is null ? null : Path.Combine(outDir, $"{r.Name}.scores.json"),
+            AtSourcePath = job.AtSource is null ? null : Path.Combine(outDir, $"{r.Name}.source-scores.json"),
+        };
+        void Extra(System.Text.Json.Utf8JsonWriter w)
+        {
+            w.WriteStartObject("rendition");
+            SummaryWriter.WriteRendition(w, report);
+            w.WriteEndObject();
+        }
+        if (report.AtEncodePath is not null) ScoreLogWriter.Write(report.AtEncodePath, report.AtEncode!, (int)frames, report.ScoreFps, Extra);
+        if (report.AtSourcePath is not null) ScoreLogWriter.Write(report.AtSourcePath, report.AtSource!, (int)frames, report.ScoreFps, Extra);
+        AtomicFile.Commit(temp, media);
+        log.Information("Rendition {Name} done: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",
+            r.Name, frames, report.BitrateKbps, report.EncodeFps, report.Queues);
+        return report;
+    }
+}

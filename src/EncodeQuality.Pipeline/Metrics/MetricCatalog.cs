@@ -1,0 +1,37 @@
+namespace EncodeQuality.Pipeline.Metrics;
+
+/// <summary>
+/// The metrics a run can compute, by the name users type (--metrics psnr,ssim,vmaf). Engines
+/// living in other projects (VMAF) register here from the composition root, so the pipeline
+/// never changes to take a new metric.
+/// </summary>
+public sealed class MetricCatalog
+{
+    private readonly Dictionary<string, Func<IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
+
+    public static MetricCatalog WithBuiltIns()
+    {
+        var c = new MetricCatalog();
+        c.Register("psnr", () => new PsnrMetric());
+        c.Register("ssim", () => new SsimMetric());
+        return c;
+    }
+
+    public void Register(string name, Func<IFrameMetric> factory) => _factories[name] = factory;
+
+    public IReadOnlyCollection<string> Names => _factories.Keys;
+
+    /// <summary>Checks a comma-separated list; returns the names in order, without repeats.</summary>
+    public IReadOnlyList<string> Parse(string list)
+    {
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (names.Count == 0) throw new InputException("--metrics: name at least one metric");
+        foreach (var n in names)
+            if (!_factories.ContainsKey(n))
+                throw new InputException($"--metrics: unknown metric '{n}' (available: {string.Join(", ", _factories.Keys)})");
+        return names;
+    }
+
+    public IFrameMetric[] Create(IReadOnlyList<string> names) => names.Select(n => _factories[n]()).ToArray();
+}

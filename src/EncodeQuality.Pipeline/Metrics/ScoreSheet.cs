@@ -1,0 +1,42 @@
+namespace EncodeQuality.Pipeline.Metrics;
+
+/// <summary>
+/// Per-frame scores of one comparison, a column per feature. Columns are resolved to indices
+/// once, so publishing a score is an array store.
+/// </summary>
+public sealed class ScoreSheet
+{
+    private readonly List<string> _names = [];
+    private readonly List<List<double>> _columns = [];
+
+    public IReadOnlyList<string> FeatureNames => _names;
+
+    public int FrameCount { get; private set; }
+
+    public int Column(string feature)
+    {
+        int i = _names.IndexOf(feature);
+        if (i >= 0) return i;
+        _names.Add(feature);
+        _columns.Add(new List<double>(1024));
+        return _names.Count - 1;
+    }
+
+    public void Set(int column, long frame, double value)
+    {
+        var c = _columns[column];
+        while (c.Count <= frame) c.Add(double.NaN);
+        c[(int)frame] = value;
+        if (frame >= FrameCount) FrameCount = (int)frame + 1;
+    }
+
+    public double Get(int column, int frame) => frame < _columns[column].Count ? _columns[column][frame] : double.NaN;
+
+    public double Get(string feature, int frame) => Get(_names.IndexOf(feature) is var i and >= 0 ? i : throw new KeyNotFoundException(feature), frame);
+
+    public IReadOnlyList<double> Values(string feature) => _columns[_names.IndexOf(feature) is var i and >= 0 ? i : throw new KeyNotFoundException(feature)];
+
+    /// <summary>Frames of which every feature has a score.</summary>
+    public bool IsComplete(int frames) =>
+        FrameCount == frames && _columns.All(c => c.Count == frames && !c.Any(double.IsNaN));
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using EncodeQuality.Native;
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Pipeline.Ladder;
+
+namespace EncodeQuality.Pipeline.Stages;
+
+/// <summary>
+/// One rung of the ladder: two loops joined by bounded queues.
+///   encoder loop: source frame -> scale -> lookahead queue + encoder -> packet to muxer, recon out
+///   scorer loop:  recon (coded order) -> match with its reference -> reorder -> metrics (display order)
+/// </summary>
+internal sealed class RungJob : IDisposable
+{
+    /// <summary>Source frames waiting for this rung: one being scaled, one queued (double buffering).</summary>
+    public const int InputCapacity = 2;
+
+    /// <summary>Recon frames between the loops, for the same double buffering.</summary>
+    private const int ReconCapacity = 2;
+
+    private readonly Rendition _rendition;
+    private readonly VideoFormat _sourceFormat;
+    private readonly ScoreAt _scoreAt;
+    private readonly VideoEncoder _encoder;
+    private readonly ContainerMuxer _muxer;
+    private readonly FrameScaler? _down;
+    private readonly FrameScaler? _up;
+    private readonly FramePool _rungPool;
+    private readonly FramePool _upPool;
+    private readonly LookaheadQueue _lookahead;
+    private readonly ReorderQueue _reorder;
+    private readonly Channel<VideoFrame> _recons;
+    private int _inEncoder;
+
+    public RungJob(Rendition rendition, VideoFormat sourceFormat, int fpsNum, int fpsDen, ScoreAt scoreAt,
+        Comparison? atEncode, Comparison? atSource, string mediaPath, string container, int encoderThreads)
+    {
+        _rendition = rendition;
+        _sourceFormat = sourceFormat;
+        _scoreAt = scoreAt;
+        var (w, h) = rendition.SizeFor(sourceFormat);
+        Format = new VideoFormat(w, h, sourceFormat.BitDepth);
+        _encoder = new VideoEncoder(rendition.ToEncoderSettings(Format, fpsNum, fpsDen) with { Threads = encoderThreads });
+        _muxer = new ContainerMuxer(mediaPath, container, rendition.Codec, Format, fpsNum, fpsDen, _encoder.Headers);
+        bool resized = Format != sourceFormat;
+        // One bicubic scaler setting for both directions, so reference and recon are treated alike.
+        _down = resized ? new FrameScaler(sourceFormat, Format) : null;
+        _up = resized && scoreAt.HasFlag(ScoreAt.Source) ? new FrameScaler(Format, sourceFormat) : null;
+        _rungPool = new FramePool(Format);
+        _upPool = new FramePool(sourceFormat);
+        _lookahead = new LookaheadQueue(_encoder.Delay.MaxDelayedFrames);
+        _reorder = new ReorderQueue(_lookahead.Capacity);
+        _recons = Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(ReconCapacity) { SingleReader = true, SingleWriter = true });
+        Input = Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(InputCapacity) { SingleReader = true, SingleWriter = true });
+        AtEncode = atEncode;
+        AtSource = atSource;
+    }
+
+    public Rendition Rendition => _rendition;
+    public VideoFormat Format { get; }
+    public Channel<VideoFrame> Input { get; }
+    public Comparison? AtEncode { get; }
+    public Comparison? AtSource { get; }
+    public EncoderDelay Delay => _encoder.Delay;
+    public long FramesEncoded { get; private set; }
+    public long BytesWritten => _muxer.BytesWritten;
+    public TimeSpan EncodeTime { get; private set; }
+    public TimeSpan ScoreTime { get; private set; }
+    public int EncoderHighWater { get; private set; }
+
+    public QueueMarks Marks => new(_lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity, _reorder.HighWater,
+        EncoderHighWater, _rungPool.Allocated, _upPool.Allocated);
+
+    public async Task RunEncoder(CancellationToken ct)
+    {
+        var clock = new Stopwatch();
+        VideoFrame recon = _rungPool.Rent();
+        try
+        {
+            await foreach (var src in Input.Reader.ReadAllAsync(ct))
+            {
+                VideoFrame encoded;
+                if (_down is null) encoded = src.AddRef();
+                else
+                {
+                    encoded = _rungPool.Rent();
+                    _down.Scale(src, encoded);
+                }
+                var source = _scoreAt.HasFlag(ScoreAt.Source) ? src.AddRef() : null;
+                src.Release();
+                var pending = new PendingReference(encoded.DisplayIndex, encoded, source);
+                try { await _lookahead.Write(pending, _inEncoder, ct); }
+                catch { pending.Release(); throw; }
+
+                clock.Start();
+                bool got = _encoder.Encode(encoded, recon, out var packet);
+                clock.Stop();
+                _inEncoder++;
+                EncoderHighWater = Math.Max(EncoderHighWater, _inEncoder);
+                if (got) recon = await Emit(packet, recon, ct);
+            }
+            while (true)
+            {
+                clock.Start();
+                bool got = _encoder.Encode(null, recon, out var packet);
+                clock.Stop();
+                if (!got) break;
+                recon = await Emit(packet, recon, ct);
+            }
+            EncodeTime = clock.Elapsed;
+            _muxer.Finish();
+            if (_inEncoder != 0) throw new InvalidOperationException($"encoder kept {_inEncoder} frames after draining");
+            _lookahead.Complete();
+            _recons.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _lookahead.Complete(e);
+            _recons.Writer.TryComplete(e);
+            throw;
+        }
+        finally
+        {
+            recon.Release();
+        }
+    }
+
+    /// <summary>Muxes the packet, passes the recon on, and returns a fresh recon buffer.</summary>
+    private async ValueTask<VideoFrame> Emit(EncodedPacket packet, VideoFrame recon, CancellationToken ct)
+    {
+        _muxer.Write(packet);
+        _inEncoder--;
+        FramesEncoded++;
+        await _recons.Writer.WriteAsync(recon, ct);
+        return _rungPool.Rent();
+    }
+
+    public async Task RunScorer(CancellationToken ct)
+    {
+        var clock = new Stopwatch();
+        VideoFrame? upscaled = null;
+        try
+        {
+            await foreach (var recon in _recons.Reader.ReadAllAsync(ct))
+            {
+                try
+                {
+                    // References come in display order: read up to this recon's own.
+                    while (!_reorder.HasReference(recon.DisplayIndex))
+                        _reorder.AddReference(await _lookahead.Read(ct));
+                    _reorder.AddRecon(recon);
+                }
+                catch
+                {
+                    recon.Release();
+                    throw;
+                }
+                while (_reorder.TryTakeNext(out var reference, out var r))
+                {
+                    clock.Start();
+                    try
+                    {
+                        AtEncode?.Push(reference.DisplayIndex, reference.Encoded, r);
+                        if (AtSource is not null)
+                        {
+                            var distorted = r;
+                            if (_up is not null)
+                            {
+                                upscaled ??= _upPool.Rent();
+                                _up.Scale(r, upscaled);
+                                distorted = upscaled;
+                            }
+                            AtSource.Push(reference.DisplayIndex, reference.Source!, distorted);
+                        }
+                    }
+                    finally
+                    {
+                        reference.Release();
+                        r.Release();
+                        clock.Stop();
+                    }
+                }
+            }
+            AtEncode?.Flush();
+            AtSource?.Flush();
+            if (!_reorder.IsEmpty || _lookahead.Count != 0)
+                throw new InvalidOperationException($"{_rendition.Name}: frames from {_reorder.NextIndex} on never came back from the encoder");
+            ScoreTime = clock.Elapsed;
+        }
+        finally
+        {
+            upscaled?.Release();
+        }
+    }
+
+    /// <summary>Returns every frame still held after a failure to its pool.</summary>
+    public void Abandon()
+    {
+        Input.Writer.TryComplete();
+        while (Input.Reader.TryRead(out var f)) f.Release();
+        while (_recons.Reader.TryRead(out var r)) r.Release();
+        _lookahead.Drain();
+        _reorder.Drain();
+    }
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _muxer.Dispose();
+        _down?.Dispose();
+        _up?.Dispose();
+        AtEncode?.Dispose();
+        AtSource?.Dispose();
+    }
+}
+
+/// <summary>Capacities and high-water marks of a rung's queues, and frames its pools created.</summary>
+public readonly record struct QueueMarks(int LookaheadCapacity, int LookaheadHighWater, int ReorderCapacity,
+    int ReorderHighWater, int EncoderHighWater, int RungFramesAllocated, int UpscaleFramesAllocated);
