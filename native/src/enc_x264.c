@@ -132,8 +132,12 @@ static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const 
         in.i_pts = pts;
         size = x264_encoder_encode(e->h, &nals, &nnal, &in, &res);
     } else {
-        if (!x264_encoder_delayed_frames(e->h)) return 0;
-        size = x264_encoder_encode(e->h, &nals, &nnal, NULL, &res);
+        /* While flushing, a call can return nothing although frames are still delayed (frame
+         * threads finishing): keep calling until a frame comes out or none is left. */
+        do {
+            if (!x264_encoder_delayed_frames(e->h)) return 0;
+            size = x264_encoder_encode(e->h, &nals, &nnal, NULL, &res);
+        } while (size == 0 && nnal == 0);
     }
     if (size < 0) { eq_set_err(err, err_len, "x264 failed to encode a frame"); return -1; }
     if (size == 0 && nnal == 0) return 0;

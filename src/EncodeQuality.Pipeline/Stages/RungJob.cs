@@ -69,6 +69,13 @@ internal sealed class RungJob : IDisposable
     public TimeSpan ScoreTime { get; private set; }
     public int EncoderHighWater { get; private set; }
 
+    /// <summary>
+    /// The most rung-sized frames this rung can hold at once, by construction: every reference
+    /// not yet scored (lookahead queue and reorder window), the recon frames between the loops,
+    /// the recon buffer the encoder writes into and the pair being scored.
+    /// </summary>
+    public int MaxRungFrames => _lookahead.Capacity + _reorder.Capacity + ReconCapacity + 2;
+
     public QueueMarks Marks => new(_lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity, _reorder.HighWater,
         EncoderHighWater, _rungPool.Allocated, _upPool.Allocated);
 
@@ -97,8 +104,9 @@ internal sealed class RungJob : IDisposable
                 bool got = _encoder.Encode(encoded, recon, out var packet);
                 clock.Stop();
                 _inEncoder++;
-                EncoderHighWater = Math.Max(EncoderHighWater, _inEncoder);
                 if (got) recon = await Emit(packet, recon, ct);
+                // Frames the encoder holds between calls: what its reported delay must cover.
+                EncoderHighWater = Math.Max(EncoderHighWater, _inEncoder);
             }
             while (true)
             {
