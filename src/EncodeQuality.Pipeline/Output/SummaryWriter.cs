@@ -45,11 +45,14 @@ public static class SummaryWriter
         w.WriteNumber("score_fps", Math.Round(r.ScoreFps, 2));
         w.WriteString("file", Path.GetFileName(r.MediaPath));
         w.WriteStartObject("queues");
+        w.WriteNumber("encoder_max_delay", r.Queues.EncoderMaxDelay);
         w.WriteNumber("lookahead_capacity", r.Queues.LookaheadCapacity);
         w.WriteNumber("lookahead_high_water", r.Queues.LookaheadHighWater);
         w.WriteNumber("reorder_capacity", r.Queues.ReorderCapacity);
         w.WriteNumber("reorder_high_water", r.Queues.ReorderHighWater);
         w.WriteNumber("encoder_frames_high_water", r.Queues.EncoderHighWater);
+        w.WriteNumber("rung_frames_bound", r.Queues.MaxRungFrames);
+        w.WriteNumber("rung_frames_allocated", r.Queues.RungFramesAllocated);
         w.WriteEndObject();
     }
 

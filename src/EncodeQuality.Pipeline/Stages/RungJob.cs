@@ -76,8 +76,8 @@ internal sealed class RungJob : IDisposable
     /// </summary>
     public int MaxRungFrames => _lookahead.Capacity + _reorder.Capacity + ReconCapacity + 2;
 
-    public QueueMarks Marks => new(_lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity, _reorder.HighWater,
-        EncoderHighWater, _rungPool.Allocated, _upPool.Allocated);
+    public QueueMarks Marks => new(_encoder.Delay.MaxDelayedFrames, _lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity,
+        _reorder.HighWater, EncoderHighWater, MaxRungFrames, _rungPool.Allocated, _upPool.Allocated);
 
     public async Task RunEncoder(CancellationToken ct)
     {
@@ -224,5 +224,5 @@ internal sealed class RungJob : IDisposable
 }
 
 /// <summary>Capacities and high-water marks of a rung's queues, and frames its pools created.</summary>
-public readonly record struct QueueMarks(int LookaheadCapacity, int LookaheadHighWater, int ReorderCapacity,
-    int ReorderHighWater, int EncoderHighWater, int RungFramesAllocated, int UpscaleFramesAllocated);
+public readonly record struct QueueMarks(int EncoderMaxDelay, int LookaheadCapacity, int LookaheadHighWater, int ReorderCapacity,
+    int ReorderHighWater, int EncoderHighWater, int MaxRungFrames, int RungFramesAllocated, int UpscaleFramesAllocated);

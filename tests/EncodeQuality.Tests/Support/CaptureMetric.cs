@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Tests.Support;
+
+/// <summary>
+/// A metric that records what the pipeline feeds metrics: the order of frame indices and a
+/// hash of every reference and distorted picture, to compare with FFmpeg's decode.
+/// </summary>
+public sealed class CaptureMetric : IFrameMetric
+{
+    private int _column = -1;
+    public List<long> Indices { get; } = [];
+    public List<string> ReferenceHashes { get; } = [];
+    public List<string> DistortedHashes { get; } = [];
+    public VideoFormat? Format { get; private set; }
+
+    public IReadOnlyList<string> FeatureNames => ["capture"];
+
+    public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
+    {
+        if (_column < 0) _column = sheet.Column("capture");
+        Indices.Add(frameIndex);
+        ReferenceHashes.Add(Hash(reference.Bytes));
+        DistortedHashes.Add(Hash(distorted.Bytes));
+        Format = distorted.Format;
+        sheet.Set(_column, frameIndex, frameIndex);
+    }
+
+    public static string Hash(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
+    public void Flush(ScoreSheet sheet) { }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,48 @@
+using EncodeQuality.Native;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Tests.Support;
+
+/// <summary>Runs the real pipeline with the capture metric next to the built-in ones.</summary>
+public static class Harness
+{
+    public sealed record Run(LadderResult Result, IReadOnlyList<CaptureMetric> Captures, string OutDir);
+
+    /// <summary>With one score-at mode, Captures[i] belongs to ladder rung i.</summary>
+    public static Run Encode(string source, IReadOnlyList<Rendition> ladder, string outDir, ScoreAt scoreAt = ScoreAt.Encode,
+        long maxFrames = 0, SourceOptions? options = null, params string[] metrics)
+    {
+        var captures = new List<CaptureMetric>();
+        var catalog = MetricCatalog.WithBuiltIns();
+        catalog.Register("capture", () =>
+        {
+            var c = new CaptureMetric();
+            captures.Add(c);
+            return c;
+        });
+        var request = new EncodeRequest
+        {
+            Source = source, SourceOptions = options, Ladder = ladder, OutDir = outDir, ScoreAt = scoreAt,
+            Metrics = metrics.Length == 0 ? ["capture"] : metrics, MaxFrames = maxFrames,
+        };
+        var result = new LadderRunner(catalog, Serilog.Core.Logger.None).Run(request, CancellationToken.None).GetAwaiter().GetResult();
+        return new Run(result, captures, outDir);
+    }
+
+    public static Rendition Rung(string name, VideoCodec codec, int height, int? width = null, double crf = 30, int? bframes = null,
+        int? lookahead = null, string preset = "veryfast", params (string Key, string Value)[] prms) => new()
+    {
+        Name = name, Codec = codec, Height = height, Width = width, Crf = crf, Bframes = bframes, RcLookahead = lookahead,
+        Preset = preset, Params = prms.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)).ToList(),
+    };
+
+    /// <summary>A 10-bit 4:2:0 lossless copy (FFV1 in Matroska) of the first frames of a clip.</summary>
+    public static string TenBitCopy(string source, int frames, string dir)
+    {
+        string path = Path.Combine(dir, "source10.mkv");
+        Ffmpeg.Run("-i", source, "-frames:v", frames.ToString(), "-pix_fmt", "yuv420p10le", "-c:v", "ffv1", "-y", path);
+        return path;
+    }
+}
