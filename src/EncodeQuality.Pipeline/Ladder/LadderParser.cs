@@ -84,7 +84,7 @@ public static class LadderParser
         int height = Int(e, "height", where, 16, 8192) ?? throw new InputException($"{where}: missing 'height'");
         int? width = Int(e, "width", where, 16, 8192);
         if (height % 2 != 0) throw new InputException($"{where}: 'height' must be even for 4:2:0, got {height}");
-        if (width % 2 != 0) throw new InputException($"{where}: 'width' must be even for 4:2:0, got {width}");
+        if (width is { } w && w % 2 != 0) throw new InputException($"{where}: 'width' must be even for 4:2:0, got {width}");
         double? crf = Number(e, "crf", where, 0, 51);
         int? bitrate = Int(e, "bitrate", where, 1, 1_000_000);
         if (crf is null == bitrate is null) throw new InputException($"{where}: give exactly one of 'crf' and 'bitrate'");
