@@ -42,9 +42,9 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 RungJob job;
                 try
                 {
-                    job = new RungJob(r, format, info.FpsNum, info.FpsDen, request.ScoreAt,
-                        request.ScoreAt.HasFlag(ScoreAt.Encode) ? new Comparison(catalog.Create(request.Metrics)) : null,
-                        request.ScoreAt.HasFlag(ScoreAt.Source) ? new Comparison(catalog.Create(request.Metrics)) : null,
+                    job = new RungJob(r, format, info.FpsNum, info.FpsDen, request.Metrics.Count > 0 ? request.ScoreAt : 0,
+                        request.ScoreAt.HasFlag(ScoreAt.Encode) && request.Metrics.Count > 0 ? new Comparison(catalog.Create(request.Metrics)) : null,
+                        request.ScoreAt.HasFlag(ScoreAt.Source) && request.Metrics.Count > 0 ? new Comparison(catalog.Create(request.Metrics)) : null,
                         temp, request.Container, request.EncoderThreads);
                 }
                 catch (GlueException e)

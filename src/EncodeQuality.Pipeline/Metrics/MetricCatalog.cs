@@ -21,9 +21,10 @@ public sealed class MetricCatalog
 
     public IReadOnlyCollection<string> Names => _factories.Keys;
 
-    /// <summary>Checks a comma-separated list; returns the names in order, without repeats.</summary>
+    /// <summary>Checks a comma-separated list; returns the names in order, without repeats. "none": encode only.</summary>
     public IReadOnlyList<string> Parse(string list)
     {
+        if (list.Trim() == "none") return [];
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (names.Count == 0) throw new InputException("--metrics: name at least one metric");

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using EncodeQuality.Native.Frames;
 
 namespace EncodeQuality.Pipeline.Metrics;
@@ -21,6 +22,7 @@ public sealed class SsimMetric : IFrameMetric
     private int _width, _height, _scale, _w, _h;
     private float[] _ref = [], _dist = [], _refSq = [], _distSq = [], _cross = [];
     private float[] _muRef = [], _muDist = [], _cache = [], _full = [];
+    private int[] _columns = [];
 
     public IReadOnlyList<string> FeatureNames => Names;
 
@@ -32,19 +34,29 @@ public sealed class SsimMetric : IFrameMetric
         Prepare(f.Width, f.Height);
         Load(reference, _ref);
         Load(distorted, _dist);
-        sheet.Set(_column, frameIndex, Compute());
+        sheet.Set(_column, frameIndex, ComputeDecimated());
     }
 
     /// <summary>SSIM of two luma planes already in float at 8-bit range; exposed for tests.</summary>
-    internal static double Compute(float[] reference, float[] distorted, int width, int height)
+    internal static double Compute(float[] reference, float[] distorted, int width, int height, bool simd = true)
     {
-        var m = new SsimMetric();
+        var m = new SsimMetric { _simd = simd };
         m.Prepare(width, height);
-        reference.AsSpan(0, width * height).CopyTo(m._full);
-        m.Decimate(m._full, m._ref);
-        distorted.AsSpan(0, width * height).CopyTo(m._full);
-        m.Decimate(m._full, m._dist);
+        m.LoadFloats(reference, m._ref);
+        m.LoadFloats(distorted, m._dist);
         return m.ComputeDecimated();
+    }
+
+    private bool _simd = Vector256.IsHardwareAccelerated;
+
+    private void LoadFloats(ReadOnlySpan<float> src, float[] target)
+    {
+        if (_scale > 1)
+        {
+            src[.._full.Length].CopyTo(_full);
+            Decimate(_full, target);
+        }
+        else src[..target.Length].CopyTo(target);
     }
 
     private void Prepare(int width, int height)
@@ -62,6 +74,11 @@ public sealed class SsimMetric : IFrameMetric
         _refSq = new float[n]; _distSq = new float[n]; _cross = new float[n];
         _muRef = new float[n]; _muDist = new float[n]; _cache = new float[n];
         _full = _scale > 1 ? new float[width * height] : [];
+        // Mirrored source column of every tap of every output column, computed once per size.
+        int uc = _scale / 2, taps = _scale;
+        _columns = new int[_w * taps];
+        for (int x = 0; x < _w; x++)
+            for (int u = 0; u < taps; u++) _columns[x * taps + u] = Mirror(x * _scale - uc + u, width);
     }
 
     private void Load(VideoFrame frame, float[] target)
@@ -82,26 +99,24 @@ public sealed class SsimMetric : IFrameMetric
         if (_scale > 1) Decimate(_full, target);
     }
 
-    private double Compute() => ComputeDecimated();
-
     /// <summary>Box-filtered decimation; even filter sizes reach one sample further left/up than right/down.</summary>
     private void Decimate(float[] src, float[] dst)
     {
         int s = _scale, w = _width, h = _height;
-        int uc = s / 2, hiOff = uc - ((s & 1) == 0 ? 1 : 0);
+        int uc = s / 2;
         float k = 1.0f / (s * s);
+        var columns = _columns;
         for (int y = 0; y < _h; y++)
         {
             int cy = y * s;
             for (int x = 0; x < _w; x++)
             {
-                int cx = x * s;
                 double sum = 0;
-                for (int v = -uc; v <= hiOff; v++)
+                int c0 = x * s;
+                for (int v = 0; v < s; v++)
                 {
-                    int yy = Mirror(cy + v, h) * w;
-                    for (int u = -uc; u <= hiOff; u++)
-                        sum += src[yy + Mirror(cx + u, w)] * k;
+                    int row = Mirror(cy - uc + v, h) * w;
+                    for (int u = 0; u < s; u++) sum += src[row + columns[c0 + u]] * k;
                 }
                 dst[y * _w + x] = (float)sum;
             }
@@ -144,15 +159,32 @@ public sealed class SsimMetric : IFrameMetric
         return (float)(sum / (dw * dh));
     }
 
-    /// <summary>Separable Gaussian over the valid region: output is (w-10) x (h-10), packed.</summary>
+    /// <summary>
+    /// Separable Gaussian over the valid region: output is (w-10) x (h-10), packed. Each tap's
+    /// product is rounded to float and summed in double, as IQA does, so the vector path gives
+    /// the scalar path's result bit for bit: it only computes eight columns at a time.
+    /// </summary>
     private void Convolve(float[] src, float[] dst)
     {
         int w = _w, h = _h, dw = w - Window + 1, dh = h - Window + 1;
         var cache = _cache;
+        int vecEnd = _simd ? dw - dw % Vector256<float>.Count : 0;
         for (int y = 0; y < h; y++)
         {
             int row = y * w;
-            for (int x = 0; x < dw; x++)
+            for (int x = 0; x < vecEnd; x += Vector256<float>.Count)
+            {
+                var (lo, hi) = (Vector256<double>.Zero, Vector256<double>.Zero);
+                for (int u = 0; u < Window; u++)
+                {
+                    var p = Vector256.LoadUnsafe(ref src[0], (nuint)(row + x + u)) * Gaussian[u];
+                    var (pl, ph) = Vector256.Widen(p);
+                    lo += pl;
+                    hi += ph;
+                }
+                Vector256.Narrow(lo, hi).StoreUnsafe(ref cache[0], (nuint)(row + x));
+            }
+            for (int x = vecEnd; x < dw; x++)
             {
                 double sum = 0;
                 for (int u = 0; u < Window; u++) sum += src[row + x + u] * Gaussian[u];
@@ -161,7 +193,19 @@ public sealed class SsimMetric : IFrameMetric
         }
         for (int y = 0; y < dh; y++)
         {
-            for (int x = 0; x < dw; x++)
+            for (int x = 0; x < vecEnd; x += Vector256<float>.Count)
+            {
+                var (lo, hi) = (Vector256<double>.Zero, Vector256<double>.Zero);
+                for (int v = 0; v < Window; v++)
+                {
+                    var p = Vector256.LoadUnsafe(ref cache[0], (nuint)((y + v) * w + x)) * Gaussian[v];
+                    var (pl, ph) = Vector256.Widen(p);
+                    lo += pl;
+                    hi += ph;
+                }
+                Vector256.Narrow(lo, hi).StoreUnsafe(ref dst[0], (nuint)(y * dw + x));
+            }
+            for (int x = vecEnd; x < dw; x++)
             {
                 double sum = 0;
                 for (int v = 0; v < Window; v++) sum += cache[(y + v) * w + x] * Gaussian[v];
