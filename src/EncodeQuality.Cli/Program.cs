@@ -22,6 +22,8 @@ public static class Program
             foreach (var e in parsed.Errors) Console.Error.WriteLine($"eq: error: {e.Message}");
             return ExitCodes.InputError;
         }
-        return await parsed.InvokeAsync();
+        // On Ctrl+C the running command is cancelled; give it time to close encoders and delete
+        // its temporary files instead of being killed after System.CommandLine's default 2 s.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
     }
 }

@@ -129,4 +129,23 @@ public class BadInputTests
         Assert.Equal(1, o.ExitCode);
         Assert.Contains("ends after 10 frames", Assert.Single(o.Errors));
     }
+
+    [Fact]
+    public void Interrupted_run_exits_2_and_leaves_nothing_behind()
+    {
+        var o = Path.Combine(Dir, "out-interrupted");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "eq.dll"), "encode", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", "default", "--out", o })
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        // Wait until the run has written temporaries, then send SIGINT as Ctrl+C does.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !(Directory.Exists(o) && Directory.GetFiles(o).Length > 0)) Thread.Sleep(100);
+        Thread.Sleep(1000);
+        System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString()])!.WaitForExit();
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)), "eq did not stop after SIGINT");
+        AssertRejected(new EqProcess.Outcome(p.ExitCode, "", stderr.Result), 2, "interrupted", o);
+    }
 }
