@@ -9,11 +9,13 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var catalog = MetricCatalog.WithBuiltIns();
+        VmafMetric.Register(catalog);
         var root = new RootCommand("EncodeQuality: video quality measured inside the encoder (x264/x265 recon, PSNR, SSIM, VMAF)")
         {
             EncodeCommand.Create(catalog),
             ScoreCommand.Create(catalog),
             DemoCommand.Create(catalog),
+            VmafCommand.Create(catalog),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,3 +1,4 @@
+using EncodeQuality.Vmaf;
 using System.Globalization;
 using System.Text;
 using EncodeQuality.Pipeline;
@@ -22,8 +23,8 @@ public static class ResultTable
             {
                 r.Name, r.Codec, $"{r.Width}x{r.Height}", F(r.BitrateKbps, 0), F(r.EncodeFps, 1),
             };
-            row.AddRange(encodeFeatures.Select(f => F(PooledScore.Of(r.AtEncode!.Values(f)).Mean, f.Contains("ssim") ? 4 : 2)));
-            row.AddRange(sourceFeatures.Select(f => F(PooledScore.Of(r.AtSource!.Values(f)).Mean, f.Contains("ssim") ? 4 : 2)));
+            row.AddRange(encodeFeatures.Select(f => F(PooledScore.Of(r.AtEncode!.ScoredValues(f)).Mean, f.Contains("ssim") ? 4 : 2)));
+            row.AddRange(sourceFeatures.Select(f => F(PooledScore.Of(r.AtSource!.ScoredValues(f)).Mean, f.Contains("ssim") ? 4 : 2)));
             return row;
         }).ToList();
         return Format(headers, rows);

@@ -1,3 +1,4 @@
+using EncodeQuality.Vmaf;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;

@@ -11,7 +11,7 @@ public static class SharedOptions
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Debug logging and stack traces on failure" };
     public static Option<string> Metrics(string fallback) => new("--metrics")
     {
-        Description = "Comma-separated metrics: psnr, ssim (none: encode only)",
+        Description = "Comma-separated metrics: psnr, ssim, vmaf (none: encode only)",
         DefaultValueFactory = _ => fallback,
     };
     public static Option<string?> Size() => new("--size") { Description = "Picture size WxH of raw .yuv input" };

@@ -36,7 +36,15 @@ public sealed class ScoreSheet
 
     public IReadOnlyList<double> Values(string feature) => _columns[_names.IndexOf(feature) is var i and >= 0 ? i : throw new KeyNotFoundException(feature)];
 
-    /// <summary>Frames of which every feature has a score.</summary>
+    /// <summary>Frames that carry scores (all frames, or every Nth when subsampling).</summary>
+    public IEnumerable<int> ScoredFrames() =>
+        Enumerable.Range(0, FrameCount).Where(f => _columns.Any(c => f < c.Count && !double.IsNaN(c[f])));
+
+    /// <summary>Every frame scored has every feature (a frame is scored whole or not at all).</summary>
     public bool IsComplete(int frames) =>
-        FrameCount == frames && _columns.All(c => c.Count == frames && !c.Any(double.IsNaN));
+        FrameCount <= frames && ScoredFrames().All(f => _columns.All(c => f < c.Count && !double.IsNaN(c[f])))
+        && (FrameCount == frames || _columns.Count == 0 || ScoredFrames().Any());
+
+    /// <summary>The scored values of a feature, for pooling.</summary>
+    public IReadOnlyList<double> ScoredValues(string feature) => Values(feature).Where(v => !double.IsNaN(v)).ToList();
 }

@@ -1,3 +1,4 @@
+using EncodeQuality.Vmaf;
 using System.Text.Json;
 using EncodeQuality.Pipeline.Metrics;
 
@@ -28,7 +29,7 @@ public static class ScoreLogWriter
         w.WriteString("version", Version);
         w.WriteNumber("fps", Math.Round(scoreFps, 2));
         w.WriteStartArray("frames");
-        for (int f = 0; f < frames; f++)
+        foreach (int f in sheet.ScoredFrames())
         {
             w.WriteStartObject();
             w.WriteNumber("frameNum", f);
@@ -41,7 +42,7 @@ public static class ScoreLogWriter
         w.WriteStartObject("pooled_metrics");
         foreach (var name in sheet.FeatureNames)
         {
-            var p = PooledScore.Of(sheet.Values(name));
+            var p = PooledScore.Of(sheet.ScoredValues(name));
             w.WriteStartObject(name);
             Number(w, "min", p.Min);
             Number(w, "max", p.Max);

@@ -1,3 +1,4 @@
+using EncodeQuality.Vmaf;
 using System.Text.Json;
 using EncodeQuality.Pipeline.Metrics;
 
@@ -62,7 +63,7 @@ public static class SummaryWriter
         w.WriteStartObject(name);
         foreach (var f in sheet.FeatureNames)
         {
-            var p = PooledScore.Of(sheet.Values(f));
+            var p = PooledScore.Of(sheet.ScoredValues(f));
             w.WriteStartObject(f);
             ScoreLogWriter.Number(w, "mean", p.Mean);
             ScoreLogWriter.Number(w, "harmonic_mean", p.HarmonicMean);

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Vmaf;
+
+namespace EncodeQuality.Cli.Commands;
+
+/// <summary>
+/// eq vmaf --ref REF --dist DIST [--model NAME|PATH] [--threads N] [--subsample N] [--json OUT]:
+/// the managed VMAF engine on two files; the same path as eq score --metrics vmaf.
+/// </summary>
+public static class VmafCommand
+{
+    public static Command Create(MetricCatalog catalog)
+    {
+        var reference = new Option<string>("--ref") { Description = "Reference video", Required = true };
+        var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
+        var model = new Option<string?>("--model") { Description = "Model name (vmaf_v0.6.1, vmaf_float_v0.6.1, vmaf_4k_v0.6.1, ...neg) or path to a libvmaf JSON model" };
+        var threads = new Option<int>("--threads") { Description = "Threads", DefaultValueFactory = _ => 1 };
+        var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame", DefaultValueFactory = _ => 1 };
+        var transform = new Option<bool>("--enable-transform") { Description = "Apply the model's score transform" };
+        var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
+        var size = SharedOptions.Size();
+        var fps = SharedOptions.Fps();
+        var logJson = SharedOptions.LogJson();
+        var verbose = SharedOptions.Verbose();
+        var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (managed engine)")
+        {
+            reference, distorted, model, threads, subsample, transform, json, size, fps, logJson, verbose,
+        };
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        {
+            if (p.GetValue(threads) < 1) throw new Pipeline.InputException("--threads must be at least 1");
+            if (p.GetValue(subsample) < 1) throw new Pipeline.InputException("--subsample must be at least 1");
+            VmafMetric.Register(catalog, p.GetValue(model), new VmafOptions
+            {
+                Threads = p.GetValue(threads), Subsample = p.GetValue(subsample), EnableTransform = p.GetValue(transform),
+            });
+            ScoreCommand.Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json),
+                p.GetValue(size), p.GetValue(fps), ct);
+            return Task.CompletedTask;
+        }));
+        return cmd;
+    }
+}

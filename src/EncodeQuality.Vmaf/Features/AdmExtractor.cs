@@ -1,0 +1,287 @@
+namespace EncodeQuality.Vmaf.Features;
+
+/// <summary>
+/// Additive Detail Measure / Detail Loss Metric (adm2, adm_scale0..3) as libvmaf's float ADM
+/// computes it: four levels of a Daubechies-2 DWT with libvmaf's mirrored borders; per level the
+/// distorted detail bands are split into the part restored from the reference (decoupling, with
+/// the 1-degree angle rule and an enhancement-gain limit) and the additive impairment; both are
+/// weighted by a contrast sensitivity factor from Watson et al. 1997 (viewing distance 3H,
+/// 1080 lines); the restored part is reduced by a contrast-masking threshold from the impairment's
+/// 3x3 neighbourhood, and cube-root (p = 3) pooling over the picture without a 10% border gives
+/// numerator and denominator.
+/// </summary>
+internal sealed class AdmExtractor : IFeatureExtractor
+{
+    // libvmaf adm_tools.c, dwt2_db2_coeffs_lo_s / hi_s.
+    private static readonly float[] Lo = [0.482962913144690f, 0.836516303737469f, 0.224143868041857f, -0.129409522550921f];
+    private static readonly float[] Hi = [-0.129409522550921f, -0.224143868041857f, 0.836516303737469f, -0.482962913144690f];
+
+    private const double BorderFactor = 0.1;             // ADM_BORDER_FACTOR
+    private const float OneBy30 = 0.0333333351f;         // FLOAT_ONE_BY_30
+    private const float OneBy15 = 0.0666666701f;         // FLOAT_ONE_BY_15
+    private static readonly float Cos1DegSq = (float)(Math.Cos(Math.PI / 180) * Math.Cos(Math.PI / 180));
+
+    private static readonly string[] Names = ["adm2", "adm_scale0", "adm_scale1", "adm_scale2", "adm_scale3"];
+
+    private readonly float _gainLimit;
+    private readonly AdmScratch _s;
+
+    public AdmExtractor(int width, int height, double gainLimit)
+    {
+        _gainLimit = (float)gainLimit;
+        _s = new AdmScratch(width, height);
+    }
+
+    public IReadOnlyList<string> Features => Names;
+
+    public void Extract(long index, FloatPlane reference, FloatPlane distorted, bool score, FeatureBoard board)
+    {
+        if (!score) return;
+        Span<double> num = stackalloc double[4], den = stackalloc double[4];
+        double adm2 = Compute(reference, distorted, num, den);
+        board.Set(index, Names[0], adm2);
+        for (int i = 0; i < 4; i++) board.Set(index, Names[i + 1], num[i] / den[i]);
+    }
+
+    public void Flush(FeatureBoard board) { }
+
+    /// <summary>Returns adm2; fills per-scale numerators and denominators.</summary>
+    internal double Compute(FloatPlane reference, FloatPlane distorted, Span<double> num, Span<double> den)
+    {
+        var s = _s;
+        int w = reference.Width, h = reference.Height;
+        double numLimit = 1e-10 * (w * h) / (1920.0 * 1080.0);
+        float[] curRef = reference.Data, curDis = distorted.Data;
+        double numSum = 0, denSum = 0;
+        for (int scale = 0; scale < 4; scale++)
+        {
+            Dwt2(curRef, w, h, s.Ref, s);
+            Dwt2(curDis, w, h, s.Dis, s);
+            w = (w + 1) / 2;
+            h = (h + 1) / 2;
+            float f1 = CsfFactor(scale, 1), f2 = CsfFactor(scale, 2);
+            Decouple(s, w * h, _gainLimit);
+            // CSF-weighted impairment and its 1/30-weighted magnitude for the masking threshold.
+            for (int i = 0; i < w * h; i++)
+            {
+                s.CsfA.H[i] = f1 * s.A.H[i];
+                s.CsfA.V[i] = f1 * s.A.V[i];
+                s.CsfA.D[i] = f2 * s.A.D[i];
+            }
+            den[scale] = DenScale(s.Ref, w, h, f1, f2);
+            num[scale] = NumScale(s.R, s.CsfA, w, h, f1, f2);
+            numSum += num[scale];
+            denSum += den[scale];
+            (curRef, curDis) = (s.Ref.A, s.Dis.A);
+            // The approximation band becomes the next level's input: copy it out of the band buffers.
+            Array.Copy(s.Ref.A, s.NextRef, w * h);
+            Array.Copy(s.Dis.A, s.NextDis, w * h);
+            (curRef, curDis) = (s.NextRef, s.NextDis);
+        }
+        numSum = numSum < numLimit ? 0 : numSum;
+        denSum = denSum < numLimit ? 0 : denSum;
+        return denSum == 0 ? 1.0 : numSum / denSum;
+    }
+
+    /// <summary>One level of the db2 DWT: vertical then horizontal, mirrored source indices as libvmaf builds them.</summary>
+    private static void Dwt2(float[] src, int w, int h, Bands dst, AdmScratch s)
+    {
+        int ow = (w + 1) / 2, oh = (h + 1) / 2;
+        var tmpLo = s.TmpLo;
+        var tmpHi = s.TmpHi;
+        Span<int> cols = s.Cols.AsSpan(0, 4 * ow);
+        for (int j = 0; j < ow; j++)
+            for (int k = 0; k < 4; k++) cols[4 * j + k] = DwtIndex(2 * j - 1 + k, w);
+        for (int i = 0; i < oh; i++)
+        {
+            int r0 = DwtIndex(2 * i - 1, h) * w, r1 = DwtIndex(2 * i, h) * w, r2 = DwtIndex(2 * i + 1, h) * w, r3 = DwtIndex(2 * i + 2, h) * w;
+            for (int j = 0; j < w; j++)
+            {
+                float s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
+                float a = 0;
+                a += Lo[0] * s0; a += Lo[1] * s1; a += Lo[2] * s2; a += Lo[3] * s3;
+                tmpLo[j] = a;
+                a = 0;
+                a += Hi[0] * s0; a += Hi[1] * s1; a += Hi[2] * s2; a += Hi[3] * s3;
+                tmpHi[j] = a;
+            }
+            int o = i * ow;
+            for (int j = 0; j < ow; j++)
+            {
+                int c0 = cols[4 * j], c1 = cols[4 * j + 1], c2 = cols[4 * j + 2], c3 = cols[4 * j + 3];
+                float l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
+                float a = 0;
+                a += Lo[0] * l0; a += Lo[1] * l1; a += Lo[2] * l2; a += Lo[3] * l3;
+                dst.A[o + j] = a;
+                a = 0;
+                a += Hi[0] * l0; a += Hi[1] * l1; a += Hi[2] * l2; a += Hi[3] * l3;
+                dst.V[o + j] = a;
+                float h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
+                a = 0;
+                a += Lo[0] * h0; a += Lo[1] * h1; a += Lo[2] * h2; a += Lo[3] * h3;
+                dst.H[o + j] = a;
+                a = 0;
+                a += Hi[0] * h0; a += Hi[1] * h1; a += Hi[2] * h2; a += Hi[3] * h3;
+                dst.D[o + j] = a;
+            }
+        }
+    }
+
+    /// <summary>libvmaf's dwt2_src_indices_filt: -i before the start, 2n - i - 1 past the end.</summary>
+    private static int DwtIndex(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 1 : i;
+
+    private static void Decouple(AdmScratch s, int n, float gainLimit)
+    {
+        const float eps = 1e-30f;
+        for (int i = 0; i < n; i++)
+        {
+            float oh = s.Ref.H[i], ov = s.Ref.V[i], od = s.Ref.D[i];
+            float th = s.Dis.H[i], tv = s.Dis.V[i], td = s.Dis.D[i];
+            float kh = Math.Clamp(th / (oh + eps), 0f, 1f);
+            float kv = Math.Clamp(tv / (ov + eps), 0f, 1f);
+            float kd = Math.Clamp(td / (od + eps), 0f, 1f);
+            float rh = kh * oh, rv = kv * ov, rd = kd * od;
+            float dot = oh * th + ov * tv;
+            float oMag = oh * oh + ov * ov, tMag = th * th + tv * tv;
+            bool sameAngle = dot >= 0f && dot * dot >= Cos1DegSq * oMag * tMag;
+            if (sameAngle)
+            {
+                if (float.IsPositiveInfinity(gainLimit))
+                {
+                    // libvmaf 1.x (no gain limit): within 1 degree the distorted detail counts as restored.
+                    rh = th; rv = tv; rd = td;
+                }
+                else
+                {
+                    rh = Limit(rh, th, gainLimit);
+                    rv = Limit(rv, tv, gainLimit);
+                    rd = Limit(rd, td, gainLimit);
+                }
+            }
+            s.R.H[i] = rh; s.R.V[i] = rv; s.R.D[i] = rd;
+            s.A.H[i] = th - rh; s.A.V[i] = tv - rv; s.A.D[i] = td - rd;
+        }
+    }
+
+    private static float Limit(float r, float t, float gainLimit) =>
+        r > 0f ? MathF.Min(r * gainLimit, t) : r < 0f ? MathF.Max(r * gainLimit, t) : r;
+
+    private static (int Left, int Top, int Right, int Bottom) Region(int w, int h)
+    {
+        int left = (int)(w * BorderFactor - 0.5), top = (int)(h * BorderFactor - 0.5);
+        return (left, top, w - left, h - top);
+    }
+
+    private static double DenScale(Bands o, int w, int h, float f1, float f2)
+    {
+        var (left, top, right, bottom) = Region(w, h);
+        double ah = 0, av = 0, ad = 0;
+        for (int i = top; i < bottom; i++)
+        {
+            float ih = 0, iv = 0, id = 0;
+            int row = i * w;
+            for (int j = left; j < right; j++)
+            {
+                float xh = MathF.Abs(f1 * o.H[row + j]), xv = MathF.Abs(f1 * o.V[row + j]), xd = MathF.Abs(f2 * o.D[row + j]);
+                ih += xh * xh * xh;
+                iv += xv * xv * xv;
+                id += xd * xd * xd;
+            }
+            ah += ih; av += iv; ad += id;
+        }
+        return Pool(ah, right - left, bottom - top) + Pool(av, right - left, bottom - top) + Pool(ad, right - left, bottom - top);
+    }
+
+    private static double NumScale(Bands r, Bands csfA, int w, int h, float f1, float f2)
+    {
+        var (left, top, right, bottom) = Region(w, h);
+        double ah = 0, av = 0, ad = 0;
+        for (int i = top; i < bottom; i++)
+        {
+            float ih = 0, iv = 0, id = 0;
+            for (int j = left; j < right; j++)
+            {
+                float thr = MaskThreshold(csfA, w, h, i, j);
+                int p = i * w + j;
+                float xh = MathF.Max(MathF.Abs(r.H[p] * f1) - thr, 0f);
+                float xv = MathF.Max(MathF.Abs(r.V[p] * f1) - thr, 0f);
+                float xd = MathF.Max(MathF.Abs(r.D[p] * f2) - thr, 0f);
+                ih += xh * xh * xh;
+                iv += xv * xv * xv;
+                id += xd * xd * xd;
+            }
+            ah += ih; av += iv; ad += id;
+        }
+        return Pool(ah, right - left, bottom - top) + Pool(av, right - left, bottom - top) + Pool(ad, right - left, bottom - top);
+    }
+
+    /// <summary>
+    /// Contrast masking: sum over the three orientations of the 3x3 neighbourhood of |csf_a|,
+    /// weights 1/30 around and 1/15 at the centre (libvmaf's adm_cm_thresh), mirrored borders.
+    /// </summary>
+    private static float MaskThreshold(Bands a, int w, int h, int i, int j)
+    {
+        float sum = 0;
+        for (int t = 0; t < 3; t++)
+        {
+            var band = t == 0 ? a.H : t == 1 ? a.V : a.D;
+            for (int fi = 0; fi < 3; fi++)
+            {
+                int ii = DwtIndex(i - 1 + fi, h) * w;
+                for (int fj = 0; fj < 3; fj++)
+                {
+                    float c = fi == 1 && fj == 1 ? OneBy15 : OneBy30;
+                    sum += c * MathF.Abs(band[ii + DwtIndex(j - 1 + fj, w)]);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>Cube-root pooling plus libvmaf's noise floor term (area / 32)^(1/3), in float as libvmaf.</summary>
+    private static double Pool(double sumOfCubes, int w, int h) =>
+        MathF.Pow((float)sumOfCubes, 1f / 3f) + MathF.Pow(w * h / 32.0f, 1f / 3f);
+
+    /// <summary>
+    /// 1 / quantisation step of Watson et al. 1997 (formula 9, Tables IV/V) for the luma threshold
+    /// model, lambda = scale, theta = 1 (horizontal/vertical) or 2 (diagonal); display resolution
+    /// r = 3 * 1080 * pi / 180 pixels per degree.
+    /// </summary>
+    internal static float CsfFactor(int lambda, int theta)
+    {
+        const float a = 0.495f, k = 0.466f, f0 = 0.401f;
+        float[] g = [1.501f, 1.0f, 0.534f, 1.0f];
+        float[,] amplitude =
+        {
+            { 0.62171f, 0.67234f, 0.72709f, 0.67234f }, { 0.34537f, 0.41317f, 0.49428f, 0.41317f },
+            { 0.18004f, 0.22727f, 0.28688f, 0.22727f }, { 0.091401f, 0.11792f, 0.15214f, 0.11792f },
+        };
+        float r = (float)(3.0f * 1080 * Math.PI / 180.0);
+        float temp = (float)Math.Log10(Math.Pow(2.0, lambda + 1) * f0 * g[theta] / r);
+        float q = (float)(2.0 * a * Math.Pow(10.0, k * temp * temp) / amplitude[lambda, theta]);
+        return 1.0f / q;
+    }
+}
+
+/// <summary>The three detail bands (and approximation) of one DWT level.</summary>
+internal sealed class Bands(int n)
+{
+    public readonly float[] A = new float[n], H = new float[n], V = new float[n], D = new float[n];
+}
+
+/// <summary>ADM's working buffers, sized for the first level and reused.</summary>
+internal sealed class AdmScratch
+{
+    public AdmScratch(int width, int height)
+    {
+        int n = ((width + 1) / 2) * ((height + 1) / 2);
+        Ref = new Bands(n); Dis = new Bands(n); R = new Bands(n); A = new Bands(n); CsfA = new Bands(n);
+        NextRef = new float[n]; NextDis = new float[n];
+        TmpLo = new float[width]; TmpHi = new float[width];
+        Cols = new int[4 * ((width + 1) / 2)];
+    }
+
+    public readonly Bands Ref, Dis, R, A, CsfA;
+    public readonly float[] NextRef, NextDis, TmpLo, TmpHi;
+    public readonly int[] Cols;
+}
