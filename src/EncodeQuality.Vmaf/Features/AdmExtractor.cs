@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EncodeQuality.Vmaf.Features;
 
 /// <summary>
@@ -18,7 +20,6 @@ internal sealed class AdmExtractor : IFeatureExtractor
 
     private const double BorderFactor = 0.1;             // ADM_BORDER_FACTOR
     private const float OneBy30 = 0.0333333351f;         // FLOAT_ONE_BY_30
-    private const float OneBy15 = 0.0666666701f;         // FLOAT_ONE_BY_15
     private static readonly float Cos1DegSq = (float)(Math.Cos(Math.PI / 180) * Math.Cos(Math.PI / 180));
 
     private static readonly string[] Names = ["adm2", "adm_scale0", "adm_scale1", "adm_scale2", "adm_scale3"];
@@ -69,10 +70,9 @@ internal sealed class AdmExtractor : IFeatureExtractor
                 s.CsfA.D[i] = f2 * s.A.D[i];
             }
             den[scale] = DenScale(s.Ref, w, h, f1, f2);
-            num[scale] = NumScale(s.R, s.CsfA, w, h, f1, f2);
+            num[scale] = NumScale(s.R, s.CsfA, w, h, f1, f2, s);
             numSum += num[scale];
             denSum += den[scale];
-            (curRef, curDis) = (s.Ref.A, s.Dis.A);
             // The approximation band becomes the next level's input: copy it out of the band buffers.
             Array.Copy(s.Ref.A, s.NextRef, w * h);
             Array.Copy(s.Dis.A, s.NextDis, w * h);
@@ -95,7 +95,30 @@ internal sealed class AdmExtractor : IFeatureExtractor
         for (int i = 0; i < oh; i++)
         {
             int r0 = DwtIndex(2 * i - 1, h) * w, r1 = DwtIndex(2 * i, h) * w, r2 = DwtIndex(2 * i + 1, h) * w, r3 = DwtIndex(2 * i + 2, h) * w;
-            for (int j = 0; j < w; j++)
+            int j0 = 0;
+            if (UseSimd)
+            {
+                ref float rs = ref src[0];
+                for (; j0 <= w - 8; j0 += 8)
+                {
+                    var v0 = Vector256.LoadUnsafe(ref rs, (nuint)(r0 + j0));
+                    var v1 = Vector256.LoadUnsafe(ref rs, (nuint)(r1 + j0));
+                    var v2 = Vector256.LoadUnsafe(ref rs, (nuint)(r2 + j0));
+                    var v3 = Vector256.LoadUnsafe(ref rs, (nuint)(r3 + j0));
+                    // Same order of float operations as the scalar accumulation below.
+                    var lo = Vector256.Create(Lo[0]) * v0;
+                    lo += Vector256.Create(Lo[1]) * v1;
+                    lo += Vector256.Create(Lo[2]) * v2;
+                    lo += Vector256.Create(Lo[3]) * v3;
+                    lo.StoreUnsafe(ref tmpLo[0], (nuint)j0);
+                    var hi = Vector256.Create(Hi[0]) * v0;
+                    hi += Vector256.Create(Hi[1]) * v1;
+                    hi += Vector256.Create(Hi[2]) * v2;
+                    hi += Vector256.Create(Hi[3]) * v3;
+                    hi.StoreUnsafe(ref tmpHi[0], (nuint)j0);
+                }
+            }
+            for (int j = j0; j < w; j++)
             {
                 float s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
                 float a = 0;
@@ -130,10 +153,13 @@ internal sealed class AdmExtractor : IFeatureExtractor
     /// <summary>libvmaf's dwt2_src_indices_filt: -i before the start, 2n - i - 1 past the end.</summary>
     private static int DwtIndex(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 1 : i;
 
+    public static bool UseSimd { get; set; } = Vector256.IsHardwareAccelerated;
+
     private static void Decouple(AdmScratch s, int n, float gainLimit)
     {
+        int i = UseSimd ? DecoupleVector(s, n, gainLimit) : 0;
         const float eps = 1e-30f;
-        for (int i = 0; i < n; i++)
+        for (; i < n; i++)
         {
             float oh = s.Ref.H[i], ov = s.Ref.V[i], od = s.Ref.D[i];
             float th = s.Dis.H[i], tv = s.Dis.V[i], td = s.Dis.D[i];
@@ -161,6 +187,62 @@ internal sealed class AdmExtractor : IFeatureExtractor
             s.R.H[i] = rh; s.R.V[i] = rv; s.R.D[i] = rd;
             s.A.H[i] = th - rh; s.A.V[i] = tv - rv; s.A.D[i] = td - rd;
         }
+    }
+
+    /// <summary>The decoupling eight coefficients at a time, same arithmetic as the scalar loop.</summary>
+    private static int DecoupleVector(AdmScratch s, int n, float gainLimit)
+    {
+        var eps = Vector256.Create(1e-30f);
+        var zero = Vector256<float>.Zero;
+        var one = Vector256<float>.One;
+        var cos = Vector256.Create(Cos1DegSq);
+        var limit = Vector256.Create(gainLimit);
+        bool unlimited = float.IsPositiveInfinity(gainLimit);
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+        {
+            var oh = Vector256.LoadUnsafe(ref s.Ref.H[0], (nuint)i);
+            var ov = Vector256.LoadUnsafe(ref s.Ref.V[0], (nuint)i);
+            var od = Vector256.LoadUnsafe(ref s.Ref.D[0], (nuint)i);
+            var th = Vector256.LoadUnsafe(ref s.Dis.H[0], (nuint)i);
+            var tv = Vector256.LoadUnsafe(ref s.Dis.V[0], (nuint)i);
+            var td = Vector256.LoadUnsafe(ref s.Dis.D[0], (nuint)i);
+            var rh = Vector256.Min(Vector256.Max(th / (oh + eps), zero), one) * oh;
+            var rv = Vector256.Min(Vector256.Max(tv / (ov + eps), zero), one) * ov;
+            var rd = Vector256.Min(Vector256.Max(td / (od + eps), zero), one) * od;
+            var dot = oh * th + ov * tv;
+            var oMag = oh * oh + ov * ov;
+            var tMag = th * th + tv * tv;
+            var same = Vector256.GreaterThanOrEqual(dot, zero) & Vector256.GreaterThanOrEqual(dot * dot, cos * oMag * tMag);
+            if (unlimited)
+            {
+                rh = Vector256.ConditionalSelect(same, th, rh);
+                rv = Vector256.ConditionalSelect(same, tv, rv);
+                rd = Vector256.ConditionalSelect(same, td, rd);
+            }
+            else
+            {
+                rh = Vector256.ConditionalSelect(same, LimitVector(rh, th, limit), rh);
+                rv = Vector256.ConditionalSelect(same, LimitVector(rv, tv, limit), rv);
+                rd = Vector256.ConditionalSelect(same, LimitVector(rd, td, limit), rd);
+            }
+            rh.StoreUnsafe(ref s.R.H[0], (nuint)i);
+            rv.StoreUnsafe(ref s.R.V[0], (nuint)i);
+            rd.StoreUnsafe(ref s.R.D[0], (nuint)i);
+            (th - rh).StoreUnsafe(ref s.A.H[0], (nuint)i);
+            (tv - rv).StoreUnsafe(ref s.A.V[0], (nuint)i);
+            (td - rd).StoreUnsafe(ref s.A.D[0], (nuint)i);
+        }
+        return i;
+    }
+
+    private static Vector256<float> LimitVector(Vector256<float> r, Vector256<float> t, Vector256<float> limit)
+    {
+        var scaled = r * limit;
+        var positive = Vector256.GreaterThan(r, Vector256<float>.Zero);
+        var negative = Vector256.LessThan(r, Vector256<float>.Zero);
+        return Vector256.ConditionalSelect(positive, Vector256.Min(scaled, t),
+            Vector256.ConditionalSelect(negative, Vector256.Max(scaled, t), r));
     }
 
     private static float Limit(float r, float t, float gainLimit) =>
@@ -192,17 +274,19 @@ internal sealed class AdmExtractor : IFeatureExtractor
         return Pool(ah, right - left, bottom - top) + Pool(av, right - left, bottom - top) + Pool(ad, right - left, bottom - top);
     }
 
-    private static double NumScale(Bands r, Bands csfA, int w, int h, float f1, float f2)
+    private static double NumScale(Bands r, Bands csfA, int w, int h, float f1, float f2, AdmScratch s)
     {
         var (left, top, right, bottom) = Region(w, h);
+        MaskThresholds(csfA, w, h, s);
+        var thrPlane = s.Threshold;
         double ah = 0, av = 0, ad = 0;
         for (int i = top; i < bottom; i++)
         {
             float ih = 0, iv = 0, id = 0;
             for (int j = left; j < right; j++)
             {
-                float thr = MaskThreshold(csfA, w, h, i, j);
                 int p = i * w + j;
+                float thr = thrPlane[p];
                 float xh = MathF.Max(MathF.Abs(r.H[p] * f1) - thr, 0f);
                 float xv = MathF.Max(MathF.Abs(r.V[p] * f1) - thr, 0f);
                 float xd = MathF.Max(MathF.Abs(r.D[p] * f2) - thr, 0f);
@@ -216,26 +300,30 @@ internal sealed class AdmExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// Contrast masking: sum over the three orientations of the 3x3 neighbourhood of |csf_a|,
-    /// weights 1/30 around and 1/15 at the centre (libvmaf's adm_cm_thresh), mirrored borders.
+    /// Contrast masking threshold of every coefficient (libvmaf's adm_cm_thresh): over the three
+    /// orientations, |csf_a| in the 3x3 neighbourhood weighted 1/30, the centre 1/15, mirrored
+    /// borders. Computed separably: m = |h|+|v|+|d|, a 3x3 box sum of m, plus the centre once more.
     /// </summary>
-    private static float MaskThreshold(Bands a, int w, int h, int i, int j)
+    private static void MaskThresholds(Bands a, int w, int h, AdmScratch s)
     {
-        float sum = 0;
-        for (int t = 0; t < 3; t++)
+        var m = s.Magnitude;
+        var rows = s.RowSum;
+        var thr = s.Threshold;
+        for (int p = 0; p < w * h; p++) m[p] = MathF.Abs(a.H[p]) + MathF.Abs(a.V[p]) + MathF.Abs(a.D[p]);
+        for (int i = 0; i < h; i++)
         {
-            var band = t == 0 ? a.H : t == 1 ? a.V : a.D;
-            for (int fi = 0; fi < 3; fi++)
+            int up = DwtIndex(i - 1, h) * w, mid = i * w, down = DwtIndex(i + 1, h) * w;
+            for (int j = 0; j < w; j++) rows[mid + j] = m[up + j] + m[mid + j] + m[down + j];
+        }
+        for (int i = 0; i < h; i++)
+        {
+            int o = i * w;
+            for (int j = 0; j < w; j++)
             {
-                int ii = DwtIndex(i - 1 + fi, h) * w;
-                for (int fj = 0; fj < 3; fj++)
-                {
-                    float c = fi == 1 && fj == 1 ? OneBy15 : OneBy30;
-                    sum += c * MathF.Abs(band[ii + DwtIndex(j - 1 + fj, w)]);
-                }
+                float box = rows[o + DwtIndex(j - 1, w)] + rows[o + j] + rows[o + DwtIndex(j + 1, w)];
+                thr[o + j] = OneBy30 * (box + m[o + j]);
             }
         }
-        return sum;
     }
 
     /// <summary>Cube-root pooling plus libvmaf's noise floor term (area / 32)^(1/3), in float as libvmaf.</summary>
@@ -277,11 +365,12 @@ internal sealed class AdmScratch
         int n = ((width + 1) / 2) * ((height + 1) / 2);
         Ref = new Bands(n); Dis = new Bands(n); R = new Bands(n); A = new Bands(n); CsfA = new Bands(n);
         NextRef = new float[n]; NextDis = new float[n];
+        Magnitude = new float[n]; RowSum = new float[n]; Threshold = new float[n];
         TmpLo = new float[width]; TmpHi = new float[width];
         Cols = new int[4 * ((width + 1) / 2)];
     }
 
     public readonly Bands Ref, Dis, R, A, CsfA;
-    public readonly float[] NextRef, NextDis, TmpLo, TmpHi;
+    public readonly float[] NextRef, NextDis, TmpLo, TmpHi, Magnitude, RowSum, Threshold;
     public readonly int[] Cols;
 }
