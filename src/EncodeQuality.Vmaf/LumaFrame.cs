@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EncodeQuality.Vmaf;
 
@@ -58,7 +59,21 @@ public readonly ref struct LumaFrame
             {
                 var row = src.Slice(y * Stride, Width);
                 int o = y * Width;
-                for (int x = 0; x < row.Length; x++) dst[o + x] = row[x] - 128f;
+                int x = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var offset = Vector256.Create(128f);
+                    ref byte rb = ref MemoryMarshal.GetReference(row);
+                    for (; x <= row.Length - 16; x += 16)
+                    {
+                        var (w0, w1) = Vector128.Widen(Vector128.LoadUnsafe(ref rb, (nuint)x));
+                        var (i0, i1) = Vector128.Widen(w0);
+                        var (i2, i3) = Vector128.Widen(w1);
+                        (Vector256.ConvertToSingle(Vector256.Create(i0, i1).AsInt32()) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x));
+                        (Vector256.ConvertToSingle(Vector256.Create(i2, i3).AsInt32()) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x + 8));
+                    }
+                }
+                for (; x < row.Length; x++) dst[o + x] = row[x] - 128f;
             }
         }
         else

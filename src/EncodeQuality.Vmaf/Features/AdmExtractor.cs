@@ -129,8 +129,12 @@ internal sealed class AdmExtractor : IFeatureExtractor
                 tmpHi[j] = a;
             }
             int o = i * ow;
+            // The vector step does outputs 1 .. vectorEnd-1; the scalar step the borders and the rest.
+            int vectorEnd = UseSimd ? HorizontalVector(tmpLo, tmpHi, w, o, dst, s) : 1;
             for (int j = 0; j < ow; j++)
             {
+                if (j == 1) j = vectorEnd;
+                if (j >= ow) break;
                 int c0 = cols[4 * j], c1 = cols[4 * j + 1], c2 = cols[4 * j + 2], c3 = cols[4 * j + 3];
                 float l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
                 float a = 0;
@@ -148,6 +152,46 @@ internal sealed class AdmExtractor : IFeatureExtractor
                 dst.D[o + j] = a;
             }
         }
+    }
+
+    /// <summary>
+    /// Horizontal DWT step for outputs 1 .. k-1 where all four taps (2j-1 .. 2j+2) lie inside the row:
+    /// with the row split into even samples E and odd samples O, the taps are O[j-1], E[j], O[j],
+    /// E[j+1], all unit-stride. Returns k. Same order of float operations as the scalar step.
+    /// </summary>
+    private static int HorizontalVector(float[] lo, float[] hi, int w, int o, Bands dst, AdmScratch s)
+    {
+        int half = w / 2; // pairs (2j, 2j+1) fully inside the row
+        var eLo = s.EvenLo; var oLo = s.OddLo; var eHi = s.EvenHi; var oHi = s.OddHi;
+        for (int j = 0; j < half; j++)
+        {
+            eLo[j] = lo[2 * j]; oLo[j] = lo[2 * j + 1];
+            eHi[j] = hi[2 * j]; oHi[j] = hi[2 * j + 1];
+        }
+        // Output j needs O[j-1], E[j], O[j], E[j+1]: j + 1 < half.
+        int end = half - 1, j0 = 1;
+        var l0 = Vector256.Create(Lo[0]); var l1 = Vector256.Create(Lo[1]); var l2 = Vector256.Create(Lo[2]); var l3 = Vector256.Create(Lo[3]);
+        var h0 = Vector256.Create(Hi[0]); var h1 = Vector256.Create(Hi[1]); var h2 = Vector256.Create(Hi[2]); var h3 = Vector256.Create(Hi[3]);
+        for (; j0 + 8 <= end; j0 += 8)
+        {
+            var a0 = Vector256.LoadUnsafe(ref oLo[0], (nuint)(j0 - 1));
+            var a1 = Vector256.LoadUnsafe(ref eLo[0], (nuint)j0);
+            var a2 = Vector256.LoadUnsafe(ref oLo[0], (nuint)j0);
+            var a3 = Vector256.LoadUnsafe(ref eLo[0], (nuint)(j0 + 1));
+            var acc = l0 * a0; acc += l1 * a1; acc += l2 * a2; acc += l3 * a3;
+            acc.StoreUnsafe(ref dst.A[0], (nuint)(o + j0));
+            acc = h0 * a0; acc += h1 * a1; acc += h2 * a2; acc += h3 * a3;
+            acc.StoreUnsafe(ref dst.V[0], (nuint)(o + j0));
+            var b0 = Vector256.LoadUnsafe(ref oHi[0], (nuint)(j0 - 1));
+            var b1 = Vector256.LoadUnsafe(ref eHi[0], (nuint)j0);
+            var b2 = Vector256.LoadUnsafe(ref oHi[0], (nuint)j0);
+            var b3 = Vector256.LoadUnsafe(ref eHi[0], (nuint)(j0 + 1));
+            acc = l0 * b0; acc += l1 * b1; acc += l2 * b2; acc += l3 * b3;
+            acc.StoreUnsafe(ref dst.H[0], (nuint)(o + j0));
+            acc = h0 * b0; acc += h1 * b1; acc += h2 * b2; acc += h3 * b3;
+            acc.StoreUnsafe(ref dst.D[0], (nuint)(o + j0));
+        }
+        return j0;
     }
 
     /// <summary>libvmaf's dwt2_src_indices_filt: -i before the start, 2n - i - 1 past the end.</summary>
@@ -367,10 +411,11 @@ internal sealed class AdmScratch
         NextRef = new float[n]; NextDis = new float[n];
         Magnitude = new float[n]; RowSum = new float[n]; Threshold = new float[n];
         TmpLo = new float[width]; TmpHi = new float[width];
+        EvenLo = new float[width / 2 + 1]; OddLo = new float[width / 2 + 1]; EvenHi = new float[width / 2 + 1]; OddHi = new float[width / 2 + 1];
         Cols = new int[4 * ((width + 1) / 2)];
     }
 
     public readonly Bands Ref, Dis, R, A, CsfA;
-    public readonly float[] NextRef, NextDis, TmpLo, TmpHi, Magnitude, RowSum, Threshold;
+    public readonly float[] NextRef, NextDis, TmpLo, TmpHi, Magnitude, RowSum, Threshold, EvenLo, OddLo, EvenHi, OddHi;
     public readonly int[] Cols;
 }

@@ -122,18 +122,48 @@ internal static class VifFilterBank
                 row[x] = acc;
             }
             int o = i * ow;
-            for (int j = 0; j < ow; j++)
+            int j = 0;
+            if (UseSimd)
             {
-                int cx = 2 * j;
-                float acc = 0;
-                if (cx >= r && cx + r < w)
-                    for (int k = 0; k < n; k++) acc += taps[k] * row[cx - r + k];
-                else
-                    for (int k = 0; k < n; k++) acc += taps[k] * row[Mirror.Index(cx - r + k, w)];
-                dst[o + j] = acc;
+                // Interior outputs eight at a time: the 2j-spaced centres are gathered from the row
+                // as even lanes of two vector filter results.
+                ref float rr = ref row[0];
+                int jStart = (r + 1) / 2, jEnd = (w - r - 1) / 2; // 2j - r >= 0 and 2j + r < w
+                for (j = 0; j < Math.Min(jStart, ow); j++) dst[o + j] = EdgeAt(taps, row, 2 * j, w);
+                for (; j + 8 <= jEnd + 1 && j + 8 <= ow; j += 8)
+                {
+                    int cx = 2 * j;
+                    var a0 = Vector256.Create(taps[r]) * Vector256.LoadUnsafe(ref rr, (nuint)cx);
+                    var a1 = Vector256.Create(taps[r]) * Vector256.LoadUnsafe(ref rr, (nuint)(cx + 8));
+                    for (int k = 0; k < r; k++)
+                    {
+                        var t = Vector256.Create(taps[k]);
+                        a0 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref rr, (nuint)(cx - r + k)) + Vector256.LoadUnsafe(ref rr, (nuint)(cx + r - k)), a0);
+                        a1 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref rr, (nuint)(cx + 8 - r + k)) + Vector256.LoadUnsafe(ref rr, (nuint)(cx + 8 + r - k)), a1);
+                    }
+                    EvenLanes(a0, a1).StoreUnsafe(ref dst[0], (nuint)(o + j));
+                }
             }
+            for (; j < ow; j++) dst[o + j] = EdgeAt(taps, row, 2 * j, w);
         }
     }
+
+    private static float EdgeAt(float[] taps, float[] row, int cx, int w)
+    {
+        int r = taps.Length / 2;
+        float acc = 0;
+        if (cx >= r && cx + r < w)
+            for (int k = 0; k < taps.Length; k++) acc += taps[k] * row[cx - r + k];
+        else
+            for (int k = 0; k < taps.Length; k++) acc += taps[k] * row[Mirror.Index(cx - r + k, w)];
+        return acc;
+    }
+
+    /// <summary>Lanes 0, 2, 4, 6 of a then of b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> EvenLanes(Vector256<float> a, Vector256<float> b) =>
+        Vector256.Shuffle(a, Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6)).GetLower().ToVector256Unsafe()
+            .WithUpper(Vector256.Shuffle(b, Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6)).GetLower());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Horizontal(float[] taps, float[] row, Span<float> dst, int w)
