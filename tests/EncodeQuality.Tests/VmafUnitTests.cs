@@ -1,0 +1,206 @@
+using EncodeQuality.Tests.Support;
+using EncodeQuality.Vmaf;
+using EncodeQuality.Vmaf.Features;
+using EncodeQuality.Vmaf.Model;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>The VMAF engine's stages on cases small enough to check by hand, and SIMD against scalar.</summary>
+public class VmafUnitTests
+{
+    private static string ModelPath(string name) => Repo.Shared(Path.Combine("vmaf-models", name + ".json"));
+
+    [Fact]
+    public void Svm_predicts_the_rbf_sum_minus_rho_with_sparse_vectors()
+    {
+        var svm = SvmModel.Parse("svm_type nu_svr\nkernel_type rbf\ngamma 0.5\nnr_class 2\ntotal_sv 2\nrho 0.25\nSV\n2 1:1 2:0\n-1 2:1\n", 2);
+        double x0 = 0.5, x1 = 0.5;
+        double k1 = Math.Exp(-0.5 * ((x0 - 1) * (x0 - 1) + x1 * x1));
+        double k2 = Math.Exp(-0.5 * (x0 * x0 + (x1 - 1) * (x1 - 1)));
+        Assert.Equal(2 * k1 - k2 - 0.25, svm.Predict([x0, x1]), 12);
+    }
+
+    [Fact]
+    public void Model_reads_features_in_order_and_predicts_libvmaf_scores()
+    {
+        var model = VmafModel.Load(ModelPath("vmaf_float_v0.6.1"));
+        Assert.Equal(["adm2", "motion2", "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3"], model.Features);
+        // Frame 1 of libvmaf 1.3.7 on CIF x264 crf 35: features as logged, VMAF 69.32232.
+        double vmaf = model.Predict([0.91128, 3.82618, 0.43242, 0.75647, 0.84251, 0.8948]);
+        Assert.InRange(vmaf - 69.32232, -0.01, 0.01);
+        // The integer-named model is the same computation.
+        Assert.Equal(vmaf, VmafModel.Load(ModelPath("vmaf_v0.6.1")).Predict([0.91128, 3.82618, 0.43242, 0.75647, 0.84251, 0.8948]), 9);
+    }
+
+    [Fact]
+    public void Score_is_clipped_and_the_transform_only_raises_it()
+    {
+        var model = VmafModel.Load(ModelPath("vmaf_float_v0.6.1"));
+        Assert.Equal(100, model.Predict([1.2, 30, 1.2, 1.2, 1.2, 1.2]));
+        // Over a grid of inputs, in range and out of it, every score stays within the model's clip.
+        var rng = new Random(2);
+        for (int i = 0; i < 2000; i++)
+        {
+            double[] f = [rng.NextDouble() * 3 - 1, rng.NextDouble() * 60 - 10, rng.NextDouble() * 3 - 1, rng.NextDouble() * 3 - 1, rng.NextDouble() * 3 - 1, rng.NextDouble() * 3 - 1];
+            Assert.InRange(model.Predict(f), 0, 100);
+        }
+        double[] mid = [0.9, 4, 0.5, 0.8, 0.88, 0.92];
+        Assert.True(model.Predict(mid, enableTransform: true) >= model.Predict(mid));
+    }
+
+    [Fact]
+    public void Neg_models_carry_gain_limits_and_plain_models_do_not()
+    {
+        var neg = VmafModel.Load(ModelPath("vmaf_float_v0.6.1neg"));
+        Assert.Equal((1.0, 1.0), (neg.VifGainLimit, neg.AdmGainLimit));
+        var plain = VmafModel.Load(ModelPath("vmaf_v0.6.1"));
+        Assert.True(double.IsPositiveInfinity(plain.VifGainLimit) && double.IsPositiveInfinity(plain.AdmGainLimit));
+    }
+
+    [Fact]
+    public void Locator_finds_models_by_name_path_and_environment_and_lists_every_place_when_missing()
+    {
+        Assert.Equal(ModelPath("vmaf_4k_v0.6.1"), ModelLocator.Find("vmaf_4k_v0.6.1"));
+        Assert.Equal(ModelPath("vmaf_v0.6.1"), ModelLocator.Find(null));
+        Assert.Equal(ModelPath("vmaf_v0.6.1neg"), ModelLocator.Find(ModelPath("vmaf_v0.6.1neg")));
+        var e = Assert.Throws<FileNotFoundException>(() => ModelLocator.Find("no_such_model"));
+        Assert.Contains("vmaf-models", e.Message);
+        Assert.Contains("/usr/share/vmaf/model", e.Message);
+        Assert.Contains("/usr/local/share/vmaf/model", e.Message);
+        var dir = Repo.Scratch("models");
+        File.Copy(ModelPath("vmaf_float_v0.6.1"), Path.Combine(dir, "mine.json"));
+        Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", dir);
+        try { Assert.Equal(Path.Combine(dir, "mine.json"), ModelLocator.Find("mine")); }
+        finally { Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", null); }
+    }
+
+    private sealed class Collect : IVmafSink
+    {
+        public readonly List<(long Index, double Vmaf, double[] Features)> Frames = [];
+        public void OnFrame(long index, double vmaf, ReadOnlySpan<double> features) => Frames.Add((index, vmaf, features.ToArray()));
+    }
+
+    private static byte[] Pattern(int w, int h, int seed, int noise = 0)
+    {
+        var rng = new Random(seed);
+        var p = new byte[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                p[y * w + x] = (byte)Math.Clamp(128 + 60 * Math.Sin(x * 0.21 + seed) * Math.Cos(y * 0.13) + (noise > 0 ? rng.Next(-noise, noise + 1) : 0), 0, 255);
+        return p;
+    }
+
+    private static List<(long Index, double Vmaf, double[] Features)> Run(int w, int h, IEnumerable<(byte[] Ref, byte[] Dist)> frames, VmafOptions? options = null, string model = "vmaf_float_v0.6.1")
+    {
+        var sink = new Collect();
+        var scorer = new VmafScorer(VmafModel.Load(ModelPath(model)), w, h, options ?? new VmafOptions(), sink);
+        foreach (var (r, d) in frames) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w));
+        scorer.Flush();
+        return sink.Frames;
+    }
+
+    private static int Col(string name) => name switch
+    {
+        "vif_scale0" => 0, "vif_scale1" => 1, "vif_scale2" => 2, "vif_scale3" => 3,
+        "adm2" => 4, "adm_scale0" => 5, "adm_scale1" => 6, "adm_scale2" => 7, "adm_scale3" => 8,
+        "motion2" => 9, "motion" => 10, _ => throw new ArgumentException(name),
+    };
+
+    [Fact]
+    public void Identical_pictures_give_vif_and_adm_of_one()
+    {
+        var p = Pattern(96, 64, 1);
+        var f = Assert.Single(Run(96, 64, [(p, p)]));
+        foreach (var name in new[] { "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3", "adm2" })
+            Assert.InRange(f.Features[Col(name)], 0.99999, 1.00001);
+        Assert.Equal(0, f.Features[Col("motion2")]);
+    }
+
+    [Fact]
+    public void Motion_of_a_flat_step_is_the_step_and_motion2_takes_the_smaller_neighbour()
+    {
+        int w = 40, h = 32;
+        byte[] Flat(byte v) => Enumerable.Repeat(v, w * h).ToArray();
+        var frames = Run(w, h, [(Flat(100), Flat(100)), (Flat(110), Flat(110)), (Flat(114), Flat(114))]);
+        Assert.Equal([0L, 1, 2], frames.Select(f => f.Index));
+        // The 5-tap blur of a flat picture is flat (its taps sum to 1 within float rounding).
+        Assert.Equal(0, frames[0].Features[Col("motion")]);
+        Assert.InRange(frames[1].Features[Col("motion")], 9.999, 10.001);
+        Assert.InRange(frames[2].Features[Col("motion")], 3.999, 4.001);
+        Assert.Equal(0, frames[0].Features[Col("motion2")]);
+        Assert.InRange(frames[1].Features[Col("motion2")], 3.999, 4.001);   // min(10, 4)
+        Assert.InRange(frames[2].Features[Col("motion2")], 3.999, 4.001);   // last frame keeps its motion
+    }
+
+    [Fact]
+    public void Neg_model_does_not_reward_enhancement()
+    {
+        // A sharpened (contrast-boosted) distorted picture: VIF gain above 1 counts for the plain model, not for NEG.
+        int w = 128, h = 96;
+        var r = Pattern(w, h, 4);
+        var d = r.Select(v => (byte)Math.Clamp(128 + (v - 128) * 1.3, 0, 255)).ToArray();
+        var plain = Assert.Single(Run(w, h, [(r, d)]));
+        var neg = Assert.Single(Run(w, h, [(r, d)], model: "vmaf_float_v0.6.1neg"));
+        Assert.True(plain.Features[Col("vif_scale0")] > 1);
+        Assert.InRange(neg.Features[Col("vif_scale0")], 0, 1.00001);
+        Assert.True(neg.Vmaf < plain.Vmaf);
+    }
+
+    [Fact]
+    public void Frames_below_the_minimum_size_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new VmafScorer(VmafModel.Load(ModelPath("vmaf_v0.6.1")), 15, 64, new VmafOptions(), new Collect()));
+    }
+
+    [Theory]
+    [InlineData(64, 48)]
+    [InlineData(131, 77)]
+    [InlineData(352, 288)]
+    public void Simd_paths_agree_with_the_scalar_reference(int w, int h)
+    {
+        var frames = Enumerable.Range(0, 3).Select(i => (Pattern(w, h, i), Pattern(w, h, i, noise: 12))).ToList();
+        var vector = Run(w, h, frames);
+        SeparableFilter.UseSimd = VifFilterBank.UseSimd = VifExtractor.UseSimd = AdmExtractor.UseSimd = false;
+        try
+        {
+            var scalar = Run(w, h, frames);
+            for (int f = 0; f < frames.Count; f++)
+            {
+                for (int c = 0; c < scalar[f].Features.Length; c++)
+                    Assert.InRange(vector[f].Features[c] - scalar[f].Features[c], -2e-5, 2e-5);
+                Assert.InRange(vector[f].Vmaf - scalar[f].Vmaf, -1e-3, 1e-3);
+            }
+        }
+        finally
+        {
+            SeparableFilter.UseSimd = VifFilterBank.UseSimd = VifExtractor.UseSimd = AdmExtractor.UseSimd = true;
+        }
+    }
+
+    [Fact]
+    public void Vector_log2_matches_MathF_Log2()
+    {
+        var rng = new Random(5);
+        for (int i = 0; i < 2000; i++)
+        {
+            var x = new float[8];
+            for (int k = 0; k < 8; k++) x[k] = (float)Math.Exp(rng.NextDouble() * 40 - 5);
+            var y = VectorMath.Log2(System.Runtime.Intrinsics.Vector256.Create(x));
+            for (int k = 0; k < 8; k++) Assert.InRange(y[k] - MathF.Log2(x[k]), -2e-6f * Math.Max(1, Math.Abs(y[k])), 2e-6f * Math.Max(1, Math.Abs(y[k])));
+        }
+    }
+
+    [Fact]
+    public void Ten_bit_samples_are_brought_to_the_8bit_scale_and_offset()
+    {
+        int w = 37, h = 3;
+        var eight = Enumerable.Range(0, w * h).Select(i => (byte)(i * 7)).ToArray();
+        var ten = eight.Select(v => (ushort)(v * 4)).ToArray();
+        var a = new FloatPlane(w, h);
+        var b = new FloatPlane(w, h);
+        new LumaFrame(eight, w, h, w).ToFloat(a);
+        new LumaFrame(ten, w, h, w, 10).ToFloat(b);
+        Assert.Equal(a.Data, b.Data);
+        Assert.Equal(eight.Select(v => v - 128f), a.Data.Take(w * h));
+    }
+}
