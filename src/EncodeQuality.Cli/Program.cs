@@ -9,7 +9,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var catalog = MetricCatalog.WithBuiltIns();
-        VmafMetric.Register(catalog);
+        VmafMetric.Register(catalog); // replaced by each command with its --vmaf-engine choice
         var root = new RootCommand("EncodeQuality: video quality measured inside the encoder (x264/x265 recon, PSNR, SSIM, VMAF)")
         {
             EncodeCommand.Create(catalog),

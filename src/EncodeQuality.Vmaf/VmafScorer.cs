@@ -8,7 +8,7 @@ namespace EncodeQuality.Vmaf;
 /// reported to the sink once final, which is when the next frame arrives (motion2 looks one
 /// frame ahead) or at <see cref="Flush"/>. Buffers are allocated once for the picture size.
 /// </summary>
-public sealed class VmafScorer
+public sealed class VmafScorer : IVmafEngine
 {
     private readonly VmafModel _model;
     private readonly VmafOptions _options;
@@ -48,6 +48,10 @@ public sealed class VmafScorer
         _modelInput = new double[model.Features.Count];
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) };
     }
+
+    public string Description => "managed";
+
+    public void Dispose() { }
 
     public int Width { get; }
     public int Height { get; }

@@ -164,7 +164,7 @@ public class VmafOracleTests
     internal static FileComparer.Result Managed(string reference, string distorted, VmafOptions options, string model = "vmaf_float_v0.6.1")
     {
         var catalog = new MetricCatalog();
-        VmafMetric.Register(catalog, model, options);
+        VmafMetric.Register(catalog, model, options, EncodeQuality.LibVmaf.VmafEngineKind.Managed);
         return new FileComparer(catalog).Compare(reference, null, distorted, null, ["vmaf"], CancellationToken.None);
     }
 }

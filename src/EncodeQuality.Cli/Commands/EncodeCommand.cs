@@ -20,6 +20,8 @@ public static class EncodeCommand
         var metrics = SharedOptions.Metrics("psnr,ssim");
         var threads = new Option<int>("--encoder-threads") { Description = "Threads per encoder (0: encoder's choice)" };
         var frames = new Option<long>("--frames") { Description = "Encode only the first N frames (0: all)" };
+        var vmafEngine = SharedOptions.VmafEngine();
+        var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();
         var fps = SharedOptions.Fps();
         var logJson = SharedOptions.LogJson();
@@ -27,12 +29,13 @@ public static class EncodeCommand
 
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon")
         {
-            source, ladder, outDir, scoreAt, container, metrics, threads, frames, size, fps, logJson, verbose,
+            source, ladder, outDir, scoreAt, container, metrics, threads, frames, vmafEngine, vmafModel, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
             string src = p.GetValue(source)!;
             SharedOptions.CheckFile(src, "source");
+            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
             var request = new EncodeRequest
             {
                 Source = src,

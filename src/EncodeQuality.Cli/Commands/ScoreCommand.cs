@@ -34,16 +34,19 @@ public static class ScoreCommand
         var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
         var metrics = SharedOptions.Metrics("psnr,ssim");
         var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
+        var vmafEngine = SharedOptions.VmafEngine();
+        var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();
         var fps = SharedOptions.Fps();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("score", "Score a distorted video against a reference (decodes both)")
         {
-            reference, distorted, metrics, json, size, fps, logJson, verbose,
+            reference, distorted, metrics, json, vmafEngine, vmafModel, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
+            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
             Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, catalog.Parse(p.GetValue(metrics)!),
                 p.GetValue(json), p.GetValue(size), p.GetValue(fps), ct);
             return Task.CompletedTask;

@@ -14,6 +14,25 @@ public static class SharedOptions
         Description = "Comma-separated metrics: psnr, ssim, vmaf (none: encode only)",
         DefaultValueFactory = _ => fallback,
     };
+    public static Option<string> VmafEngine()
+    {
+        var o = new Option<string>("--vmaf-engine")
+        {
+            Description = "VMAF engine: auto (libvmaf when it loads, else managed), managed, libvmaf",
+            DefaultValueFactory = _ => "auto",
+        };
+        o.AcceptOnlyFromAmong("auto", "managed", "libvmaf");
+        return o;
+    }
+
+    public static Option<string?> VmafModel() => new("--vmaf-model") { Description = "VMAF model name or path (default vmaf_v0.6.1)" };
+
+    /// <summary>Registers "vmaf" with the command's engine choice; the engine chosen is logged once.</summary>
+    public static void UseVmaf(EncodeQuality.Pipeline.Metrics.MetricCatalog catalog, string engine, string? model,
+        EncodeQuality.Vmaf.VmafOptions options, Serilog.ILogger log) =>
+        EncodeQuality.Pipeline.Metrics.VmafMetric.Register(catalog, model, options,
+            EncodeQuality.LibVmaf.VmafEngines.Parse(engine), m => log.Information("{VmafEngine}", m));
+
     public static Option<string?> Size() => new("--size") { Description = "Picture size WxH of raw .yuv input" };
     public static Option<string?> Fps() => new("--fps") { Description = "Frame rate of raw .yuv input (25, 30000/1001)" };
 

@@ -18,6 +18,7 @@ public static class VmafCommand
         var threads = new Option<int>("--threads") { Description = "Threads", DefaultValueFactory = _ => 1 };
         var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame", DefaultValueFactory = _ => 1 };
         var transform = new Option<bool>("--enable-transform") { Description = "Apply the model's score transform" };
+        var engine = SharedOptions.VmafEngine();
         var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
         var size = SharedOptions.Size();
         var fps = SharedOptions.Fps();
@@ -25,16 +26,16 @@ public static class VmafCommand
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (managed engine)")
         {
-            reference, distorted, model, threads, subsample, transform, json, size, fps, logJson, verbose,
+            reference, distorted, model, threads, subsample, transform, engine, json, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
             if (p.GetValue(threads) < 1) throw new Pipeline.InputException("--threads must be at least 1");
             if (p.GetValue(subsample) < 1) throw new Pipeline.InputException("--subsample must be at least 1");
-            VmafMetric.Register(catalog, p.GetValue(model), new VmafOptions
+            SharedOptions.UseVmaf(catalog, p.GetValue(engine)!, p.GetValue(model), new VmafOptions
             {
                 Threads = p.GetValue(threads), Subsample = p.GetValue(subsample), EnableTransform = p.GetValue(transform),
-            });
+            }, log);
             ScoreCommand.Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json),
                 p.GetValue(size), p.GetValue(fps), ct);
             return Task.CompletedTask;

@@ -1,42 +1,42 @@
+using EncodeQuality.LibVmaf;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Vmaf;
-using EncodeQuality.Vmaf.Model;
 
 namespace EncodeQuality.Pipeline.Metrics;
 
 /// <summary>
-/// The managed VMAF engine behind the pipeline's metric interface: luma planes go in as views
-/// (no copy here; the engine converts them once to floats), scores come out through the engine's
-/// sink one frame later (motion2), named as libvmaf names them plus "vmaf".
+/// VMAF behind the pipeline's metric interface, by whichever engine was chosen (managed or
+/// libvmaf): luma planes go in as views (no copy here), scores come out through the engine's
+/// sink (one frame later, or at flush), named as libvmaf names them plus "vmaf".
 /// </summary>
-public sealed class VmafMetric(VmafModel model, VmafOptions options) : IFrameMetric, IVmafSink
+public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) : IFrameMetric, IVmafSink
 {
-    private VmafScorer? _scorer;
+    private IVmafEngine? _engine;
     private ScoreSheet? _sheet;
     private int[] _columns = [];
     private int _vmafColumn;
 
-    public IReadOnlyList<string> FeatureNames => ["vmaf", .. _scorer?.FeatureNames ?? []];
+    public IReadOnlyList<string> FeatureNames => ["vmaf", .. _engine?.FeatureNames ?? []];
 
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         var f = reference.Format;
-        if (_scorer is null)
+        if (_engine is null)
         {
-            _scorer = new VmafScorer(model, f.Width, f.Height, options, this);
+            _engine = engines(f.Width, f.Height, this);
             _sheet = sheet;
             _vmafColumn = sheet.Column("vmaf");
-            _columns = _scorer.FeatureNames.Select(sheet.Column).ToArray();
+            _columns = _engine.FeatureNames.Select(sheet.Column).ToArray();
         }
         if (f.BitDepth > 8)
-            _scorer.Push(new LumaFrame(reference.Plane16(0), f.Width, f.Height, f.Width, f.BitDepth),
+            _engine.Push(new LumaFrame(reference.Plane16(0), f.Width, f.Height, f.Width, f.BitDepth),
                 new LumaFrame(distorted.Plane16(0), f.Width, f.Height, f.Width, f.BitDepth));
         else
-            _scorer.Push(new LumaFrame(reference.Plane(0), f.Width, f.Height, f.Width),
+            _engine.Push(new LumaFrame(reference.Plane(0), f.Width, f.Height, f.Width),
                 new LumaFrame(distorted.Plane(0), f.Width, f.Height, f.Width));
     }
 
-    public void Flush(ScoreSheet sheet) => _scorer?.Flush();
+    public void Flush(ScoreSheet sheet) => _engine?.Flush();
 
     void IVmafSink.OnFrame(long index, double vmaf, ReadOnlySpan<double> features)
     {
@@ -44,23 +44,27 @@ public sealed class VmafMetric(VmafModel model, VmafOptions options) : IFrameMet
         for (int i = 0; i < features.Length; i++) _sheet.Set(_columns[i], index, features[i]);
     }
 
-    public void Dispose() { }
+    public void Dispose() => _engine?.Dispose();
 
-    /// <summary>Registers "vmaf" in a catalog with a model found by <see cref="ModelLocator"/>.</summary>
-    public static void Register(MetricCatalog catalog, string? model = null, VmafOptions? options = null)
+    /// <summary>
+    /// Registers "vmaf" in a catalog. The engine and model are resolved when a run creates its
+    /// metrics, so a missing model or a forced but missing libvmaf is an input error before any frame.
+    /// </summary>
+    public static void Register(MetricCatalog catalog, string? model = null, VmafOptions? options = null,
+        VmafEngineKind engine = VmafEngineKind.Auto, Action<string>? log = null)
     {
+        Func<int, int, IVmafSink, IVmafEngine>? factory = null;
         catalog.Register("vmaf", () =>
         {
-            string path;
-            try { path = ModelLocator.Find(model); }
+            try { factory ??= VmafEngines.Create(engine, model, options ?? new VmafOptions(), log ?? (_ => { })); }
             catch (FileNotFoundException e) { throw new InputException(e.Message); }
-            VmafModel loaded;
-            try { loaded = VmafModel.Load(path); }
-            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+            catch (DllNotFoundException e) { throw new InputException($"--vmaf-engine libvmaf: {e.Message}"); }
+            catch (LibVmafModelException e) { throw new InputException(e.Message); }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException)
             {
-                throw new InputException($"VMAF model {path}: {e.Message}");
+                throw new InputException($"VMAF model '{model}': {e.Message}");
             }
-            return new VmafMetric(loaded, options ?? new VmafOptions());
+            return new VmafMetric(factory);
         });
     }
 }

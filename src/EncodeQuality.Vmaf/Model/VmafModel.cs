@@ -81,7 +81,7 @@ public sealed class VmafModel
     }
 
     /// <summary>"VMAF_feature_adm2_score" or "VMAF_integer_feature_adm2_score" to "adm2".</summary>
-    internal static string ShortName(string name)
+    public static string ShortName(string name)
     {
         foreach (var prefix in new[] { "VMAF_integer_feature_", "VMAF_feature_" })
             if (name.StartsWith(prefix, StringComparison.Ordinal)) name = name[prefix.Length..];

@@ -11,9 +11,13 @@ public static class EqProcess
         public string[] Errors => StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("eq: error:")).ToArray();
     }
 
-    public static Outcome Run(params string[] args)
+    public static Outcome Run(params string[] args) => RunWith(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs eq with extra environment variables (null removes one).</summary>
+    public static Outcome RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "eq.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

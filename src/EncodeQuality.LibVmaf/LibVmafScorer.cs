@@ -1,0 +1,168 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using EncodeQuality.Vmaf;
+
+namespace EncodeQuality.LibVmaf;
+
+/// <summary>
+/// VMAF by the system's libvmaf: pictures go to vmaf_read_pictures in display order (luma only,
+/// VMAF_PIX_FMT_YUV400P, copied straight from the caller's plane into libvmaf's picture: the one
+/// copy its API requires); at Flush the extractors are flushed once and every scored index is read
+/// back with vmaf_score_at_index and vmaf_feature_score_at_index and handed to the sink in the
+/// managed engine's output shape (vmaf plus the model's features by libvmaf's short names).
+/// </summary>
+public sealed unsafe class LibVmafScorer : IVmafEngine
+{
+    private nint _context;
+    private nint _model;
+    private readonly IVmafSink _sink;
+    private readonly VmafOptions _options;
+    private readonly byte[][] _featureKeys;
+    private readonly double[] _features;
+    private uint _next;
+    private bool _flushed;
+
+    /// <param name="model">A model file path, or a built-in version name ("vmaf_v0.6.1").</param>
+    /// <param name="libvmafFeatureNames">The model's feature names as libvmaf reports them (VMAF_integer_feature_adm2_score...).</param>
+    public LibVmafScorer(string model, IReadOnlyList<string> libvmafFeatureNames, VmafOptions options, IVmafSink sink)
+    {
+        if (!LibVmafLibrary.TryLoad(out _, out var detail)) throw new DllNotFoundException(detail);
+        LibVmafApi.EnsureResolver();
+        _sink = sink;
+        _options = options;
+        Description = $"libvmaf {LibVmafLibrary.Version()}";
+        FeatureNames = libvmafFeatureNames.Select(ShortName).ToArray();
+        _featureKeys = libvmafFeatureNames.Select(n => Encoding.UTF8.GetBytes(n + "\0")).ToArray();
+        _features = new double[libvmafFeatureNames.Count];
+
+        var cfg = new VmafConfiguration
+        {
+            LogLevel = VmafConstants.LogLevelError, NThreads = (uint)Math.Max(0, options.Threads - 1),
+            NSubsample = (uint)options.Subsample, CpuMask = 0, GpuMask = 0,
+        };
+        nint ctx;
+        Check("vmaf_init", LibVmafApi.Init(&ctx, cfg));
+        _context = ctx;
+        try
+        {
+            _model = LoadModel(model, options.EnableTransform);
+            Check("vmaf_use_features_from_model", LibVmafApi.UseFeaturesFromModel(_context, _model));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Description { get; }
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    private static nint LoadModel(string model, bool transform)
+    {
+        var name = Encoding.UTF8.GetBytes("vmaf\0");
+        var key = Encoding.UTF8.GetBytes(model + "\0");
+        fixed (byte* n = name)
+        fixed (byte* k = key)
+        {
+            var cfg = new VmafModelConfig { Name = (nint)n, Flags = transform ? VmafConstants.ModelFlagEnableTransform : 0 };
+            nint handle;
+            bool isPath = File.Exists(model);
+            int r = isPath ? LibVmafApi.ModelLoadFromPath(&handle, &cfg, k) : LibVmafApi.ModelLoad(&handle, &cfg, k);
+            if (r != 0) throw new LibVmafModelException(model, isPath, r);
+            return handle;
+        }
+    }
+
+    public void Push(in LumaFrame reference, in LumaFrame distorted)
+    {
+        ObjectDisposedException.ThrowIf(_context == 0, this);
+        if (_flushed) throw new InvalidOperationException("pictures pushed after flush");
+        VmafPicture r = default, d = default;
+        Check("vmaf_picture_alloc", LibVmafApi.PictureAlloc(&r, VmafConstants.PixFmtYuv400P, (uint)reference.BitDepth, (uint)reference.Width, (uint)reference.Height));
+        int err = LibVmafApi.PictureAlloc(&d, VmafConstants.PixFmtYuv400P, (uint)distorted.BitDepth, (uint)distorted.Width, (uint)distorted.Height);
+        if (err != 0)
+        {
+            LibVmafApi.PictureUnref(&r);
+            Check("vmaf_picture_alloc", err);
+        }
+        CopyLuma(reference, ref r);
+        CopyLuma(distorted, ref d);
+        // libvmaf owns both pictures from here on, and unrefs them itself.
+        Check("vmaf_read_pictures", LibVmafApi.ReadPictures(_context, &r, &d, _next));
+        _next++;
+    }
+
+    private static void CopyLuma(in LumaFrame src, ref VmafPicture pic)
+    {
+        int rowBytes = src.Width * (src.BitDepth > 8 ? 2 : 1);
+        int srcStride = src.Stride * (src.BitDepth > 8 ? 2 : 1);
+        byte* dst = (byte*)pic.Data[0];
+        long dstStride = pic.Stride[0];
+        var bytes = src.Bytes;
+        for (int y = 0; y < src.Height; y++)
+            bytes.Slice(y * srcStride, rowBytes).CopyTo(new Span<byte>(dst + y * dstStride, rowBytes));
+    }
+
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_context == 0, this);
+        if (_flushed) return;
+        _flushed = true;
+        Check("vmaf_read_pictures (flush)", LibVmafApi.ReadPictures(_context, null, null, 0));
+        if (_next == 0) return;
+        double sum = 0;
+        int count = 0;
+        for (uint i = 0; i < _next; i += (uint)_options.Subsample)
+        {
+            double score;
+            Check("vmaf_score_at_index", LibVmafApi.ScoreAtIndex(_context, _model, &score, i));
+            sum += score;
+            count++;
+            for (int f = 0; f < _featureKeys.Length; f++)
+            {
+                double v;
+                fixed (byte* k = _featureKeys[f])
+                    Check("vmaf_feature_score_at_index", LibVmafApi.FeatureScoreAtIndex(_context, k, &v, i));
+                _features[f] = v;
+            }
+            _sink.OnFrame(i, score, _features);
+        }
+        // libvmaf's own pooling must agree with the per-frame scores read back: a cheap check that
+        // indices and subsampling mean the same thing on both sides of the binding.
+        double pooled = PooledMean(), mean = sum / count;
+        if (Math.Abs(pooled - mean) > 1e-6 * Math.Max(1, Math.Abs(mean)))
+            throw new InvalidOperationException($"libvmaf's pooled mean {pooled:F6} disagrees with its per-frame scores (mean {mean:F6})");
+    }
+
+    /// <summary>libvmaf's pooled mean over all scored frames.</summary>
+    private double PooledMean()
+    {
+        double score;
+        Check("vmaf_score_pooled", LibVmafApi.ScorePooled(_context, _model, VmafConstants.PoolMean, &score, 0, Math.Max(1, _next) - 1));
+        return score;
+    }
+
+    private static void Check(string call, int code)
+    {
+        if (code != 0) throw new LibVmafException(call, code);
+    }
+
+    /// <summary>"VMAF_integer_feature_vif_scale0_score" to "vif_scale0", as the managed engine names it.</summary>
+    public static string ShortName(string name) => EncodeQuality.Vmaf.Model.VmafModel.ShortName(name);
+
+    public void Dispose()
+    {
+        if (_context != 0) LibVmafApi.Close(_context);
+        _context = 0;
+        if (_model != 0) LibVmafApi.ModelDestroy(_model);
+        _model = 0;
+    }
+}
+
+/// <summary>libvmaf could not load the requested model.</summary>
+public sealed class LibVmafModelException(string model, bool isPath, int code)
+    : Exception($"libvmaf could not load {(isPath ? "model file" : "built-in model")} '{model}' (error {code})")
+{
+    public int Code { get; } = code;
+}

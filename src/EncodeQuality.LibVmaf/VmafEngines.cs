@@ -1,0 +1,81 @@
+using EncodeQuality.Vmaf;
+using EncodeQuality.Vmaf.Model;
+
+namespace EncodeQuality.LibVmaf;
+
+public enum VmafEngineKind { Auto, Managed, LibVmaf }
+
+/// <summary>
+/// Chooses the VMAF engine: auto takes libvmaf when it loads, else the managed engine; managed
+/// and libvmaf force one. Resolves the model up front so a bad name fails before any work.
+/// </summary>
+public static class VmafEngines
+{
+    private static int _announced;
+
+    public static VmafEngineKind Parse(string text) => text switch
+    {
+        "auto" => VmafEngineKind.Auto,
+        "managed" => VmafEngineKind.Managed,
+        "libvmaf" => VmafEngineKind.LibVmaf,
+        _ => throw new ArgumentException($"--vmaf-engine must be auto, managed or libvmaf, not '{text}'"),
+    };
+
+    /// <summary>
+    /// A factory of engines for one picture size. Throws <see cref="FileNotFoundException"/> (model),
+    /// <see cref="DllNotFoundException"/> (libvmaf forced but missing) or the model load error.
+    /// </summary>
+    public static Func<int, int, IVmafSink, IVmafEngine> Create(VmafEngineKind kind, string? model, VmafOptions options, Action<string> log)
+    {
+        bool libvmaf = kind switch
+        {
+            VmafEngineKind.Managed => false,
+            VmafEngineKind.LibVmaf => LibVmafLibrary.TryLoad(out _, out var detail) ? true : throw new DllNotFoundException(detail),
+            _ => LibVmafLibrary.TryLoad(out _, out _),
+        };
+        if (libvmaf)
+        {
+            string name = string.IsNullOrWhiteSpace(model) ? ModelLocator.DefaultName : model;
+            var features = LibVmafFeatureNames(name);
+            Announce(log, () => $"VMAF engine: libvmaf {LibVmafLibrary.Version()}");
+            // Load once now so a bad model is reported before any frame is decoded.
+            new LibVmafScorer(name, features, options, NullSink.Instance).Dispose();
+            return (w, h, sink) => new LibVmafScorer(name, features, options, sink);
+        }
+        string path = ModelLocator.Find(model);
+        var loaded = VmafModel.Load(path);
+        LibVmafLibrary.TryLoad(out _, out var why);
+        Announce(log, () => kind == VmafEngineKind.Auto ? $"VMAF engine: managed ({why})" : "VMAF engine: managed");
+        return (w, h, sink) => new VmafScorer(loaded, w, h, options, sink);
+    }
+
+    /// <summary>
+    /// The model's features as libvmaf names them: read from the model's JSON where one is found
+    /// (a path, or a file of that name in the model folders), else libvmaf's naming for the
+    /// v0.6.1 family (float models "VMAF_feature_*", the others "VMAF_integer_feature_*").
+    /// </summary>
+    public static IReadOnlyList<string> LibVmafFeatureNames(string model)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(ModelLocator.Find(model)));
+            return doc.RootElement.GetProperty("model_dict").GetProperty("feature_names").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        }
+        catch (FileNotFoundException)
+        {
+            string prefix = model.Contains("float", StringComparison.Ordinal) ? "VMAF_feature_" : "VMAF_integer_feature_";
+            return new[] { "adm2", "motion2", "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3" }.Select(f => prefix + f + "_score").ToArray();
+        }
+    }
+
+    private static void Announce(Action<string> log, Func<string> message)
+    {
+        if (Interlocked.Exchange(ref _announced, 1) == 0) log(message());
+    }
+
+    private sealed class NullSink : IVmafSink
+    {
+        public static readonly NullSink Instance = new();
+        public void OnFrame(long index, double vmaf, ReadOnlySpan<double> features) { }
+    }
+}

@@ -1,0 +1,20 @@
+namespace EncodeQuality.Vmaf;
+
+/// <summary>
+/// A VMAF implementation fed (reference, distorted) luma pairs in display order, reporting each
+/// scored frame to its <see cref="IVmafSink"/> by the end of <see cref="Flush"/>. The managed
+/// <see cref="VmafScorer"/> and the libvmaf binding both implement it, with the same output shape,
+/// so callers switch engines without other changes.
+/// </summary>
+public interface IVmafEngine : IDisposable
+{
+    /// <summary>"managed" or "libvmaf VERSION", for logs.</summary>
+    string Description { get; }
+
+    /// <summary>Feature columns passed to the sink, in order.</summary>
+    IReadOnlyList<string> FeatureNames { get; }
+
+    void Push(in LumaFrame reference, in LumaFrame distorted);
+
+    void Flush();
+}
