@@ -22,6 +22,10 @@ public sealed class VmafScorer : IVmafEngine
     private readonly double[] _modelInput;
     private readonly ParallelOptions _parallel;
     private long _next;
+    // The frame being extracted, read by the two cached work items (no closure per frame).
+    private long _index;
+    private bool _score;
+    private readonly Action _spatial, _temporal;
     private long _pendingIndex = -1;
 
     public const int MinimumSize = 16;
@@ -47,6 +51,12 @@ public sealed class VmafScorer : IVmafEngine
             ? i : throw new NotSupportedException($"model '{model.Name}' needs feature '{f}', which this engine does not compute")).ToArray();
         _modelInput = new double[model.Features.Count];
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) };
+        _spatial = () => _vif.Extract(_index, _ref, _dist, _score, _board);
+        _temporal = () =>
+        {
+            _adm.Extract(_index, _ref, _dist, _score, _board);
+            _motion.Extract(_index, _ref, _dist, _score, _board);
+        };
     }
 
     public string Description => "managed";
@@ -64,22 +74,16 @@ public sealed class VmafScorer : IVmafEngine
             throw new ArgumentException($"frames must be {Width}x{Height}");
         reference.ToFloat(_ref);
         distorted.ToFloat(_dist);
-        long index = _next++;
-        bool score = index % _options.Subsample == 0;
-        if (_options.Threads > 1)
-            Parallel.Invoke(_parallel,
-                () => _vif.Extract(index, _ref, _dist, score, _board),
-                () =>
-                {
-                    _adm.Extract(index, _ref, _dist, score, _board);
-                    _motion.Extract(index, _ref, _dist, score, _board);
-                });
+        _index = _next++;
+        _score = _index % _options.Subsample == 0;
+        if (_options.Threads > 1) Parallel.Invoke(_parallel, _spatial, _temporal);
         else
         {
-            _vif.Extract(index, _ref, _dist, score, _board);
-            _adm.Extract(index, _ref, _dist, score, _board);
-            _motion.Extract(index, _ref, _dist, score, _board);
+            _spatial();
+            _temporal();
         }
+        long index = _index;
+        bool score = _score;
         EmitCompleted();
         if (score) _pendingIndex = index;
     }

@@ -204,3 +204,28 @@ public class VmafUnitTests
         Assert.Equal(eight.Select(v => v - 128f), a.Data.Take(w * h));
     }
 }
+
+public class VmafAllocationTests
+{
+    private sealed class Nothing : IVmafSink
+    {
+        public void OnFrame(long index, double vmaf, ReadOnlySpan<double> features) { }
+    }
+
+    /// <summary>Steady state: pushing frames allocates nothing on the managed heap (buffers are per size).</summary>
+    [Fact]
+    public void Pushing_frames_allocates_nothing_per_frame()
+    {
+        int w = 160, h = 96;
+        var r = new byte[w * h];
+        var d = new byte[w * h];
+        new Random(1).NextBytes(r);
+        new Random(2).NextBytes(d);
+        var scorer = new VmafScorer(VmafModel.Load(Repo.Shared("vmaf-models/vmaf_float_v0.6.1.json")), w, h, new VmafOptions(), new Nothing());
+        for (int i = 0; i < 3; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w)); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+}

@@ -22,6 +22,20 @@ internal sealed class AdmExtractor : IFeatureExtractor
     private const float OneBy30 = 0.0333333351f;         // FLOAT_ONE_BY_30
     private static readonly float Cos1DegSq = (float)(Math.Cos(Math.PI / 180) * Math.Cos(Math.PI / 180));
 
+    /// <summary>CSF factors per scale for theta 1 (horizontal, vertical) and 2 (diagonal), computed once.</summary>
+    private static readonly float[,] Csf = BuildCsf();
+
+    private static float[,] BuildCsf()
+    {
+        var t = new float[4, 2];
+        for (int scale = 0; scale < 4; scale++)
+        {
+            t[scale, 0] = CsfFactor(scale, 1);
+            t[scale, 1] = CsfFactor(scale, 2);
+        }
+        return t;
+    }
+
     private static readonly string[] Names = ["adm2", "adm_scale0", "adm_scale1", "adm_scale2", "adm_scale3"];
 
     private readonly float _gainLimit;
@@ -60,7 +74,7 @@ internal sealed class AdmExtractor : IFeatureExtractor
             Dwt2(curDis, w, h, s.Dis, s);
             w = (w + 1) / 2;
             h = (h + 1) / 2;
-            float f1 = CsfFactor(scale, 1), f2 = CsfFactor(scale, 2);
+            float f1 = Csf[scale, 0], f2 = Csf[scale, 1];
             Decouple(s, w * h, _gainLimit);
             // CSF-weighted impairment and its 1/30-weighted magnitude for the masking threshold.
             for (int i = 0; i < w * h; i++)
