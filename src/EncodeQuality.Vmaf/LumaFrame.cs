@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace EncodeQuality.Vmaf;
 
@@ -60,17 +60,20 @@ public readonly ref struct LumaFrame
                 var row = src.Slice(y * Stride, Width);
                 int o = y * Width;
                 int x = 0;
-                if (Vector256.IsHardwareAccelerated)
+                if (Vector.IsHardwareAccelerated)
                 {
-                    var offset = Vector256.Create(128f);
+                    var offset = new Vector<float>(128f);
+                    int lanes = Vector<byte>.Count, quarter = Vector<float>.Count;
                     ref byte rb = ref MemoryMarshal.GetReference(row);
-                    for (; x <= row.Length - 16; x += 16)
+                    for (; x <= row.Length - lanes; x += lanes)
                     {
-                        var (w0, w1) = Vector128.Widen(Vector128.LoadUnsafe(ref rb, (nuint)x));
-                        var (i0, i1) = Vector128.Widen(w0);
-                        var (i2, i3) = Vector128.Widen(w1);
-                        (Vector256.ConvertToSingle(Vector256.Create(i0, i1).AsInt32()) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x));
-                        (Vector256.ConvertToSingle(Vector256.Create(i2, i3).AsInt32()) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x + 8));
+                        Vector.Widen(Vector.LoadUnsafe(ref rb, (nuint)x), out Vector<ushort> w0, out Vector<ushort> w1);
+                        Vector.Widen(w0, out Vector<uint> i0, out Vector<uint> i1);
+                        Vector.Widen(w1, out Vector<uint> i2, out Vector<uint> i3);
+                        (Vector.ConvertToSingle(Vector.AsVectorInt32(i0)) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x));
+                        (Vector.ConvertToSingle(Vector.AsVectorInt32(i1)) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x + quarter));
+                        (Vector.ConvertToSingle(Vector.AsVectorInt32(i2)) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x + 2 * quarter));
+                        (Vector.ConvertToSingle(Vector.AsVectorInt32(i3)) - offset).StoreUnsafe(ref dst[0], (nuint)(o + x + 3 * quarter));
                     }
                 }
                 for (; x < row.Length; x++) dst[o + x] = row[x] - 128f;

@@ -1,39 +1,37 @@
-using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace EncodeQuality.Pipeline.Metrics;
 
-/// <summary>Sum of squared differences of two sample planes, vectorised where the CPU allows.</summary>
+/// <summary>
+/// Sum of squared differences of two sample planes, with <see cref="Vector{T}"/> (256-bit lanes on
+/// AVX2, 128-bit on SSE and NEON) and a scalar reference the vector path is tested against.
+/// </summary>
 public static class SquaredError
 {
     public static ulong Sum(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         if (a.Length != b.Length) throw new ArgumentException("planes differ in size");
-        int i = 0;
+        int i = 0, lanes = Vector<byte>.Count;
         ulong total = 0;
-        if (Avx2.IsSupported && a.Length >= 32)
+        if (Vector.IsHardwareAccelerated && a.Length >= lanes)
         {
             ref byte ra = ref MemoryMarshal.GetReference(a);
             ref byte rb = ref MemoryMarshal.GetReference(b);
-            // 32 bytes a step; each step adds at most 2 * 2 * 255^2 per int lane, so flushing the
-            // int accumulator every 4096 steps stays far below int overflow.
-            while (i <= a.Length - 32)
+            // Each step adds at most 4 * 255^2 per int lane; flushing every 2048 steps stays far
+            // below int overflow.
+            while (i <= a.Length - lanes)
             {
-                Vector256<int> acc = Vector256<int>.Zero;
-                int end = Math.Min(a.Length - 32, i + 32 * 4096);
-                for (; i <= end; i += 32)
+                var acc = Vector<int>.Zero;
+                int end = Math.Min(a.Length - lanes, i + lanes * 2048);
+                for (; i <= end; i += lanes)
                 {
-                    var va = Vector256.LoadUnsafe(ref ra, (nuint)i);
-                    var vb = Vector256.LoadUnsafe(ref rb, (nuint)i);
-                    var (alo, ahi) = Vector256.Widen(va);
-                    var (blo, bhi) = Vector256.Widen(vb);
-                    var dlo = (alo.AsInt16() - blo.AsInt16());
-                    var dhi = (ahi.AsInt16() - bhi.AsInt16());
-                    acc += Avx2.MultiplyAddAdjacent(dlo, dlo) + Avx2.MultiplyAddAdjacent(dhi, dhi);
+                    Vector.Widen(Vector.LoadUnsafe(ref ra, (nuint)i), out Vector<ushort> a0, out Vector<ushort> a1);
+                    Vector.Widen(Vector.LoadUnsafe(ref rb, (nuint)i), out Vector<ushort> b0, out Vector<ushort> b1);
+                    acc += Squares(Vector.AsVectorInt16(a0) - Vector.AsVectorInt16(b0));
+                    acc += Squares(Vector.AsVectorInt16(a1) - Vector.AsVectorInt16(b1));
                 }
-                total += WidenSum(acc);
+                total += (ulong)Vector.Sum(Widened(acc));
             }
         }
         for (; i < a.Length; i++)
@@ -47,24 +45,20 @@ public static class SquaredError
     public static ulong Sum(ReadOnlySpan<ushort> a, ReadOnlySpan<ushort> b)
     {
         if (a.Length != b.Length) throw new ArgumentException("planes differ in size");
-        int i = 0;
+        int i = 0, lanes = Vector<ushort>.Count;
         ulong total = 0;
-        if (Avx2.IsSupported && a.Length >= 16)
+        if (Vector.IsHardwareAccelerated && a.Length >= lanes)
         {
             ref ushort ra = ref MemoryMarshal.GetReference(a);
             ref ushort rb = ref MemoryMarshal.GetReference(b);
-            // Samples up to 16 bits' depth of 10: a difference fits a short and each madd lane
-            // adds at most 2 * 1023^2, so 256 steps per flush cannot overflow an int.
-            while (i <= a.Length - 16)
+            // Samples of up to 10 bits: a step adds at most 2 * 1023^2 per int lane, 512 steps per flush.
+            while (i <= a.Length - lanes)
             {
-                Vector256<int> acc = Vector256<int>.Zero;
-                int end = Math.Min(a.Length - 16, i + 16 * 256);
-                for (; i <= end; i += 16)
-                {
-                    var d = Vector256.LoadUnsafe(ref ra, (nuint)i).AsInt16() - Vector256.LoadUnsafe(ref rb, (nuint)i).AsInt16();
-                    acc += Avx2.MultiplyAddAdjacent(d, d);
-                }
-                total += WidenSum(acc);
+                var acc = Vector<int>.Zero;
+                int end = Math.Min(a.Length - lanes, i + lanes * 512);
+                for (; i <= end; i += lanes)
+                    acc += Squares(Vector.AsVectorInt16(Vector.LoadUnsafe(ref ra, (nuint)i)) - Vector.AsVectorInt16(Vector.LoadUnsafe(ref rb, (nuint)i)));
+                total += (ulong)Vector.Sum(Widened(acc));
             }
         }
         for (; i < a.Length; i++)
@@ -75,14 +69,21 @@ public static class SquaredError
         return total;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong WidenSum(Vector256<int> acc)
+    /// <summary>Squares of 16-bit differences, pairwise added into 32-bit lanes.</summary>
+    private static Vector<int> Squares(Vector<short> d)
     {
-        var (lo, hi) = Vector256.Widen(acc.AsUInt32());
-        return Vector256.Sum(lo + hi);
+        Vector.Widen(d, out Vector<int> lo, out Vector<int> hi);
+        return lo * lo + hi * hi;
     }
 
-    /// <summary>Reference implementation the SIMD path is tested against.</summary>
+    /// <summary>Pairwise sums of 32-bit lanes as 64-bit lanes, so the final sum cannot overflow.</summary>
+    private static Vector<long> Widened(Vector<int> v)
+    {
+        Vector.Widen(v, out Vector<long> lo, out Vector<long> hi);
+        return lo + hi;
+    }
+
+    /// <summary>Reference implementation the vector path is tested against.</summary>
     public static ulong SumScalar<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IConvertible
     {
         ulong total = 0;

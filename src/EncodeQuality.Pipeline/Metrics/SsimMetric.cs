@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using System.Numerics;
 using EncodeQuality.Native.Frames;
 
 namespace EncodeQuality.Pipeline.Metrics;
@@ -47,7 +47,7 @@ public sealed class SsimMetric : IFrameMetric
         return m.ComputeDecimated();
     }
 
-    private bool _simd = Vector256.IsHardwareAccelerated;
+    private bool _simd = Vector.IsHardwareAccelerated;
 
     private void LoadFloats(ReadOnlySpan<float> src, float[] target)
     {
@@ -168,21 +168,22 @@ public sealed class SsimMetric : IFrameMetric
     {
         int w = _w, h = _h, dw = w - Window + 1, dh = h - Window + 1;
         var cache = _cache;
-        int vecEnd = _simd ? dw - dw % Vector256<float>.Count : 0;
+        int lanes = Vector<float>.Count;
+        int vecEnd = _simd ? dw - dw % lanes : 0;
         for (int y = 0; y < h; y++)
         {
             int row = y * w;
-            for (int x = 0; x < vecEnd; x += Vector256<float>.Count)
+            for (int x = 0; x < vecEnd; x += lanes)
             {
-                var (lo, hi) = (Vector256<double>.Zero, Vector256<double>.Zero);
+                var (lo, hi) = (Vector<double>.Zero, Vector<double>.Zero);
                 for (int u = 0; u < Window; u++)
                 {
-                    var p = Vector256.LoadUnsafe(ref src[0], (nuint)(row + x + u)) * Gaussian[u];
-                    var (pl, ph) = Vector256.Widen(p);
+                    var p = Vector.LoadUnsafe(ref src[0], (nuint)(row + x + u)) * Gaussian[u];
+                    Vector.Widen(p, out var pl, out var ph);
                     lo += pl;
                     hi += ph;
                 }
-                Vector256.Narrow(lo, hi).StoreUnsafe(ref cache[0], (nuint)(row + x));
+                Vector.Narrow(lo, hi).StoreUnsafe(ref cache[0], (nuint)(row + x));
             }
             for (int x = vecEnd; x < dw; x++)
             {
@@ -193,17 +194,17 @@ public sealed class SsimMetric : IFrameMetric
         }
         for (int y = 0; y < dh; y++)
         {
-            for (int x = 0; x < vecEnd; x += Vector256<float>.Count)
+            for (int x = 0; x < vecEnd; x += lanes)
             {
-                var (lo, hi) = (Vector256<double>.Zero, Vector256<double>.Zero);
+                var (lo, hi) = (Vector<double>.Zero, Vector<double>.Zero);
                 for (int v = 0; v < Window; v++)
                 {
-                    var p = Vector256.LoadUnsafe(ref cache[0], (nuint)((y + v) * w + x)) * Gaussian[v];
-                    var (pl, ph) = Vector256.Widen(p);
+                    var p = Vector.LoadUnsafe(ref cache[0], (nuint)((y + v) * w + x)) * Gaussian[v];
+                    Vector.Widen(p, out var pl, out var ph);
                     lo += pl;
                     hi += ph;
                 }
-                Vector256.Narrow(lo, hi).StoreUnsafe(ref dst[0], (nuint)(y * dw + x));
+                Vector.Narrow(lo, hi).StoreUnsafe(ref dst[0], (nuint)(y * dw + x));
             }
             for (int x = vecEnd; x < dw; x++)
             {

@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace EncodeQuality.Vmaf.Features;
 
@@ -113,22 +113,22 @@ internal sealed class AdmExtractor : IFeatureExtractor
             if (UseSimd)
             {
                 ref float rs = ref src[0];
-                for (; j0 <= w - 8; j0 += 8)
+                for (; j0 <= w - Vector<float>.Count; j0 += Vector<float>.Count)
                 {
-                    var v0 = Vector256.LoadUnsafe(ref rs, (nuint)(r0 + j0));
-                    var v1 = Vector256.LoadUnsafe(ref rs, (nuint)(r1 + j0));
-                    var v2 = Vector256.LoadUnsafe(ref rs, (nuint)(r2 + j0));
-                    var v3 = Vector256.LoadUnsafe(ref rs, (nuint)(r3 + j0));
+                    var v0 = Vector.LoadUnsafe(ref rs, (nuint)(r0 + j0));
+                    var v1 = Vector.LoadUnsafe(ref rs, (nuint)(r1 + j0));
+                    var v2 = Vector.LoadUnsafe(ref rs, (nuint)(r2 + j0));
+                    var v3 = Vector.LoadUnsafe(ref rs, (nuint)(r3 + j0));
                     // Same order of float operations as the scalar accumulation below.
-                    var lo = Vector256.Create(Lo[0]) * v0;
-                    lo += Vector256.Create(Lo[1]) * v1;
-                    lo += Vector256.Create(Lo[2]) * v2;
-                    lo += Vector256.Create(Lo[3]) * v3;
+                    var lo = new Vector<float>(Lo[0]) * v0;
+                    lo += new Vector<float>(Lo[1]) * v1;
+                    lo += new Vector<float>(Lo[2]) * v2;
+                    lo += new Vector<float>(Lo[3]) * v3;
                     lo.StoreUnsafe(ref tmpLo[0], (nuint)j0);
-                    var hi = Vector256.Create(Hi[0]) * v0;
-                    hi += Vector256.Create(Hi[1]) * v1;
-                    hi += Vector256.Create(Hi[2]) * v2;
-                    hi += Vector256.Create(Hi[3]) * v3;
+                    var hi = new Vector<float>(Hi[0]) * v0;
+                    hi += new Vector<float>(Hi[1]) * v1;
+                    hi += new Vector<float>(Hi[2]) * v2;
+                    hi += new Vector<float>(Hi[3]) * v3;
                     hi.StoreUnsafe(ref tmpHi[0], (nuint)j0);
                 }
             }
@@ -184,22 +184,22 @@ internal sealed class AdmExtractor : IFeatureExtractor
         }
         // Output j needs O[j-1], E[j], O[j], E[j+1]: j + 1 < half.
         int end = half - 1, j0 = 1;
-        var l0 = Vector256.Create(Lo[0]); var l1 = Vector256.Create(Lo[1]); var l2 = Vector256.Create(Lo[2]); var l3 = Vector256.Create(Lo[3]);
-        var h0 = Vector256.Create(Hi[0]); var h1 = Vector256.Create(Hi[1]); var h2 = Vector256.Create(Hi[2]); var h3 = Vector256.Create(Hi[3]);
-        for (; j0 + 8 <= end; j0 += 8)
+        var l0 = new Vector<float>(Lo[0]); var l1 = new Vector<float>(Lo[1]); var l2 = new Vector<float>(Lo[2]); var l3 = new Vector<float>(Lo[3]);
+        var h0 = new Vector<float>(Hi[0]); var h1 = new Vector<float>(Hi[1]); var h2 = new Vector<float>(Hi[2]); var h3 = new Vector<float>(Hi[3]);
+        for (; j0 + Vector<float>.Count <= end; j0 += Vector<float>.Count)
         {
-            var a0 = Vector256.LoadUnsafe(ref oLo[0], (nuint)(j0 - 1));
-            var a1 = Vector256.LoadUnsafe(ref eLo[0], (nuint)j0);
-            var a2 = Vector256.LoadUnsafe(ref oLo[0], (nuint)j0);
-            var a3 = Vector256.LoadUnsafe(ref eLo[0], (nuint)(j0 + 1));
+            var a0 = Vector.LoadUnsafe(ref oLo[0], (nuint)(j0 - 1));
+            var a1 = Vector.LoadUnsafe(ref eLo[0], (nuint)j0);
+            var a2 = Vector.LoadUnsafe(ref oLo[0], (nuint)j0);
+            var a3 = Vector.LoadUnsafe(ref eLo[0], (nuint)(j0 + 1));
             var acc = l0 * a0; acc += l1 * a1; acc += l2 * a2; acc += l3 * a3;
             acc.StoreUnsafe(ref dst.A[0], (nuint)(o + j0));
             acc = h0 * a0; acc += h1 * a1; acc += h2 * a2; acc += h3 * a3;
             acc.StoreUnsafe(ref dst.V[0], (nuint)(o + j0));
-            var b0 = Vector256.LoadUnsafe(ref oHi[0], (nuint)(j0 - 1));
-            var b1 = Vector256.LoadUnsafe(ref eHi[0], (nuint)j0);
-            var b2 = Vector256.LoadUnsafe(ref oHi[0], (nuint)j0);
-            var b3 = Vector256.LoadUnsafe(ref eHi[0], (nuint)(j0 + 1));
+            var b0 = Vector.LoadUnsafe(ref oHi[0], (nuint)(j0 - 1));
+            var b1 = Vector.LoadUnsafe(ref eHi[0], (nuint)j0);
+            var b2 = Vector.LoadUnsafe(ref oHi[0], (nuint)j0);
+            var b3 = Vector.LoadUnsafe(ref eHi[0], (nuint)(j0 + 1));
             acc = l0 * b0; acc += l1 * b1; acc += l2 * b2; acc += l3 * b3;
             acc.StoreUnsafe(ref dst.H[0], (nuint)(o + j0));
             acc = h0 * b0; acc += h1 * b1; acc += h2 * b2; acc += h3 * b3;
@@ -211,7 +211,7 @@ internal sealed class AdmExtractor : IFeatureExtractor
     /// <summary>libvmaf's dwt2_src_indices_filt: -i before the start, 2n - i - 1 past the end.</summary>
     private static int DwtIndex(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 1 : i;
 
-    public static bool UseSimd { get; set; } = Vector256.IsHardwareAccelerated;
+    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
 
     private static void Decouple(AdmScratch s, int n, float gainLimit)
     {
@@ -250,39 +250,39 @@ internal sealed class AdmExtractor : IFeatureExtractor
     /// <summary>The decoupling eight coefficients at a time, same arithmetic as the scalar loop.</summary>
     private static int DecoupleVector(AdmScratch s, int n, float gainLimit)
     {
-        var eps = Vector256.Create(1e-30f);
-        var zero = Vector256<float>.Zero;
-        var one = Vector256<float>.One;
-        var cos = Vector256.Create(Cos1DegSq);
-        var limit = Vector256.Create(gainLimit);
+        var eps = new Vector<float>(1e-30f);
+        var zero = Vector<float>.Zero;
+        var one = Vector<float>.One;
+        var cos = new Vector<float>(Cos1DegSq);
+        var limit = new Vector<float>(gainLimit);
         bool unlimited = float.IsPositiveInfinity(gainLimit);
         int i = 0;
-        for (; i <= n - 8; i += 8)
+        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
         {
-            var oh = Vector256.LoadUnsafe(ref s.Ref.H[0], (nuint)i);
-            var ov = Vector256.LoadUnsafe(ref s.Ref.V[0], (nuint)i);
-            var od = Vector256.LoadUnsafe(ref s.Ref.D[0], (nuint)i);
-            var th = Vector256.LoadUnsafe(ref s.Dis.H[0], (nuint)i);
-            var tv = Vector256.LoadUnsafe(ref s.Dis.V[0], (nuint)i);
-            var td = Vector256.LoadUnsafe(ref s.Dis.D[0], (nuint)i);
-            var rh = Vector256.Min(Vector256.Max(th / (oh + eps), zero), one) * oh;
-            var rv = Vector256.Min(Vector256.Max(tv / (ov + eps), zero), one) * ov;
-            var rd = Vector256.Min(Vector256.Max(td / (od + eps), zero), one) * od;
+            var oh = Vector.LoadUnsafe(ref s.Ref.H[0], (nuint)i);
+            var ov = Vector.LoadUnsafe(ref s.Ref.V[0], (nuint)i);
+            var od = Vector.LoadUnsafe(ref s.Ref.D[0], (nuint)i);
+            var th = Vector.LoadUnsafe(ref s.Dis.H[0], (nuint)i);
+            var tv = Vector.LoadUnsafe(ref s.Dis.V[0], (nuint)i);
+            var td = Vector.LoadUnsafe(ref s.Dis.D[0], (nuint)i);
+            var rh = Vector.Min(Vector.Max(th / (oh + eps), zero), one) * oh;
+            var rv = Vector.Min(Vector.Max(tv / (ov + eps), zero), one) * ov;
+            var rd = Vector.Min(Vector.Max(td / (od + eps), zero), one) * od;
             var dot = oh * th + ov * tv;
             var oMag = oh * oh + ov * ov;
             var tMag = th * th + tv * tv;
-            var same = Vector256.GreaterThanOrEqual(dot, zero) & Vector256.GreaterThanOrEqual(dot * dot, cos * oMag * tMag);
+            var same = Vector.GreaterThanOrEqual(dot, zero) & Vector.GreaterThanOrEqual(dot * dot, cos * oMag * tMag);
             if (unlimited)
             {
-                rh = Vector256.ConditionalSelect(same, th, rh);
-                rv = Vector256.ConditionalSelect(same, tv, rv);
-                rd = Vector256.ConditionalSelect(same, td, rd);
+                rh = Vector.ConditionalSelect(same, th, rh);
+                rv = Vector.ConditionalSelect(same, tv, rv);
+                rd = Vector.ConditionalSelect(same, td, rd);
             }
             else
             {
-                rh = Vector256.ConditionalSelect(same, LimitVector(rh, th, limit), rh);
-                rv = Vector256.ConditionalSelect(same, LimitVector(rv, tv, limit), rv);
-                rd = Vector256.ConditionalSelect(same, LimitVector(rd, td, limit), rd);
+                rh = Vector.ConditionalSelect(same, LimitVector(rh, th, limit), rh);
+                rv = Vector.ConditionalSelect(same, LimitVector(rv, tv, limit), rv);
+                rd = Vector.ConditionalSelect(same, LimitVector(rd, td, limit), rd);
             }
             rh.StoreUnsafe(ref s.R.H[0], (nuint)i);
             rv.StoreUnsafe(ref s.R.V[0], (nuint)i);
@@ -294,13 +294,13 @@ internal sealed class AdmExtractor : IFeatureExtractor
         return i;
     }
 
-    private static Vector256<float> LimitVector(Vector256<float> r, Vector256<float> t, Vector256<float> limit)
+    private static Vector<float> LimitVector(Vector<float> r, Vector<float> t, Vector<float> limit)
     {
         var scaled = r * limit;
-        var positive = Vector256.GreaterThan(r, Vector256<float>.Zero);
-        var negative = Vector256.LessThan(r, Vector256<float>.Zero);
-        return Vector256.ConditionalSelect(positive, Vector256.Min(scaled, t),
-            Vector256.ConditionalSelect(negative, Vector256.Max(scaled, t), r));
+        var positive = Vector.GreaterThan(r, Vector<float>.Zero);
+        var negative = Vector.LessThan(r, Vector<float>.Zero);
+        return Vector.ConditionalSelect(positive, Vector.Min(scaled, t),
+            Vector.ConditionalSelect(negative, Vector.Max(scaled, t), r));
     }
 
     private static float Limit(float r, float t, float gainLimit) =>

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace EncodeQuality.Vmaf.Features;
 
@@ -14,7 +14,7 @@ internal static class SeparableFilter
 {
     public enum Input { Plain, Squared, Product }
 
-    public static bool UseSimd { get; set; } = Vector256.IsHardwareAccelerated;
+    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
 
     /// <summary>dst = filter(a), filter(a*a) or filter(a*b), all w x h packed.</summary>
     public static void Apply(ReadOnlySpan<float> taps, Input mode, float[] a, float[]? b, float[] dst, int w, int h, float[] row)
@@ -36,15 +36,15 @@ internal static class SeparableFilter
         {
             ref float ra = ref MemoryMarshal.GetArrayDataReference(a);
             ref float rb = ref b is null ? ref ra : ref MemoryMarshal.GetArrayDataReference(b);
-            for (; x <= w - 8; x += 8)
+            for (; x <= w - Vector<float>.Count; x += Vector<float>.Count)
             {
-                var acc = Vector256<float>.Zero;
+                var acc = Vector<float>.Zero;
                 for (int k = 0; k < taps.Length; k++)
                 {
-                    var v = Vector256.LoadUnsafe(ref ra, (nuint)(rows[k] + x));
+                    var v = Vector.LoadUnsafe(ref ra, (nuint)(rows[k] + x));
                     if (mode == Input.Squared) v *= v;
-                    else if (mode == Input.Product) v *= Vector256.LoadUnsafe(ref rb, (nuint)(rows[k] + x));
-                    acc += Vector256.Create(taps[k]) * v;
+                    else if (mode == Input.Product) v *= Vector.LoadUnsafe(ref rb, (nuint)(rows[k] + x));
+                    acc += new Vector<float>(taps[k]) * v;
                 }
                 acc.StoreUnsafe(ref row[0], (nuint)x);
             }
@@ -73,11 +73,11 @@ internal static class SeparableFilter
         if (UseSimd)
         {
             ref float rr = ref row[0];
-            for (; xs + 8 <= hi; xs += 8)
+            for (; xs + Vector<float>.Count <= hi; xs += Vector<float>.Count)
             {
-                var acc = Vector256<float>.Zero;
+                var acc = Vector<float>.Zero;
                 for (int k = 0; k < taps.Length; k++)
-                    acc += Vector256.Create(taps[k]) * Vector256.LoadUnsafe(ref rr, (nuint)(xs - r + k));
+                    acc += new Vector<float>(taps[k]) * Vector.LoadUnsafe(ref rr, (nuint)(xs - r + k));
                 acc.StoreUnsafe(ref MemoryMarshal.GetReference(dst), (nuint)xs);
             }
         }

@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace EncodeQuality.Vmaf.Features;
 
@@ -91,54 +91,55 @@ internal sealed class VifExtractor : IFeatureExtractor
     /// </summary>
     private static (double Num, double Den, int Done) StatisticVector(float[] mu1, float[] mu2, float[] xx, float[] yy, float[] xy, int n, float gainLimit)
     {
-        var zero = Vector256<float>.Zero;
-        var one = Vector256<float>.One;
-        var eps = Vector256.Create(Eps);
-        var nsq = Vector256.Create(SigmaNsq);
-        var maxInv = Vector256.Create(SigmaMaxInv);
-        var limit = Vector256.Create(gainLimit);
+        var zero = Vector<float>.Zero;
+        var one = Vector<float>.One;
+        var eps = new Vector<float>(Eps);
+        var nsq = new Vector<float>(SigmaNsq);
+        var maxInv = new Vector<float>(SigmaMaxInv);
+        var limit = new Vector<float>(gainLimit);
         double num = 0, den = 0;
         int i = 0;
         // Sum in float over blocks of 1024 pixels, then in double, to bound rounding growth.
-        while (i <= n - 8)
+        int lanes = Vector<float>.Count;
+        while (i <= n - lanes)
         {
             var accNum = zero;
             var accDen = zero;
-            int end = Math.Min(n - 8, i + 1024);
-            for (; i <= end; i += 8)
+            int end = Math.Min(n - lanes, i + 1024);
+            for (; i <= end; i += lanes)
             {
-                var m1 = Vector256.LoadUnsafe(ref mu1[0], (nuint)i);
-                var m2 = Vector256.LoadUnsafe(ref mu2[0], (nuint)i);
-                var s1 = Vector256.LoadUnsafe(ref xx[0], (nuint)i) - m1 * m1;
-                var s2 = Vector256.LoadUnsafe(ref yy[0], (nuint)i) - m2 * m2;
-                var s12 = Vector256.LoadUnsafe(ref xy[0], (nuint)i) - m1 * m2;
-                s1 = Vector256.Max(s1, zero);
-                s2 = Vector256.Max(s2, zero);
+                var m1 = Vector.LoadUnsafe(ref mu1[0], (nuint)i);
+                var m2 = Vector.LoadUnsafe(ref mu2[0], (nuint)i);
+                var s1 = Vector.LoadUnsafe(ref xx[0], (nuint)i) - m1 * m1;
+                var s2 = Vector.LoadUnsafe(ref yy[0], (nuint)i) - m2 * m2;
+                var s12 = Vector.LoadUnsafe(ref xy[0], (nuint)i) - m1 * m2;
+                s1 = Vector.Max(s1, zero);
+                s2 = Vector.Max(s2, zero);
                 var g = s12 / (s1 + eps);
                 var sv = s2 - g * s12;
-                var lowS1 = Vector256.LessThan(s1, eps);
-                g = Vector256.ConditionalSelect(lowS1, zero, g);
-                sv = Vector256.ConditionalSelect(lowS1, s2, sv);
-                s1 = Vector256.ConditionalSelect(lowS1, zero, s1);
-                var lowS2 = Vector256.LessThan(s2, eps);
-                g = Vector256.ConditionalSelect(lowS2, zero, g);
-                sv = Vector256.ConditionalSelect(lowS2, zero, sv);
-                var negG = Vector256.LessThan(g, zero);
-                sv = Vector256.ConditionalSelect(negG, s2, sv);
-                g = Vector256.ConditionalSelect(negG, zero, g);
-                sv = Vector256.Max(sv, eps);
-                g = Vector256.Min(g, limit);
+                var lowS1 = Vector.LessThan(s1, eps);
+                g = Vector.ConditionalSelect(lowS1, zero, g);
+                sv = Vector.ConditionalSelect(lowS1, s2, sv);
+                s1 = Vector.ConditionalSelect(lowS1, zero, s1);
+                var lowS2 = Vector.LessThan(s2, eps);
+                g = Vector.ConditionalSelect(lowS2, zero, g);
+                sv = Vector.ConditionalSelect(lowS2, zero, sv);
+                var negG = Vector.LessThan(g, zero);
+                sv = Vector.ConditionalSelect(negG, s2, sv);
+                g = Vector.ConditionalSelect(negG, zero, g);
+                sv = Vector.Max(sv, eps);
+                g = Vector.Min(g, limit);
                 var numVal = VectorMath.Log2(one + g * g * s1 / (sv + nsq));
                 var denVal = VectorMath.Log2(one + s1 / nsq);
-                numVal = Vector256.ConditionalSelect(Vector256.LessThan(s12, zero), zero, numVal);
-                var flat = Vector256.LessThan(s1, nsq);
-                numVal = Vector256.ConditionalSelect(flat, one - s2 * maxInv, numVal);
-                denVal = Vector256.ConditionalSelect(flat, one, denVal);
+                numVal = Vector.ConditionalSelect(Vector.LessThan(s12, zero), zero, numVal);
+                var flat = Vector.LessThan(s1, nsq);
+                numVal = Vector.ConditionalSelect(flat, one - s2 * maxInv, numVal);
+                denVal = Vector.ConditionalSelect(flat, one, denVal);
                 accNum += numVal;
                 accDen += denVal;
             }
-            num += Vector256.Sum(accNum);
-            den += Vector256.Sum(accDen);
+            num += Vector.Sum(accNum);
+            den += Vector.Sum(accDen);
         }
         return (num, den, i);
     }
@@ -152,7 +153,7 @@ internal sealed class VifExtractor : IFeatureExtractor
         }
     }
 
-    public static bool UseSimd { get; set; } = Vector256.IsHardwareAccelerated;
+    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
 
     /// <summary>libvmaf's vif_statistic ("matching_matlab" form), summed in double.</summary>
     internal static (double Num, double Den) Statistic(float[] mu1, float[] mu2, float[] xx, float[] yy, float[] xy, int n, float gainLimit)

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace EncodeQuality.Vmaf.Features;
 
@@ -13,12 +13,12 @@ namespace EncodeQuality.Vmaf.Features;
 /// </summary>
 internal static class VifFilterBank
 {
-    public static bool UseSimd { get; set; } = Vector256.IsHardwareAccelerated;
+    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
 
     public static void Apply(float[] taps, float[] a, float[] b, int w, int h,
         float[] mu1, float[] mu2, float[] aa, float[] bb, float[] ab, VifBankRows rows)
     {
-        if (!UseSimd || w < 8)
+        if (!UseSimd || w < Vector<float>.Count)
         {
             SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, a, null, mu1, w, h, rows.V0);
             SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, b, null, mu2, w, h, rows.V0);
@@ -48,11 +48,11 @@ internal static class VifFilterBank
         ref float ra = ref MemoryMarshal.GetArrayDataReference(a);
         ref float rb = ref MemoryMarshal.GetArrayDataReference(b);
         int x = 0;
-        for (; x <= w - 8; x += 8)
+        for (; x <= w - Vector<float>.Count; x += Vector<float>.Count)
         {
-            var c = Vector256.Create(taps[r]);
-            var xa = Vector256.LoadUnsafe(ref ra, (nuint)(rowIndex[r] + x));
-            var xb = Vector256.LoadUnsafe(ref rb, (nuint)(rowIndex[r] + x));
+            var c = new Vector<float>(taps[r]);
+            var xa = Vector.LoadUnsafe(ref ra, (nuint)(rowIndex[r] + x));
+            var xb = Vector.LoadUnsafe(ref rb, (nuint)(rowIndex[r] + x));
             var s0 = c * xa;
             var s1 = c * xb;
             var s2 = c * (xa * xa);
@@ -60,16 +60,16 @@ internal static class VifFilterBank
             var s4 = c * (xa * xb);
             for (int k = 0; k < r; k++)
             {
-                var t = Vector256.Create(taps[k]);
-                var pa = Vector256.LoadUnsafe(ref ra, (nuint)(rowIndex[k] + x));
-                var pb = Vector256.LoadUnsafe(ref rb, (nuint)(rowIndex[k] + x));
-                var qa = Vector256.LoadUnsafe(ref ra, (nuint)(rowIndex[n - 1 - k] + x));
-                var qb = Vector256.LoadUnsafe(ref rb, (nuint)(rowIndex[n - 1 - k] + x));
-                s0 = Vector256.FusedMultiplyAdd(t, pa + qa, s0);
-                s1 = Vector256.FusedMultiplyAdd(t, pb + qb, s1);
-                s2 = Vector256.FusedMultiplyAdd(t, Vector256.FusedMultiplyAdd(pa, pa, qa * qa), s2);
-                s3 = Vector256.FusedMultiplyAdd(t, Vector256.FusedMultiplyAdd(pb, pb, qb * qb), s3);
-                s4 = Vector256.FusedMultiplyAdd(t, Vector256.FusedMultiplyAdd(pa, pb, qa * qb), s4);
+                var t = new Vector<float>(taps[k]);
+                var pa = Vector.LoadUnsafe(ref ra, (nuint)(rowIndex[k] + x));
+                var pb = Vector.LoadUnsafe(ref rb, (nuint)(rowIndex[k] + x));
+                var qa = Vector.LoadUnsafe(ref ra, (nuint)(rowIndex[n - 1 - k] + x));
+                var qb = Vector.LoadUnsafe(ref rb, (nuint)(rowIndex[n - 1 - k] + x));
+                s0 = VectorMath.MulAdd(t, pa + qa, s0);
+                s1 = VectorMath.MulAdd(t, pb + qb, s1);
+                s2 = VectorMath.MulAdd(t, VectorMath.MulAdd(pa, pa, qa * qa), s2);
+                s3 = VectorMath.MulAdd(t, VectorMath.MulAdd(pb, pb, qb * qb), s3);
+                s4 = VectorMath.MulAdd(t, VectorMath.MulAdd(pa, pb, qa * qb), s4);
             }
             s0.StoreUnsafe(ref rows.V0[0], (nuint)x);
             s1.StoreUnsafe(ref rows.V1[0], (nuint)x);
@@ -106,12 +106,12 @@ internal static class VifFilterBank
             int x = 0;
             if (UseSimd)
             {
-                for (; x <= w - 8; x += 8)
+                for (; x <= w - Vector<float>.Count; x += Vector<float>.Count)
                 {
-                    var acc = Vector256.Create(taps[r]) * Vector256.LoadUnsafe(ref rs, (nuint)(rowIndex[r] + x));
+                    var acc = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[r] + x));
                     for (int k = 0; k < r; k++)
-                        acc = Vector256.FusedMultiplyAdd(Vector256.Create(taps[k]),
-                            Vector256.LoadUnsafe(ref rs, (nuint)(rowIndex[k] + x)) + Vector256.LoadUnsafe(ref rs, (nuint)(rowIndex[n - 1 - k] + x)), acc);
+                        acc = VectorMath.MulAdd(new Vector<float>(taps[k]),
+                            Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[k] + x)) + Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[n - 1 - k] + x)), acc);
                     acc.StoreUnsafe(ref row[0], (nuint)x);
                 }
             }
@@ -125,23 +125,24 @@ internal static class VifFilterBank
             int j = 0;
             if (UseSimd)
             {
-                // Interior outputs eight at a time: the 2j-spaced centres are gathered from the row
+                // Interior outputs a vector at a time: the 2j-spaced centres are gathered from the row
                 // as even lanes of two vector filter results.
                 ref float rr = ref row[0];
                 int jStart = (r + 1) / 2, jEnd = (w - r - 1) / 2; // 2j - r >= 0 and 2j + r < w
                 for (j = 0; j < Math.Min(jStart, ow); j++) dst[o + j] = EdgeAt(taps, row, 2 * j, w);
-                for (; j + 8 <= jEnd + 1 && j + 8 <= ow; j += 8)
+                int lanes = Vector<float>.Count;
+                for (; j + lanes <= jEnd + 1 && j + lanes <= ow; j += lanes)
                 {
                     int cx = 2 * j;
-                    var a0 = Vector256.Create(taps[r]) * Vector256.LoadUnsafe(ref rr, (nuint)cx);
-                    var a1 = Vector256.Create(taps[r]) * Vector256.LoadUnsafe(ref rr, (nuint)(cx + 8));
+                    var a0 = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rr, (nuint)cx);
+                    var a1 = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rr, (nuint)(cx + lanes));
                     for (int k = 0; k < r; k++)
                     {
-                        var t = Vector256.Create(taps[k]);
-                        a0 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref rr, (nuint)(cx - r + k)) + Vector256.LoadUnsafe(ref rr, (nuint)(cx + r - k)), a0);
-                        a1 = Vector256.FusedMultiplyAdd(t, Vector256.LoadUnsafe(ref rr, (nuint)(cx + 8 - r + k)) + Vector256.LoadUnsafe(ref rr, (nuint)(cx + 8 + r - k)), a1);
+                        var t = new Vector<float>(taps[k]);
+                        a0 = VectorMath.MulAdd(t, Vector.LoadUnsafe(ref rr, (nuint)(cx - r + k)) + Vector.LoadUnsafe(ref rr, (nuint)(cx + r - k)), a0);
+                        a1 = VectorMath.MulAdd(t, Vector.LoadUnsafe(ref rr, (nuint)(cx + lanes - r + k)) + Vector.LoadUnsafe(ref rr, (nuint)(cx + lanes + r - k)), a1);
                     }
-                    EvenLanes(a0, a1).StoreUnsafe(ref dst[0], (nuint)(o + j));
+                    VectorMath.EvenLanes(a0, a1).StoreUnsafe(ref dst[0], (nuint)(o + j));
                 }
             }
             for (; j < ow; j++) dst[o + j] = EdgeAt(taps, row, 2 * j, w);
@@ -159,12 +160,6 @@ internal static class VifFilterBank
         return acc;
     }
 
-    /// <summary>Lanes 0, 2, 4, 6 of a then of b.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> EvenLanes(Vector256<float> a, Vector256<float> b) =>
-        Vector256.Shuffle(a, Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6)).GetLower().ToVector256Unsafe()
-            .WithUpper(Vector256.Shuffle(b, Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6)).GetLower());
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Horizontal(float[] taps, float[] row, Span<float> dst, int w)
     {
@@ -174,12 +169,12 @@ internal static class VifFilterBank
         int xs = lo;
         ref float rr = ref row[0];
         ref float rd = ref MemoryMarshal.GetReference(dst);
-        for (; xs + 8 <= hi; xs += 8)
+        for (; xs + Vector<float>.Count <= hi; xs += Vector<float>.Count)
         {
-            var acc = Vector256.Create(taps[r]) * Vector256.LoadUnsafe(ref rr, (nuint)xs);
+            var acc = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rr, (nuint)xs);
             for (int k = 0; k < r; k++)
-                acc = Vector256.FusedMultiplyAdd(Vector256.Create(taps[k]),
-                    Vector256.LoadUnsafe(ref rr, (nuint)(xs - r + k)) + Vector256.LoadUnsafe(ref rr, (nuint)(xs + r - k)), acc);
+                acc = VectorMath.MulAdd(new Vector<float>(taps[k]),
+                    Vector.LoadUnsafe(ref rr, (nuint)(xs - r + k)) + Vector.LoadUnsafe(ref rr, (nuint)(xs + r - k)), acc);
             acc.StoreUnsafe(ref rd, (nuint)xs);
         }
         for (; xs < hi; xs++)
