@@ -72,6 +72,14 @@ public class VmafUnitTests
         Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", dir);
         try { Assert.Equal(Path.Combine(dir, "mine.json"), ModelLocator.Find("mine")); }
         finally { Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", null); }
+        // A model file in VMAF_MODEL_PATH is the default when no model is named, ahead of ../shared.
+        Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", Path.Combine(dir, "mine.json"));
+        try
+        {
+            Assert.Equal(Path.Combine(dir, "mine.json"), ModelLocator.Find(null));
+            Assert.Equal(ModelPath("vmaf_v0.6.1"), ModelLocator.Find("vmaf_v0.6.1"));
+        }
+        finally { Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", null); }
     }
 
     private sealed class Collect : IVmafSink

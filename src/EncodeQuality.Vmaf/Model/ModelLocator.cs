@@ -1,36 +1,37 @@
 namespace EncodeQuality.Vmaf.Model;
 
 /// <summary>
-/// Finds a model file. Order: an explicit path or name; VMAF_MODEL_PATH (a file, or a folder);
-/// ../shared/vmaf-models beside the checkout; /usr/share/vmaf/model and
-/// /usr/local/share/vmaf/model (libvmaf installs). A name is tried as NAME and NAME.json.
+/// Finds a model file. Order: an explicit path or name; VMAF_MODEL_PATH (a model file, used when no
+/// model is named, or a folder to look in); ../shared/vmaf-models beside the checkout;
+/// /usr/share/vmaf/model and /usr/local/share/vmaf/model (libvmaf installs). A name is tried as
+/// NAME and NAME.json in each folder.
 /// </summary>
 public static class ModelLocator
 {
     public const string DefaultName = "vmaf_v0.6.1";
+    public const string PathVariable = "VMAF_MODEL_PATH";
 
     public static string Find(string? nameOrPath)
     {
-        string request = string.IsNullOrWhiteSpace(nameOrPath) ? DefaultName : nameOrPath;
-        if (File.Exists(request)) return Path.GetFullPath(request);
+        bool named = !string.IsNullOrWhiteSpace(nameOrPath);
+        if (named && File.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath!);
+        string env = Environment.GetEnvironmentVariable(PathVariable) ?? "";
+        if (!named && File.Exists(env)) return Path.GetFullPath(env);
+
+        string request = named ? nameOrPath! : DefaultName;
         var looked = new List<string>();
-        foreach (var dir in Folders())
-        {
+        foreach (var dir in Folders(env))
             foreach (var candidate in new[] { Path.Combine(dir, request), Path.Combine(dir, request + ".json") })
             {
                 looked.Add(candidate);
                 if (File.Exists(candidate)) return Path.GetFullPath(candidate);
             }
-        }
-        string env = Environment.GetEnvironmentVariable("VMAF_MODEL_PATH") ?? "";
-        if (File.Exists(env) && string.IsNullOrWhiteSpace(nameOrPath)) return Path.GetFullPath(env);
         throw new FileNotFoundException($"VMAF model '{request}' not found; looked in: {request}, {string.Join(", ", looked.Distinct())}");
     }
 
-    private static IEnumerable<string> Folders()
+    private static IEnumerable<string> Folders(string env)
     {
-        var env = Environment.GetEnvironmentVariable("VMAF_MODEL_PATH");
-        if (!string.IsNullOrWhiteSpace(env)) yield return Directory.Exists(env) ? env : Path.GetDirectoryName(Path.GetFullPath(env))!;
+        if (Directory.Exists(env)) yield return env;
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
             for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
                 if (File.Exists(Path.Combine(d.FullName, "EncodeQuality.sln")))
