@@ -1,0 +1,38 @@
+using System.Text.Json;
+using EncodeQuality.Tests.Support;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>What the eq command line promises beyond scores: conversions logged, structured logs.</summary>
+public class CliBehaviourTests
+{
+    private static readonly string Dir = Repo.Scratch("cli");
+
+    [Fact]
+    public void A_444_source_is_converted_with_swscale_and_the_conversion_is_logged()
+    {
+        string source = Path.Combine(Dir, "s444.y4m");
+        Ffmpeg.Run("-i", Repo.Media("BA1_FT_C.264"), "-frames:v", "10", "-pix_fmt", "yuv444p", "-f", "yuv4mpegpipe", "-y", source);
+        var o = EqProcess.Run("encode", source, "--ladder", "default", "--out", Path.Combine(Dir, "out444"));
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        Assert.Contains("Source pixel format yuv444p is converted to 8-bit 4:2:0 with swscale", o.StdErr);
+        Assert.Equal("yuv420p", Ffmpeg.Probe("-show_entries", "stream=pix_fmt", "-of", "csv=p=0", Path.Combine(Dir, "out444", "240p.mp4")).Trim());
+    }
+
+    [Fact]
+    public void Log_json_carries_per_rendition_results_timings_and_queue_high_water_marks()
+    {
+        string log = Path.Combine(Dir, "events.json");
+        var o = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", Path.Combine(Dir, "outlog"), "--frames", "20", "--log-json", log);
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        var events = File.ReadAllLines(log).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var done = Assert.Single(events, e => e.GetProperty("MessageTemplate").GetString()!.StartsWith("Rendition {Name} done"));
+        var p = done.GetProperty("Properties");
+        Assert.Equal("240p", p.GetProperty("Name").GetString());
+        Assert.Equal(20, p.GetProperty("Frames").GetInt32());
+        Assert.True(p.GetProperty("EncodeFps").GetDouble() > 0);
+        var queues = p.GetProperty("Queues");
+        Assert.True(queues.GetProperty("LookaheadHighWater").GetInt32() <= queues.GetProperty("LookaheadCapacity").GetInt32());
+        Assert.True(queues.GetProperty("RungFramesAllocated").GetInt32() <= queues.GetProperty("MaxRungFrames").GetInt32());
+    }
+}
