@@ -31,7 +31,10 @@ internal sealed class MotionExtractor : IFeatureExtractor
     public void Extract(long index, FloatPlane reference, FloatPlane distorted, bool score, FeatureBoard board)
     {
         int w = reference.Width, h = reference.Height;
-        SeparableFilter.Apply(Taps, SeparableFilter.Input.Plain, reference.Data, null, _current, w, h, _row);
+        if (VifFilterBank.UseSimd && w >= System.Numerics.Vector<float>.Count)
+            VifFilterBank.ApplyPlain(Taps, reference.Data, _current, w, h, _row);
+        else
+            SeparableFilter.Apply(Taps, SeparableFilter.Input.Plain, reference.Data, null, _current, w, h, _row);
         double motion = _lastIndex < 0 ? 0 : MeanAbsoluteDifference(_previous, _current, w, h);
         // The previous frame is now complete: motion2 = min(its motion, this motion).
         if (_lastIndex >= 0 && _lastScored)
@@ -51,11 +54,20 @@ internal sealed class MotionExtractor : IFeatureExtractor
     internal static double MeanAbsoluteDifference(float[] a, float[] b, int w, int h)
     {
         double total = 0;
+        int lanes = System.Numerics.Vector<float>.Count;
+        bool simd = VifFilterBank.UseSimd;
         for (int y = 0; y < h; y++)
         {
             float row = 0;
-            int o = y * w;
-            for (int x = 0; x < w; x++) row += MathF.Abs(a[o + x] - b[o + x]);
+            int o = y * w, x = 0;
+            if (simd)
+            {
+                var acc = System.Numerics.Vector<float>.Zero;
+                for (; x <= w - lanes; x += lanes)
+                    acc += System.Numerics.Vector.Abs(System.Numerics.Vector.LoadUnsafe(ref a[0], (nuint)(o + x)) - System.Numerics.Vector.LoadUnsafe(ref b[0], (nuint)(o + x)));
+                row = System.Numerics.Vector.Sum(acc);
+            }
+            for (; x < w; x++) row += MathF.Abs(a[o + x] - b[o + x]);
             total += row;
         }
         return total / ((double)w * h);

@@ -89,6 +89,35 @@ internal static class VifFilterBank
         }
     }
 
+    /// <summary>One plain symmetric filtering (dst = f * src) with the bank's vector passes.</summary>
+    public static void ApplyPlain(float[] taps, float[] src, float[] dst, int w, int h, float[] row)
+    {
+        int n = taps.Length, r = n / 2;
+        Span<int> rowIndex = stackalloc int[n];
+        ref float rs = ref MemoryMarshal.GetArrayDataReference(src);
+        int lanes = Vector<float>.Count;
+        for (int y = 0; y < h; y++)
+        {
+            for (int k = 0; k < n; k++) rowIndex[k] = Mirror.Index(y - r + k, h) * w;
+            int x = 0;
+            for (; x <= w - lanes; x += lanes)
+            {
+                var acc = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[r] + x));
+                for (int k = 0; k < r; k++)
+                    acc = VectorMath.MulAdd(new Vector<float>(taps[k]),
+                        Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[k] + x)) + Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[n - 1 - k] + x)), acc);
+                acc.StoreUnsafe(ref row[0], (nuint)x);
+            }
+            for (; x < w; x++)
+            {
+                float acc = 0;
+                for (int k = 0; k < n; k++) acc += taps[k] * src[rowIndex[k] + x];
+                row[x] = acc;
+            }
+            Horizontal(taps, row, dst.AsSpan(y * w, w), w);
+        }
+    }
+
     /// <summary>
     /// The low-pass before a 2x decimation, evaluated only where the decimation samples it:
     /// dst(i, j) = (f * src)(2i, 2j) for i &lt; h/2, j &lt; w/2. Same arithmetic per output as the full
