@@ -76,7 +76,7 @@ internal sealed class AdmExtractor : IFeatureExtractor
             h = (h + 1) / 2;
             float f1 = Csf[scale, 0], f2 = Csf[scale, 1];
             Decouple(s, w * h, _gainLimit);
-            // CSF-weighted impairment and its 1/30-weighted magnitude for the masking threshold.
+            // The CSF-weighted impairment, from which the masking threshold is computed.
             for (int i = 0; i < w * h; i++)
             {
                 s.CsfA.H[i] = f1 * s.A.H[i];
