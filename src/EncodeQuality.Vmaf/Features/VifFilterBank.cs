@@ -94,13 +94,22 @@ internal static class VifFilterBank
     {
         int n = taps.Length, r = n / 2;
         Span<int> rowIndex = stackalloc int[n];
-        ref float rs = ref MemoryMarshal.GetArrayDataReference(src);
-        int lanes = Vector<float>.Count;
         for (int y = 0; y < h; y++)
         {
             for (int k = 0; k < n; k++) rowIndex[k] = Mirror.Index(y - r + k, h) * w;
-            int x = 0;
-            for (; x <= w - lanes; x += lanes)
+            VerticalPlain(taps, src, rowIndex, w, row);
+            Horizontal(taps, row, dst.AsSpan(y * w, w), w);
+        }
+    }
+
+    /// <summary>row = vertical pass of f over src at the given (mirrored) rows; taps paired about the centre.</summary>
+    private static void VerticalPlain(float[] taps, float[] src, ReadOnlySpan<int> rowIndex, int w, float[] row)
+    {
+        int n = taps.Length, r = n / 2, x = 0;
+        if (UseSimd)
+        {
+            ref float rs = ref MemoryMarshal.GetArrayDataReference(src);
+            for (; x <= w - Vector<float>.Count; x += Vector<float>.Count)
             {
                 var acc = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[r] + x));
                 for (int k = 0; k < r; k++)
@@ -108,13 +117,12 @@ internal static class VifFilterBank
                         Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[k] + x)) + Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[n - 1 - k] + x)), acc);
                 acc.StoreUnsafe(ref row[0], (nuint)x);
             }
-            for (; x < w; x++)
-            {
-                float acc = 0;
-                for (int k = 0; k < n; k++) acc += taps[k] * src[rowIndex[k] + x];
-                row[x] = acc;
-            }
-            Horizontal(taps, row, dst.AsSpan(y * w, w), w);
+        }
+        for (; x < w; x++)
+        {
+            float acc = 0;
+            for (int k = 0; k < n; k++) acc += taps[k] * src[rowIndex[k] + x];
+            row[x] = acc;
         }
     }
 
@@ -127,29 +135,11 @@ internal static class VifFilterBank
     {
         int n = taps.Length, r = n / 2, ow = w / 2, oh = h / 2;
         Span<int> rowIndex = stackalloc int[n];
-        ref float rs = ref MemoryMarshal.GetArrayDataReference(src);
         for (int i = 0; i < oh; i++)
         {
             int y = 2 * i;
             for (int k = 0; k < n; k++) rowIndex[k] = Mirror.Index(y - r + k, h) * w;
-            int x = 0;
-            if (UseSimd)
-            {
-                for (; x <= w - Vector<float>.Count; x += Vector<float>.Count)
-                {
-                    var acc = new Vector<float>(taps[r]) * Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[r] + x));
-                    for (int k = 0; k < r; k++)
-                        acc = VectorMath.MulAdd(new Vector<float>(taps[k]),
-                            Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[k] + x)) + Vector.LoadUnsafe(ref rs, (nuint)(rowIndex[n - 1 - k] + x)), acc);
-                    acc.StoreUnsafe(ref row[0], (nuint)x);
-                }
-            }
-            for (; x < w; x++)
-            {
-                float acc = 0;
-                for (int k = 0; k < n; k++) acc += taps[k] * src[rowIndex[k] + x];
-                row[x] = acc;
-            }
+            VerticalPlain(taps, src, rowIndex, w, row);
             int o = i * ow;
             int j = 0;
             if (UseSimd)
@@ -158,7 +148,7 @@ internal static class VifFilterBank
                 // as even lanes of two vector filter results.
                 ref float rr = ref row[0];
                 int jStart = (r + 1) / 2, jEnd = (w - r - 1) / 2; // 2j - r >= 0 and 2j + r < w
-                for (j = 0; j < Math.Min(jStart, ow); j++) dst[o + j] = EdgeAt(taps, row, 2 * j, w);
+                for (j = 0; j < Math.Min(jStart, ow); j++) dst[o + j] = TapSum(taps, row, 2 * j, w);
                 int lanes = Vector<float>.Count;
                 for (; j + lanes <= jEnd + 1 && j + lanes <= ow; j += lanes)
                 {
@@ -174,11 +164,12 @@ internal static class VifFilterBank
                     VectorMath.EvenLanes(a0, a1).StoreUnsafe(ref dst[0], (nuint)(o + j));
                 }
             }
-            for (; j < ow; j++) dst[o + j] = EdgeAt(taps, row, 2 * j, w);
+            for (; j < ow; j++) dst[o + j] = TapSum(taps, row, 2 * j, w);
         }
     }
 
-    private static float EdgeAt(float[] taps, float[] row, int cx, int w)
+    /// <summary>One output of the horizontal pass at centre cx, mirrored where the taps leave the row.</summary>
+    private static float TapSum(float[] taps, float[] row, int cx, int w)
     {
         int r = taps.Length / 2;
         float acc = 0;
@@ -194,7 +185,7 @@ internal static class VifFilterBank
     {
         int n = taps.Length, r = n / 2;
         int lo = Math.Min(r, w), hi = Math.Max(lo, w - r);
-        for (int x = 0; x < lo; x++) dst[x] = Edge(taps, row, x, w);
+        for (int x = 0; x < lo; x++) dst[x] = TapSum(taps, row, x, w);
         int xs = lo;
         ref float rr = ref row[0];
         ref float rd = ref MemoryMarshal.GetReference(dst);
@@ -212,15 +203,7 @@ internal static class VifFilterBank
             for (int k = 0; k < n; k++) acc += taps[k] * row[xs - r + k];
             dst[xs] = acc;
         }
-        for (int x = hi; x < w; x++) dst[x] = Edge(taps, row, x, w);
-    }
-
-    private static float Edge(float[] taps, float[] row, int x, int w)
-    {
-        int r = taps.Length / 2;
-        float acc = 0;
-        for (int k = 0; k < taps.Length; k++) acc += taps[k] * row[Mirror.Index(x - r + k, w)];
-        return acc;
+        for (int x = hi; x < w; x++) dst[x] = TapSum(taps, row, x, w);
     }
 }
 
