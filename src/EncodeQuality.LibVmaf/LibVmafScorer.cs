@@ -149,7 +149,7 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
     }
 
     /// <summary>"VMAF_integer_feature_vif_scale0_score" to "vif_scale0", as the managed engine names it.</summary>
-    public static string ShortName(string name) => EncodeQuality.Vmaf.Model.VmafModel.ShortName(name);
+    public static string ShortName(string name) => EncodeQuality.Vmaf.Model.VmafModel.OutputName(name);
 
     public void Dispose()
     {

@@ -44,6 +44,33 @@ public readonly ref struct LumaFrame
         if (length < (long)Stride * (Height - 1) + Width) throw new ArgumentException("plane buffer is smaller than its geometry");
     }
 
+    /// <summary>Copies the samples, rows packed, widening 8-bit samples to ushort.</summary>
+    public void CopyTo(ushort[] target)
+    {
+        for (int y = 0; y < Height; y++)
+        {
+            var dst = target.AsSpan(y * Width, Width);
+            if (BitDepth == 8)
+            {
+                var row = Bytes.Slice(y * Stride, Width);
+                int x = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    ref byte rb = ref MemoryMarshal.GetReference(row);
+                    ref ushort rd = ref MemoryMarshal.GetReference(dst);
+                    for (; x <= Width - Vector<byte>.Count; x += Vector<byte>.Count)
+                    {
+                        Vector.Widen(Vector.LoadUnsafe(ref rb, (nuint)x), out Vector<ushort> lo, out Vector<ushort> hi);
+                        lo.StoreUnsafe(ref rd, (nuint)x);
+                        hi.StoreUnsafe(ref rd, (nuint)(x + Vector<ushort>.Count));
+                    }
+                }
+                for (; x < Width; x++) dst[x] = row[x];
+            }
+            else Words.Slice(y * Stride, Width).CopyTo(dst);
+        }
+    }
+
     /// <summary>
     /// Converts to floats on libvmaf's 8-bit scale with its pixel offset: deeper samples are divided
     /// by 2^(depth-8) (as libvmaf's picture_copy does), then -128 is added (OPT_RANGE_PIXEL_OFFSET).

@@ -5,27 +5,23 @@ namespace EncodeQuality.Vmaf;
 
 /// <summary>
 /// Streaming VMAF: push (reference, distorted) luma pairs in display order; each scored frame is
-/// reported to the sink once final, which is when the next frame arrives (motion2 looks one
-/// frame ahead) or at <see cref="Flush"/>. Buffers are allocated once for the picture size.
+/// reported to the sink once final, which is when the next frame arrives (motion looks one frame
+/// ahead) or at <see cref="Flush"/>. The extractors are the ones the model's feature names ask
+/// for (integer or float, with the model's options), found in <see cref="FeatureExtractors"/>.
+/// Threads split each extractor's rows into bands. Buffers are allocated once for the picture size.
 /// </summary>
 public sealed class VmafScorer : IVmafEngine
 {
     private readonly VmafModel _model;
     private readonly VmafOptions _options;
     private readonly IVmafSink _sink;
-    private readonly FloatPlane _ref, _dist;
-    private readonly VifExtractor _vif;
-    private readonly AdmExtractor _adm;
-    private readonly MotionExtractor _motion;
+    private readonly FramePair _frame;
+    private readonly IFeatureExtractor[] _extractors;
+    private readonly RowBands _bands;
     private readonly FeatureBoard _board;
     private readonly int[] _modelColumns;
     private readonly double[] _modelInput;
-    private readonly ParallelOptions _parallel;
     private long _next;
-    // The frame being extracted, read by the two cached work items (no closure per frame).
-    private long _index;
-    private bool _score;
-    private readonly Action _spatial, _temporal;
     private long _pendingIndex = -1;
 
     public const int MinimumSize = 16;
@@ -40,28 +36,32 @@ public sealed class VmafScorer : IVmafEngine
         _sink = sink;
         Width = width;
         Height = height;
-        _ref = new FloatPlane(width, height);
-        _dist = new FloatPlane(width, height);
-        _vif = new VifExtractor(width, height, model.VifGainLimit);
-        _adm = new AdmExtractor(width, height, model.AdmGainLimit);
-        _motion = new MotionExtractor(width, height);
-        FeatureNames = [.. _vif.Features, .. _adm.Features, .. _motion.Features];
-        _board = new FeatureBoard(FeatureNames);
-        _modelColumns = model.Features.Select(f => FeatureNames.ToList().IndexOf(f) is var i and >= 0
-            ? i : throw new NotSupportedException($"model '{model.Name}' needs feature '{f}', which this engine does not compute")).ToArray();
-        _modelInput = new double[model.Features.Count];
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads) };
-        _spatial = () => _vif.Extract(_index, _ref, _dist, _score, _board);
-        _temporal = () =>
+        _bands = new RowBands(Math.Max(1, options.Threads));
+        var context = new FeatureExtractors.Context(width, height, _bands);
+        // One extractor per (extractor, options), shared by the features it provides.
+        var built = new Dictionary<(string, string), IFeatureExtractor>();
+        var modelNames = new List<string>();
+        bool usesFloat = false;
+        foreach (var feature in model.Features)
         {
-            _adm.Extract(_index, _ref, _dist, _score, _board);
-            _motion.Extract(_index, _ref, _dist, _score, _board);
-        };
+            var entry = FeatureExtractors.For(feature.Name);
+            var o = FeatureOptions.From(feature.Options, entry.Options, feature.Name);
+            if (!built.ContainsKey((entry.Name, o.Suffix))) built[(entry.Name, o.Suffix)] = entry.Create(context, o);
+            usesFloat |= entry.UsesFloat;
+            modelNames.Add(entry.OutputName(feature.Name) + o.Suffix);
+        }
+        _extractors = [.. built.Values];
+        _frame = new FramePair(width, height, usesFloat);
+        FeatureNames = [.. _extractors.SelectMany(e => e.Features)];
+        _board = new FeatureBoard(FeatureNames);
+        _modelColumns = [.. modelNames.Select(n => FeatureNames.ToList().IndexOf(n) is var i and >= 0
+            ? i : throw new NotSupportedException($"model '{model.Name}' needs feature '{n}', which this engine does not compute"))];
+        _modelInput = new double[model.Features.Count];
     }
 
     public string Description => "managed";
 
-    public void Dispose() { }
+    public void Dispose() => _bands.Dispose();
 
     public int Width { get; }
     public int Height { get; }
@@ -72,27 +72,17 @@ public sealed class VmafScorer : IVmafEngine
     {
         if (reference.Width != Width || reference.Height != Height || distorted.Width != Width || distorted.Height != Height)
             throw new ArgumentException($"frames must be {Width}x{Height}");
-        reference.ToFloat(_ref);
-        distorted.ToFloat(_dist);
-        _index = _next++;
-        _score = _index % _options.Subsample == 0;
-        if (_options.Threads > 1) Parallel.Invoke(_parallel, _spatial, _temporal);
-        else
-        {
-            _spatial();
-            _temporal();
-        }
-        long index = _index;
-        bool score = _score;
+        _frame.Load(reference, distorted);
+        long index = _next++;
+        bool score = index % _options.Subsample == 0;
+        foreach (var e in _extractors) e.Extract(index, _frame, score, _board);
         EmitCompleted();
         if (score) _pendingIndex = index;
     }
 
     public void Flush()
     {
-        _vif.Flush(_board);
-        _adm.Flush(_board);
-        _motion.Flush(_board);
+        foreach (var e in _extractors) e.Flush(_board);
         EmitCompleted();
         if (_pendingIndex >= 0) throw new InvalidOperationException($"frame {_pendingIndex} never completed");
     }

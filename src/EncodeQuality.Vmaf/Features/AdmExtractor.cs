@@ -36,26 +36,27 @@ internal sealed class AdmExtractor : IFeatureExtractor
         return t;
     }
 
-    private static readonly string[] Names = ["adm2", "adm_scale0", "adm_scale1", "adm_scale2", "adm_scale3"];
+    private readonly string[] _names;
 
     private readonly float _gainLimit;
     private readonly AdmScratch _s;
 
-    public AdmExtractor(int width, int height, double gainLimit)
+    public AdmExtractor(int width, int height, double gainLimit, string nameSuffix = "")
     {
+        _names = [.. new[] { "adm2", "adm_scale0", "adm_scale1", "adm_scale2", "adm_scale3" }.Select(n => n + nameSuffix)];
         _gainLimit = (float)gainLimit;
         _s = new AdmScratch(width, height);
     }
 
-    public IReadOnlyList<string> Features => Names;
+    public IReadOnlyList<string> Features => _names;
 
-    public void Extract(long index, FloatPlane reference, FloatPlane distorted, bool score, FeatureBoard board)
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
         if (!score) return;
         Span<double> num = stackalloc double[4], den = stackalloc double[4];
-        double adm2 = Compute(reference, distorted, num, den);
-        board.Set(index, Names[0], adm2);
-        for (int i = 0; i < 4; i++) board.Set(index, Names[i + 1], num[i] / den[i]);
+        double adm2 = Compute(frame.ReferenceFloat!, frame.DistortedFloat!, num, den);
+        board.Set(index, _names[0], adm2);
+        for (int i = 0; i < 4; i++) board.Set(index, _names[i + 1], num[i] / den[i]);
     }
 
     public void Flush(FeatureBoard board) { }

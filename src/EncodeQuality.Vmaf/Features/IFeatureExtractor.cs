@@ -2,15 +2,16 @@ namespace EncodeQuality.Vmaf.Features;
 
 /// <summary>
 /// One feature family (libvmaf's feature-extractor layout): it sees (reference, distorted) pairs
-/// in display order as float planes on libvmaf's offset 8-bit scale and writes scores into the
-/// board. Temporal extractors may complete a frame's scores one frame later.
+/// in display order, as samples or as float planes on libvmaf's offset 8-bit scale, and writes
+/// scores into the board under the names libvmaf logs. Temporal extractors may complete a
+/// frame's scores one frame later.
 /// </summary>
 internal interface IFeatureExtractor
 {
     IReadOnlyList<string> Features { get; }
 
     /// <param name="score">Whether this frame is scored (subsampling); temporal state is kept either way.</param>
-    void Extract(long index, FloatPlane reference, FloatPlane distorted, bool score, FeatureBoard board);
+    void Extract(long index, FramePair frame, bool score, FeatureBoard board);
 
     void Flush(FeatureBoard board);
 }

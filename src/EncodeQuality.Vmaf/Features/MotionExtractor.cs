@@ -28,8 +28,9 @@ internal sealed class MotionExtractor : IFeatureExtractor
 
     public IReadOnlyList<string> Features => Names;
 
-    public void Extract(long index, FloatPlane reference, FloatPlane distorted, bool score, FeatureBoard board)
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
+        var reference = frame.ReferenceFloat!;
         int w = reference.Width, h = reference.Height;
         if (VifFilterBank.UseSimd && w >= System.Numerics.Vector<float>.Count)
             VifFilterBank.ApplyPlain(Taps, reference.Data, _current, w, h, _row);

@@ -25,24 +25,25 @@ internal sealed class VifExtractor : IFeatureExtractor
     private const float SigmaMaxInv = (float)(4.0 / (255.0 * 255.0));
     private const float Eps = 1e-10f;
 
-    private static readonly string[] Names = ["vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3"];
+    private readonly string[] _names;
     private readonly float _gainLimit;
     private readonly VifScratch _s;
 
-    public VifExtractor(int width, int height, double gainLimit)
+    public VifExtractor(int width, int height, double gainLimit, string nameSuffix = "")
     {
+        _names = [.. Enumerable.Range(0, 4).Select(i => $"vif_scale{i}{nameSuffix}")];
         _gainLimit = (float)gainLimit;
         _s = new VifScratch(width, height);
     }
 
-    public IReadOnlyList<string> Features => Names;
+    public IReadOnlyList<string> Features => _names;
 
-    public void Extract(long index, FloatPlane reference, FloatPlane distorted, bool score, FeatureBoard board)
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
         if (!score) return;
         Span<double> num = stackalloc double[4], den = stackalloc double[4];
-        Compute(reference, distorted, num, den);
-        for (int i = 0; i < 4; i++) board.Set(index, Names[i], num[i] / den[i]);
+        Compute(frame.ReferenceFloat!, frame.DistortedFloat!, num, den);
+        for (int i = 0; i < 4; i++) board.Set(index, _names[i], num[i] / den[i]);
     }
 
     public void Flush(FeatureBoard board) { }

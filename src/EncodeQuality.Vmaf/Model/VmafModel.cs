@@ -1,19 +1,23 @@
 using System.Text.Json;
+using Extractors = EncodeQuality.Vmaf.Features.FeatureExtractors;
+using ExtractorOptions = EncodeQuality.Vmaf.Features.FeatureOptions;
 
 namespace EncodeQuality.Vmaf.Model;
 
 /// <summary>
 /// A VMAF model in libvmaf's JSON format: the features it reads (in its order), their linear
 /// rescaling, the SVM, the output rescaling, the optional polynomial transform, the score clip and
-/// per-feature options (the NEG models' enhancement-gain limits). The model only predicts.
+/// per-feature options (feature_opts_dicts: the NEG models' enhancement-gain limits, the 4K models'
+/// display options). Feature names stay as libvmaf names them, so "VMAF_integer_feature_*" picks
+/// the integer extractors and "VMAF_feature_*" the float ones. The model only predicts.
 /// </summary>
 public sealed class VmafModel
 {
     private readonly double[] _slopes;
     private readonly double[] _intercepts;
 
-    private VmafModel(string name, string[] features, double[] slopes, double[] intercepts, SvmModel svm,
-        (double Min, double Max)? clip, Transform? transform, double vifGainLimit, double admGainLimit)
+    private VmafModel(string name, Feature[] features, double[] slopes, double[] intercepts, SvmModel svm,
+        (double Min, double Max)? clip, Transform? transform)
     {
         Name = name;
         Features = features;
@@ -22,21 +26,19 @@ public sealed class VmafModel
         Svm = svm;
         Clip = clip;
         ScoreTransform = transform;
-        VifGainLimit = vifGainLimit;
-        AdmGainLimit = admGainLimit;
     }
+
+    /// <summary>A feature the model reads: libvmaf's name and the options the model sets for its extractor.</summary>
+    public sealed record Feature(string Name, IReadOnlyDictionary<string, double> Options);
 
     public sealed record Transform(double P0, double P1, double P2, bool OutGteIn, bool OutLteIn);
 
     public string Name { get; }
-    /// <summary>Feature names as the engine writes them (adm2, motion2, vif_scale0..3), in model order.</summary>
-    public IReadOnlyList<string> Features { get; }
+    /// <summary>The features in model order.</summary>
+    public IReadOnlyList<Feature> Features { get; }
     public SvmModel Svm { get; }
     public (double Min, double Max)? Clip { get; }
     public Transform? ScoreTransform { get; }
-    /// <summary>No limit unless the model sets one (NEG models: 1), as libvmaf 1.x computes.</summary>
-    public double VifGainLimit { get; }
-    public double AdmGainLimit { get; }
 
     public static VmafModel Load(string path)
     {
@@ -50,7 +52,7 @@ public sealed class VmafModel
         string type = md.GetProperty("model_type").GetString() ?? "";
         if (type != "LIBSVMNUSVR") throw new FormatException($"model_type {type} is not supported (LIBSVMNUSVR only)");
         string norm = md.GetProperty("norm_type").GetString() ?? "";
-        var featureNames = md.GetProperty("feature_names").EnumerateArray().Select(e => ShortName(e.GetString()!)).ToArray();
+        var featureNames = md.GetProperty("feature_names").EnumerateArray().Select(e => e.GetString()!).ToArray();
         var slopes = md.GetProperty("slopes").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var intercepts = md.GetProperty("intercepts").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         if (norm == "none")
@@ -69,25 +71,44 @@ public sealed class VmafModel
         if (md.TryGetProperty("score_transform", out var t) && t.ValueKind == JsonValueKind.Object)
             transform = new Transform(Num(t, "p0"), Num(t, "p1"), Num(t, "p2"), Flag(t, "out_gte_in"), Flag(t, "out_lte_in"));
 
-        double vifLimit = double.PositiveInfinity, admLimit = double.PositiveInfinity;
+        var options = new IReadOnlyDictionary<string, double>[featureNames.Length];
+        for (int i = 0; i < options.Length; i++) options[i] = new Dictionary<string, double>();
         if (md.TryGetProperty("feature_opts_dicts", out var opts) && opts.ValueKind == JsonValueKind.Array)
+        {
+            if (opts.GetArrayLength() != featureNames.Length) throw new FormatException("feature_opts_dicts needs one entry per feature");
+            int i = 0;
             foreach (var o in opts.EnumerateArray())
             {
-                if (o.TryGetProperty("vif_enhn_gain_limit", out var v)) vifLimit = v.GetDouble();
-                if (o.TryGetProperty("adm_enhn_gain_limit", out var a)) admLimit = a.GetDouble();
+                var d = new Dictionary<string, double>();
+                foreach (var p in o.EnumerateObject())
+                    d[p.Name] = p.Value.ValueKind switch
+                    {
+                        JsonValueKind.Number => p.Value.GetDouble(),
+                        JsonValueKind.True => 1,
+                        JsonValueKind.False => 0,
+                        _ => throw new FormatException($"feature option {p.Name} of {featureNames[i]} is not a number or a bool"),
+                    };
+                options[i++] = d;
             }
+        }
         var svm = SvmModel.Parse(md.GetProperty("model").GetString()!, featureNames.Length);
-        return new VmafModel(name, featureNames, slopes, intercepts, svm, clip, transform, vifLimit, admLimit);
+        return new VmafModel(name, [.. featureNames.Select((f, i) => new Feature(f, options[i]))], slopes, intercepts, svm, clip, transform);
     }
 
-    /// <summary>"VMAF_feature_adm2_score" or "VMAF_integer_feature_adm2_score" to "adm2".</summary>
-    public static string ShortName(string name)
+    /// <summary>
+    /// The name libvmaf logs a model feature under: "VMAF_integer_feature_adm2_score" is
+    /// "integer_adm2", "VMAF_feature_adm2_score" is "adm2", with the option suffix ("_egl_1").
+    /// </summary>
+    public static string OutputName(string libvmafName, IReadOnlyDictionary<string, double>? options = null)
     {
-        foreach (var prefix in new[] { "VMAF_integer_feature_", "VMAF_feature_" })
-            if (name.StartsWith(prefix, StringComparison.Ordinal)) name = name[prefix.Length..];
-        if (name.EndsWith("_score", StringComparison.Ordinal)) name = name[..^"_score".Length];
-        return name;
+        var entry = Extractors.Find(libvmafName);
+        if (entry is null) return libvmafName.Replace("VMAF_integer_feature_", "integer_").Replace("VMAF_feature_", "").Replace("_score", "");
+        var o = ExtractorOptions.From(options ?? new Dictionary<string, double>(), entry.Options, libvmafName);
+        return entry.OutputName(libvmafName) + o.Suffix;
     }
+
+    /// <summary>Whether the model reads libvmaf's float features (else the integer ones).</summary>
+    public bool UsesFloatFeatures => Features.Any(f => Extractors.For(f.Name).UsesFloat);
 
     /// <summary>
     /// VMAF from the model's features: rescale each feature, predict, rescale the prediction back,

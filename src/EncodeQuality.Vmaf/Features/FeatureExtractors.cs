@@ -1,0 +1,111 @@
+using EncodeQuality.Vmaf.Features.Integer;
+
+namespace EncodeQuality.Vmaf.Features;
+
+/// <summary>
+/// The list of feature extractors, found by the feature names a model asks for, as libvmaf's
+/// feature_extractor.c list is: "VMAF_integer_feature_*" names take the integer (fixed-point)
+/// extractors, "VMAF_feature_*" names the float ones. Each entry declares the names it provides
+/// and the options it takes; a model's options for a feature reach the extractor that provides it,
+/// and extractors with the same options are shared by the features they provide.
+/// </summary>
+internal static class FeatureExtractors
+{
+    /// <summary>What an extractor needs to be built for one picture size.</summary>
+    public sealed record Context(int Width, int Height, RowBands Bands);
+
+    public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
+        Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName);
+
+    private static readonly OptionSpec[] VifOptions =
+    [
+        new("vif_enhn_gain_limit", "egl", 100.0),
+        new("vif_skip_scale0", "ssclz", 0, IsBool: true),
+    ];
+
+    private static readonly OptionSpec[] AdmOptions =
+    [
+        new("adm_csf_scale", "scf", 1.0),
+        new("adm_csf_diag_scale", "scfd", 1.0),
+        new("adm_dlm_weight", "dlmw", 0.5),
+        new("adm_enhn_gain_limit", "egl", 100.0),
+        new("adm_norm_view_dist", "nvd", 3.0),
+        new("adm_ref_display_height", "rdh", 1080),
+        new("adm_csf_mode", "csf", 0),
+        new("adm_noise_weight", "nw", 0.03125),
+        new("adm_skip_scale0", "ssz", 0, IsBool: true),
+        new("adm_min_val", "min", 0.0),
+    ];
+
+    private static readonly OptionSpec[] MotionOptions =
+    [
+        new("motion_force_zero", "force_0", 0, IsBool: true),
+        new("motion_blend_factor", "mbf", 1.0),
+        new("motion_blend_offset", "mbo", 40.0),
+        new("motion_fps_weight", "mfw", 1.0),
+        new("motion_max_val", "mmxv", 10000.0),
+        new("motion_five_frame_window", "mffw", 0, IsBool: true),
+        new("motion_moving_average", "mma", 0, IsBool: true),
+    ];
+
+    // libvmaf names "VMAF_integer_feature_X_score" and "VMAF_feature_X_score" log as "integer_X" and "X".
+    private static string IntegerName(string libvmafName) => "integer_" + Core(libvmafName);
+    private static string FloatName(string libvmafName) => Core(libvmafName);
+    private static string Core(string n) => n.Replace("VMAF_integer_feature_", "").Replace("VMAF_feature_", "").Replace("_score", "");
+
+    public static readonly IReadOnlyList<Entry> All =
+    [
+        new("integer_vif", false,
+            ["VMAF_integer_feature_vif_scale0_score", "VMAF_integer_feature_vif_scale1_score",
+             "VMAF_integer_feature_vif_scale2_score", "VMAF_integer_feature_vif_scale3_score"],
+            VifOptions,
+            (c, o) => o.Flag("vif_skip_scale0")
+                ? throw Unsupported("vif_skip_scale0 is")
+                : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix, c.Bands),
+            IntegerName),
+        new("integer_adm", false,
+            ["VMAF_integer_feature_adm2_score", "VMAF_integer_feature_aim_score", "VMAF_integer_feature_adm3_score",
+             "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3"],
+            AdmOptions,
+            (c, o) => o["adm_csf_scale"] != 1.0 || o["adm_csf_diag_scale"] != 1.0 || o.Flag("adm_skip_scale0")
+                ? throw Unsupported("adm_csf_scale, adm_csf_diag_scale and adm_skip_scale0 are")
+                : new IntegerAdmExtractor(c.Width, c.Height, new IntegerAdmExtractor.Options(
+                    o["adm_enhn_gain_limit"], o["adm_norm_view_dist"], (int)o["adm_ref_display_height"], o["adm_noise_weight"],
+                    o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix, c.Bands),
+            n => n.StartsWith("integer_", StringComparison.Ordinal) ? n : IntegerName(n)),
+        new("integer_motion", false,
+            ["VMAF_integer_feature_motion2_score", "VMAF_integer_feature_motion3_score"],
+            MotionOptions,
+            (c, o) => o.Flag("motion_force_zero") || o.Flag("motion_five_frame_window")
+                ? throw Unsupported("motion_force_zero and motion_five_frame_window are")
+                : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
+                    o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
+                    o.Flag("motion_moving_average")), o.Suffix, c.Bands),
+            IntegerName),
+        new("float_vif", true,
+            ["VMAF_feature_vif_scale0_score", "VMAF_feature_vif_scale1_score", "VMAF_feature_vif_scale2_score", "VMAF_feature_vif_scale3_score"],
+            [VifOptions[0]],
+            (c, o) => new VifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix),
+            FloatName),
+        new("float_adm", true,
+            ["VMAF_feature_adm2_score", "VMAF_feature_adm_scale0_score", "VMAF_feature_adm_scale1_score",
+             "VMAF_feature_adm_scale2_score", "VMAF_feature_adm_scale3_score"],
+            [AdmOptions[3]],
+            (c, o) => new AdmExtractor(c.Width, c.Height, o["adm_enhn_gain_limit"], o.Suffix),
+            FloatName),
+        new("float_motion", true,
+            ["VMAF_feature_motion2_score", "VMAF_feature_motion_score"],
+            [],
+            (c, o) => new MotionExtractor(c.Width, c.Height),
+            FloatName),
+    ];
+
+    /// <summary>The extractor that provides a feature, or an error naming the feature.</summary>
+    public static Entry For(string libvmafName) =>
+        Find(libvmafName)
+        ?? throw new NotSupportedException($"feature '{libvmafName}' is not computed by this engine (it computes {string.Join(", ", All.SelectMany(e => e.Provides))})");
+
+    public static Entry? Find(string libvmafName) => All.FirstOrDefault(e => e.Provides.Contains(libvmafName));
+
+    private static Exception Unsupported(string what) => new NotSupportedException($"{what} not supported by this engine");
+}

@@ -1,0 +1,598 @@
+namespace EncodeQuality.Vmaf.Features.Integer;
+
+/// <summary>
+/// Additive Detail Measure in libvmaf 3's fixed-point arithmetic (libvmaf/src/feature/integer_adm.c,
+/// the plain C path): four levels of the db2 DWT in Q15 taps (16-bit bands at scale 0, 32-bit at
+/// scales 1..3), decoupling of restored detail and additive impairment through a reciprocal
+/// table with the 1-degree angle rule and the enhancement-gain limit, CSF weighting, a contrast
+/// masking threshold from the 3x3 neighbourhood, and cube pooling with libvmaf's per-row rounding
+/// shifts. Gives adm2 (DLM), aim (additive impairment), adm3 (their blend) and adm_scale0..3,
+/// bit-exact with libvmaf. Every buffer stores its values in int, with libvmaf's int16
+/// truncations made explicit where it stores 16-bit values.
+/// </summary>
+internal sealed class IntegerAdmExtractor : IFeatureExtractor
+{
+    // libvmaf integer_adm.h: dwt2_db2_coeffs_lo/hi (Q15) and the sum of the low-pass taps.
+    private static readonly int[] Lo = [15826, 27411, 7345, -4240];
+    private static readonly int[] Hi = [-4240, -7345, 27411, -15826];
+    private const int LoSum = 46342;
+    private const double BorderFactor = 0.1;          // ADM_BORDER_FACTOR
+    private static readonly float Cos1DegSq = (float)(Math.Cos(1.0 * Math.PI / 180.0) * Math.Cos(1.0 * Math.PI / 180.0));
+
+    /// <summary>libvmaf's div_lookup: 2^30 / i for i in -32768..32768 (index i + 32768).</summary>
+    private static readonly int[] DivLookup = BuildDivLookup();
+
+    private static int[] BuildDivLookup()
+    {
+        var t = new int[65537];
+        for (int i = 1; i <= 32768; i++)
+        {
+            int recip = 1073741824 / i;
+            t[32768 + i] = recip;
+            t[32768 - i] = -recip;
+        }
+        return t;
+    }
+
+    public sealed record Options(double GainLimit = 100.0, double NormViewDist = 3.0, int RefDisplayHeight = 1080,
+        double NoiseWeight = 0.03125, double DlmWeight = 0.5, double MinVal = 0.0, int CsfMode = 0);
+
+    private readonly Options _o;
+    private readonly string[] _names; // adm2, aim, adm3, adm_scale0..3
+    private readonly int _width, _height;
+    private readonly Band _ref, _dis, _r, _a, _csfA, _csfF;
+    private readonly int[] _nextRef, _nextDis;
+    private readonly int[] _tmp;
+    private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
+
+    public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
+    {
+        if (options.CsfMode != 0)
+            throw new NotSupportedException($"adm_csf_mode {options.CsfMode} is not supported (Watson97, mode 0, only)");
+        if (options.NormViewDist * options.RefDisplayHeight < 3.0 * 1080)
+            throw new NotSupportedException("integer ADM needs adm_norm_view_dist x adm_ref_display_height >= 3 x 1080 (libvmaf's 16-bit limit)");
+        _o = options;
+        _width = width;
+        _height = height;
+        _names = [.. new[] { "integer_adm2", "integer_aim", "integer_adm3", "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3" }
+            .Select(n => n + nameSuffix)];
+        int n = ((width + 1) / 2) * ((height + 1) / 2);
+        _ref = new Band(n, withA: true);
+        _dis = new Band(n, withA: true);
+        _r = new Band(n, false);
+        _a = new Band(n, false);
+        _csfA = new Band(n, false);
+        _csfF = new Band(n, false);
+        _nextRef = new int[n];
+        _nextDis = new int[n];
+        _tmp = new int[4 * width];
+        for (int k = 0; k < 4; k++)
+        {
+            _rowIndex[k] = new int[(height + 1) / 2];
+            _colIndex[k] = new int[(width + 1) / 2];
+        }
+    }
+
+    public IReadOnlyList<string> Features => _names;
+
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
+    {
+        if (!score) return;
+        Span<double> values = stackalloc double[7];
+        Compute(frame.Reference, frame.Distorted, frame.BitDepth, values);
+        for (int i = 0; i < 7; i++) board.Set(index, _names[i], values[i]);
+    }
+
+    public void Flush(FeatureBoard board) { }
+
+    /// <summary>adm2, aim, adm3, adm_scale0..3 (integer_compute_adm and its extract).</summary>
+    internal void Compute(ushort[] reference, ushort[] distorted, int bpc, Span<double> values)
+    {
+        int w = _width, h = _height;
+        double numdenLimit = 1e-10 * (w * h) / (1920.0 * 1080.0);
+        double num = 0, den = 0, aimNum = 0;
+        Span<double> scores = stackalloc double[8];
+        int[] curRef = [], curDis = [];
+        for (int scale = 0; scale < 4; scale++)
+        {
+            BuildIndices(w, h);
+            if (scale == 0)
+            {
+                Dwt0(reference, w, h, bpc, _ref);
+                Dwt0(distorted, w, h, bpc, _dis);
+            }
+            else
+            {
+                DwtS123(curRef, w, h, scale, _ref);
+                DwtS123(curDis, w, h, scale, _dis);
+            }
+            w = (w + 1) / 2;
+            h = (h + 1) / 2;
+            float f1 = AdmCsf.Factor(scale, 1, _o.NormViewDist, _o.RefDisplayHeight);
+            float f2 = AdmCsf.Factor(scale, 2, _o.NormViewDist, _o.RefDisplayHeight);
+            Decouple(scale, w, h);
+            float denScale = scale == 0 ? DenScale0(w, h, f1, f2) : DenS123(scale, w, h, f1, f2);
+            // DLM: the restored detail against a threshold from the additive impairment's CSF.
+            Csf(scale, _a, _csfA, _csfF, w, h, f1, f2);
+            float numScale = Cm(scale, _r, _csfA, _csfF, w, h, f1, f2, _o.NoiseWeight);
+            // AIM: the additive impairment against a threshold from the restored detail's CSF.
+            Csf(scale, _r, _csfF, _csfA, w, h, f1, f2);
+            float aimScale = Cm(scale, _a, _csfF, _csfA, w, h, f1, f2, 0.0);
+            num += numScale;
+            den += denScale;
+            aimNum += aimScale;
+            scores[2 * scale] = numScale;
+            scores[2 * scale + 1] = denScale;
+            // The approximation band feeds the next level (i16_to_i32 at scale 0).
+            Array.Copy(_ref.A!, _nextRef, w * h);
+            Array.Copy(_dis.A!, _nextDis, w * h);
+            curRef = _nextRef;
+            curDis = _nextDis;
+        }
+        num = num < numdenLimit ? 0 : num;
+        den = den < numdenLimit ? 0 : den;
+        double adm2 = 1.0, aim = 0.0;
+        if (den != 0.0)
+        {
+            aim = aimNum / den;
+            adm2 = num / den;
+        }
+        values[0] = adm2;
+        values[1] = aim;
+        values[2] = Math.Max(adm2 * _o.DlmWeight + (1 - aim) * (1 - _o.DlmWeight), _o.MinVal);
+        for (int s = 0; s < 4; s++) values[3 + s] = scores[2 * s] / scores[2 * s + 1];
+    }
+
+    /// <summary>dwt2_src_indices_filt: taps 2i-1 .. 2i+2, -1 mirrored to 1, n and beyond to 2n - i - 1.</summary>
+    private void BuildIndices(int w, int h)
+    {
+        for (int i = 0; i < (h + 1) / 2; i++)
+            for (int k = 0; k < 4; k++) _rowIndex[k][i] = DwtMirror(2 * i - 1 + k, h);
+        for (int j = 0; j < (w + 1) / 2; j++)
+            for (int k = 0; k < 4; k++) _colIndex[k][j] = DwtMirror(2 * j - 1 + k, w);
+    }
+
+    private static int DwtMirror(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 1 : i;
+
+    /// <summary>Scale 0 (adm_dwt2_8 / adm_dwt2_16): samples to 16-bit bands.</summary>
+    private void Dwt0(ushort[] src, int w, int h, int bpc, Band dst)
+    {
+        int shiftVp = bpc, addVp = 1 << (bpc - 1);
+        int ow = (w + 1) / 2;
+        var tmpLo = _tmp.AsSpan(0, w);
+        var tmpHi = _tmp.AsSpan(w, w);
+        for (int i = 0; i < (h + 1) / 2; i++)
+        {
+            int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
+            for (int j = 0; j < w; j++)
+            {
+                int s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
+                int lo = Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 - LoSum * addVp;
+                tmpLo[j] = (short)((lo + addVp) >> shiftVp);
+                int hi = Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3;
+                tmpHi[j] = (short)((hi + addVp) >> shiftVp);
+            }
+            int o = i * ow;
+            for (int j = 0; j < ow; j++)
+            {
+                int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
+                int l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
+                dst.A![o + j] = (short)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + 32768) >> 16);
+                dst.V[o + j] = (short)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + 32768) >> 16);
+                int h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
+                dst.H[o + j] = (short)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + 32768) >> 16);
+                dst.D[o + j] = (short)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + 32768) >> 16);
+            }
+        }
+    }
+
+    /// <summary>Scales 1..3 (adm_dwt2_s123_combined): 32-bit approximation band to 32-bit bands.</summary>
+    private void DwtS123(int[] src, int w, int h, int scale, Band dst)
+    {
+        // Rounding and shifts per scale, libvmaf's add_bef_shift_round_VP/HP and shift_VerticalPass/HorizontalPass.
+        long addVp = scale == 1 ? 0 : 32768;
+        int shiftVp = scale == 1 ? 0 : 16;
+        long addHp = scale == 2 ? 32768 : 16384;
+        int shiftHp = scale == 2 ? 16 : 15;
+        int ow = (w + 1) / 2;
+        var tmpLo = _tmp.AsSpan(0, w);
+        var tmpHi = _tmp.AsSpan(w, w);
+        for (int i = 0; i < (h + 1) / 2; i++)
+        {
+            int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
+            for (int j = 0; j < w; j++)
+            {
+                long s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
+                tmpLo[j] = (int)((Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 + addVp) >> shiftVp);
+                tmpHi[j] = (int)((Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3 + addVp) >> shiftVp);
+            }
+            int o = i * ow;
+            for (int j = 0; j < ow; j++)
+            {
+                int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
+                long l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
+                dst.A![o + j] = (int)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + addHp) >> shiftHp);
+                dst.V[o + j] = (int)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + addHp) >> shiftHp);
+                long h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
+                dst.H[o + j] = (int)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + addHp) >> shiftHp);
+                dst.D[o + j] = (int)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + addHp) >> shiftHp);
+            }
+        }
+    }
+
+    /// <summary>The region decouple and CSF work on: the pooled region widened by one tap.</summary>
+    private static (int Left, int Top, int Right, int Bottom) TapRegion(int w, int h)
+    {
+        int left = (int)(w * BorderFactor - 0.5 - 1);
+        int top = (int)(h * BorderFactor - 0.5 - 1);
+        int right = w - left + 2;
+        int bottom = h - top + 2;
+        return (Math.Max(left, 0), Math.Max(top, 0), Math.Min(right, w), Math.Min(bottom, h));
+    }
+
+    /// <summary>The pooled region: the picture without a 10% border.</summary>
+    private static (int Left, int Top, int Right, int Bottom) PoolRegion(int w, int h)
+    {
+        int left = (int)(w * BorderFactor - 0.5);
+        int top = (int)(h * BorderFactor - 0.5);
+        return (left, top, w - left, h - top);
+    }
+
+    /// <summary>adm_decouple (scale 0, 16-bit) and adm_decouple_s123 (32-bit, reciprocal of the best 15 bits).</summary>
+    private void Decouple(int scale, int w, int h)
+    {
+        var (left, top, right, bottom) = TapRegion(w, h);
+        double limit = _o.GainLimit;
+        for (int i = top; i < bottom; i++)
+            for (int j = left; j < right; j++)
+            {
+                int p = i * w + j;
+                int oh = _ref.H[p], ov = _ref.V[p], od = _ref.D[p];
+                int th = _dis.H[p], tv = _dis.V[p], td = _dis.D[p];
+                long otDp = (long)oh * th + (long)ov * tv;
+                long oMagSq = (long)oh * oh + (long)ov * ov;
+                long tMagSq = (long)th * th + (long)tv * tv;
+                double dp = (float)otDp / 4096.0;
+                bool angleFlag = dp >= 0.0f && dp * dp >= Cos1DegSq * ((float)oMagSq / 4096.0) * ((float)tMagSq / 4096.0);
+                int rh, rv, rd;
+                if (scale == 0)
+                {
+                    rh = Restore16(oh, th, angleFlag, limit);
+                    rv = Restore16(ov, tv, angleFlag, limit);
+                    rd = Restore16(od, td, angleFlag, limit);
+                    _r.H[p] = rh; _r.V[p] = rv; _r.D[p] = rd;
+                    _a.H[p] = (short)(th - rh); _a.V[p] = (short)(tv - rv); _a.D[p] = (short)(td - rd);
+                }
+                else
+                {
+                    rh = Restore32(oh, th, angleFlag, limit);
+                    rv = Restore32(ov, tv, angleFlag, limit);
+                    rd = Restore32(od, td, angleFlag, limit);
+                    _r.H[p] = rh; _r.V[p] = rv; _r.D[p] = rd;
+                    _a.H[p] = th - rh; _a.V[p] = tv - rv; _a.D[p] = td - rd;
+                }
+            }
+    }
+
+    private static int Restore16(int o, int t, bool angleFlag, double limit)
+    {
+        int tmpK = o == 0 ? 32768 : (int)(((long)DivLookup[o + 32768] * t + 16384) >> 15);
+        int k = tmpK < 0 ? 0 : tmpK > 32768 ? 32768 : tmpK;
+        int rst = (short)((k * o + 16384) >> 15);
+        float rstF = ((float)k / 32768) * ((float)o / 64);
+        if (angleFlag && rstF > 0.0) rst = (short)Math.Min(rst * limit, t);
+        if (angleFlag && rstF < 0.0) rst = (short)Math.Max(rst * limit, t);
+        return rst;
+    }
+
+    private static int Restore32(int o, int t, bool angleFlag, double limit)
+    {
+        uint absO = (uint)Math.Abs(o);
+        int sign = o < 0 ? -1 : 1;
+        int shift = 0;
+        uint msb = absO;
+        if (absO >= 32768)
+        {
+            // get_best15_from32: the 15 most significant bits, rounded.
+            shift = 17 - System.Numerics.BitOperations.LeadingZeroCount(absO);
+            msb = (absO + (1u << (shift - 1))) >> shift;
+        }
+        long tmpK = o == 0 ? 32768 : (((long)DivLookup[msb + 32768] * t) * sign + (1 << (14 + shift))) >> (15 + shift);
+        long k = tmpK < 0 ? 0 : tmpK > 32768 ? 32768 : tmpK;
+        int rst = (int)((k * o + 16384) >> 15);
+        float rstF = ((float)k / 32768) * ((float)o / 64);
+        if (angleFlag && rstF > 0.0) rst = (int)Math.Min(rst * limit, t);
+        if (angleFlag && rstF < 0.0) rst = (int)Math.Max(rst * limit, t);
+        return rst;
+    }
+
+    /// <summary>
+    /// CSF weighting of src into dst, and dst's absolute value / 30 into flt (the masking
+    /// threshold's neighbours): adm_csf (16-bit, i_rfactor in Q21/Q23) and i4_adm_csf (Q32).
+    /// </summary>
+    private void Csf(int scale, Band src, Band dst, Band flt, int w, int h, float f1, float f2)
+    {
+        var (left, top, right, bottom) = TapRegion(w, h);
+        int[][] srcs = [src.H, src.V, src.D], dsts = [dst.H, dst.V, dst.D], flts = [flt.H, flt.V, flt.D];
+        if (scale == 0)
+        {
+            Span<int> rf = stackalloc int[3];
+            Scale0Factors(f1, f2, rf);
+            ReadOnlySpan<int> shifts = [15, 15, 17];
+            ReadOnlySpan<int> adds = [16384, 16384, 65535];
+            for (int theta = 0; theta < 3; theta++)
+                for (int i = top; i < bottom; i++)
+                    for (int j = left; j < right; j++)
+                    {
+                        int p = i * w + j;
+                        int dstVal = rf[theta] * srcs[theta][p];
+                        int v = (short)((dstVal + adds[theta]) >> shifts[theta]);
+                        dsts[theta][p] = v;
+                        flts[theta][p] = (short)((4369 * Math.Abs(v) + 2048) >> 12); // FIX_ONE_BY_30 = 2^17/30
+                    }
+        }
+        else
+        {
+            Span<uint> rf = [(uint)(f1 * Math.Pow(2, 32)), (uint)(f1 * Math.Pow(2, 32)), (uint)(f2 * Math.Pow(2, 32))];
+            for (int theta = 0; theta < 3; theta++)
+                for (int i = top; i < bottom; i++)
+                    for (int j = left; j < right; j++)
+                    {
+                        int p = i * w + j;
+                        int v = (int)((rf[theta] * (long)srcs[theta][p] + (1 << 27)) >> 28);
+                        dsts[theta][p] = v;
+                        flts[theta][p] = I4Flt(143165577L * Math.Abs(v)); // FIX_ONE_BY_30 = 2^32/30
+                    }
+        }
+    }
+
+    /// <summary>
+    /// (x + add) >> 32 where libvmaf's rounding term, 1u &lt;&lt; 31 stored in an int32_t, wraps to -2^31;
+    /// bit-exactness needs the same.
+    /// </summary>
+    private static int I4Flt(long x) => (int)((x + int.MinValue) >> 32);
+
+    /// <summary>Scale 0's CSF factors in Q21 (h, v) and Q23 (d); libvmaf's constants for 3H at 1080 lines.</summary>
+    private void Scale0Factors(float f1, float f2, Span<int> rf)
+    {
+        if (Math.Abs(_o.NormViewDist * _o.RefDisplayHeight - 3.0 * 1080) < 1.0e-8 && _o.CsfMode == 0)
+        {
+            rf[0] = 36453;
+            rf[1] = 36453;
+            rf[2] = 49417;
+        }
+        else
+        {
+            rf[0] = (ushort)(f1 * Math.Pow(2, 21));
+            rf[1] = (ushort)(f1 * Math.Pow(2, 21));
+            rf[2] = (ushort)(f2 * Math.Pow(2, 23));
+        }
+    }
+
+    /// <summary>adm_csf_den_scale: cube sum of the reference's 16-bit detail bands.</summary>
+    private float DenScale0(int w, int h, float f1, float f2)
+    {
+        var (left, top, right, bottom) = PoolRegion(w, h);
+        int shiftAccum = (int)Math.Ceiling(Math.Log2((bottom - top) * (right - left)) - 20);
+        shiftAccum = shiftAccum > 0 ? shiftAccum : 0;
+        ulong addAccum = shiftAccum > 0 ? 1ul << (shiftAccum - 1) : 0;
+        ulong accH = 0, accV = 0, accD = 0;
+        for (int i = top; i < bottom; i++)
+        {
+            ulong innerH = 0, innerV = 0, innerD = 0;
+            for (int j = left; j < right; j++)
+            {
+                int p = i * w + j;
+                ulong hv = (ushort)Math.Abs(_ref.H[p]), vv = (ushort)Math.Abs(_ref.V[p]), dv = (ushort)Math.Abs(_ref.D[p]);
+                innerH += hv * hv * hv;
+                innerV += vv * vv * vv;
+                innerD += dv * dv * dv;
+            }
+            accH += (innerH + addAccum) >> shiftAccum;
+            accV += (innerV + addAccum) >> shiftAccum;
+            accD += (innerD + addAccum) >> shiftAccum;
+        }
+        double shiftCsf = Math.Pow(2, 18 - shiftAccum);
+        return DenFromCubes(accH / shiftCsf, accV / shiftCsf, accD / shiftCsf, f1, f2, (bottom - top) * (right - left));
+    }
+
+    /// <summary>adm_csf_den_s123: the same on 32-bit bands with intermediate shifts.</summary>
+    private float DenS123(int scale, int w, int h, float f1, float f2)
+    {
+        var (left, top, right, bottom) = PoolRegion(w, h);
+        int shiftSq = scale == 2 ? 30 : 31;
+        ulong addSq = 1ul << shiftSq;
+        int convert = scale switch { 1 => 32, 2 => 27, _ => 23 };
+        int shiftCub = (int)Math.Ceiling(Math.Log2(right - left));
+        ulong addCub = (ulong)Math.Pow(2, shiftCub - 1);
+        int shiftAccum = (int)Math.Ceiling(Math.Log2(bottom - top));
+        ulong addAccum = (ulong)Math.Pow(2, shiftAccum - 1);
+        ulong accH = 0, accV = 0, accD = 0;
+        for (int i = top; i < bottom; i++)
+        {
+            ulong innerH = 0, innerV = 0, innerD = 0;
+            for (int j = left; j < right; j++)
+            {
+                int p = i * w + j;
+                innerH += Cube32((uint)Math.Abs(_ref.H[p]), addSq, shiftSq, addCub, shiftCub);
+                innerV += Cube32((uint)Math.Abs(_ref.V[p]), addSq, shiftSq, addCub, shiftCub);
+                innerD += Cube32((uint)Math.Abs(_ref.D[p]), addSq, shiftSq, addCub, shiftCub);
+            }
+            accH += (innerH + addAccum) >> shiftAccum;
+            accV += (innerV + addAccum) >> shiftAccum;
+            accD += (innerD + addAccum) >> shiftAccum;
+        }
+        double shiftCsf = Math.Pow(2, convert - shiftAccum - shiftCub);
+        return DenFromCubes(accH / shiftCsf, accV / shiftCsf, accD / shiftCsf, f1, f2, (bottom - top) * (right - left));
+    }
+
+    private static ulong Cube32(ulong v, ulong addSq, int shiftSq, ulong addCub, int shiftCub) =>
+        ((((v * v) + addSq) >> shiftSq) * v + addCub) >> shiftCub;
+
+    private float DenFromCubes(double h, double v, double d, float f1, float f2, int area)
+    {
+        double csfH = h * Math.Pow(f1, 3), csfV = v * Math.Pow(f1, 3), csfD = d * Math.Pow(f2, 3);
+        float add = MathF.Pow((float)(area * _o.NoiseWeight), 1.0f / 3.0f);
+        float dh = MathF.Pow((float)csfH, 1.0f / 3.0f) + add;
+        float dv = MathF.Pow((float)csfV, 1.0f / 3.0f) + add;
+        float dd = MathF.Pow((float)csfD, 1.0f / 3.0f) + add;
+        return dh + dv + dd;
+    }
+
+    /// <summary>
+    /// Contrast masking and cube pooling (adm_cm, i4_adm_cm): each detail coefficient of src,
+    /// CSF-weighted, less a threshold from the 3x3 neighbourhood of angles (the centre at 1/15,
+    /// the neighbours from flt at 1/30), clipped at 0 and cubed with libvmaf's shifts; rows summed
+    /// with a rounding shift each (the first and last rows as their own groups).
+    /// </summary>
+    private float Cm(int scale, Band src, Band angles, Band flt, int w, int h, float f1, float f2, double noiseWeight)
+    {
+        var (left, top, right, bottom) = PoolRegion(w, h);
+        int startCol = Math.Max(left, 1), endCol = Math.Min(right, w - 1);
+        int startRow = Math.Max(top, 1), endRow = Math.Min(bottom, h - 1);
+        int shiftInner = (int)Math.Ceiling(Math.Log2(h));
+        long addInner = (long)Math.Pow(2, shiftInner - 1);
+        var p = new CmParams(scale, w, h, f1, f2, this);
+        long accH = 0, accV = 0, accD = 0;
+        long innerH = 0, innerV = 0, innerD = 0;
+        // Row 0 (only when the region reaches it), then the body rows, then row h-1: each a group.
+        if (top <= 0)
+        {
+            if (left <= 0) CmPixel(ref p, src, angles, flt, 0, 0, ref innerH, ref innerV, ref innerD);
+            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, 0, j, ref innerH, ref innerV, ref innerD);
+            if (right > w - 1) CmPixel(ref p, src, angles, flt, 0, w - 1, ref innerH, ref innerV, ref innerD);
+        }
+        accH += (innerH + addInner) >> shiftInner;
+        accV += (innerV + addInner) >> shiftInner;
+        accD += (innerD + addInner) >> shiftInner;
+        for (int i = startRow; i < endRow; i++)
+        {
+            innerH = innerV = innerD = 0;
+            if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
+            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
+            if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
+            accH += (innerH + addInner) >> shiftInner;
+            accV += (innerV + addInner) >> shiftInner;
+            accD += (innerD + addInner) >> shiftInner;
+        }
+        innerH = innerV = innerD = 0;
+        if (bottom > h - 1)
+        {
+            if (left <= 0) CmPixel(ref p, src, angles, flt, h - 1, 0, ref innerH, ref innerV, ref innerD);
+            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, h - 1, j, ref innerH, ref innerV, ref innerD);
+            if (right > w - 1) CmPixel(ref p, src, angles, flt, h - 1, w - 1, ref innerH, ref innerV, ref innerD);
+        }
+        accH += (innerH + addInner) >> shiftInner;
+        accV += (innerV + addInner) >> shiftInner;
+        accD += (innerD + addInner) >> shiftInner;
+
+        float fH, fV, fD;
+        if (scale == 0)
+        {
+            fH = (float)(accH / Math.Pow(2, 52 - p.ShiftCubHV - shiftInner));
+            fV = (float)(accV / Math.Pow(2, 52 - p.ShiftCubHV - shiftInner));
+            fD = (float)(accD / Math.Pow(2, 57 - p.ShiftCubD - shiftInner));
+        }
+        else
+        {
+            // libvmaf divides an int64 by a float here: the sum is rounded to float first.
+            float finalShift = (float)Math.Pow(2, (scale switch { 1 => 45, 2 => 39, _ => 36 }) - p.ShiftCubHV - shiftInner);
+            fH = (float)accH / finalShift;
+            fV = (float)accV / finalShift;
+            fD = (float)accD / finalShift;
+        }
+        float add = MathF.Pow((float)((bottom - top) * (right - left) * noiseWeight), 1.0f / 3.0f);
+        float nh = MathF.Pow(fH, 1.0f / 3.0f) + add;
+        float nv = MathF.Pow(fV, 1.0f / 3.0f) + add;
+        float nd = MathF.Pow(fD, 1.0f / 3.0f) + add;
+        return nh + nv + nd;
+    }
+
+    /// <summary>Per-call constants of adm_cm / i4_adm_cm.</summary>
+    private struct CmParams
+    {
+        public readonly int Scale, W, H;
+        public readonly long RfH, RfV, RfD;         // Q21/Q21/Q23 (scale 0) or Q32 (scales 1..3)
+        public readonly int ShiftCubHV, ShiftCubD;
+        public readonly long AddCubHV, AddCubD;
+
+        public CmParams(int scale, int w, int h, float f1, float f2, IntegerAdmExtractor owner)
+        {
+            Scale = scale;
+            W = w;
+            H = h;
+            if (scale == 0)
+            {
+                Span<int> rf = stackalloc int[3];
+                owner.Scale0Factors(f1, f2, rf);
+                (RfH, RfV, RfD) = (rf[0], rf[1], rf[2]);
+                ShiftCubHV = (int)Math.Ceiling(Math.Log2(w) - 4);
+                ShiftCubD = (int)Math.Ceiling(Math.Log2(w) - 3);
+            }
+            else
+            {
+                RfH = RfV = (uint)(f1 * Math.Pow(2, 32));
+                RfD = (uint)(f2 * Math.Pow(2, 32));
+                ShiftCubHV = ShiftCubD = (int)Math.Ceiling(Math.Log2(w));
+            }
+            AddCubHV = (long)(uint)Math.Pow(2, ShiftCubHV - 1);
+            AddCubD = (long)(uint)Math.Pow(2, ShiftCubD - 1);
+        }
+    }
+
+    private static void CmPixel(ref CmParams p, Band src, Band angles, Band flt, int i, int j,
+        ref long accH, ref long accV, ref long accD)
+    {
+        int w = p.W;
+        // libvmaf's border macros: above row 0 is row 1, below row h-1 is row h-1; left of column 0
+        // is column 1, right of column w-1 is column w-1.
+        int up = i == 0 ? 1 : i - 1, down = i == p.H - 1 ? p.H - 1 : i + 1;
+        int lf = j == 0 ? 1 : j - 1, rt = j == w - 1 ? w - 1 : j + 1;
+        int thr = Threshold(p.Scale, angles.H, flt.H, w, i, j, up, down, lf, rt)
+                + Threshold(p.Scale, angles.V, flt.V, w, i, j, up, down, lf, rt)
+                + Threshold(p.Scale, angles.D, flt.D, w, i, j, up, down, lf, rt);
+        int c = i * w + j;
+        if (p.Scale == 0)
+        {
+            int xh = src.H[c] * (int)p.RfH, xv = src.V[c] * (int)p.RfV, xd = src.D[c] * (int)p.RfD;
+            accH += CubeAboveThreshold(xh, thr << 10, 268435456, 29, p.AddCubHV, p.ShiftCubHV);
+            accV += CubeAboveThreshold(xv, thr << 10, 268435456, 29, p.AddCubHV, p.ShiftCubHV);
+            accD += CubeAboveThreshold(xd, thr << 12, 536870912, 30, p.AddCubD, p.ShiftCubD);
+        }
+        else
+        {
+            int xh = (int)((src.H[c] * p.RfH + (1 << 27)) >> 28);
+            int xv = (int)((src.V[c] * p.RfV + (1 << 27)) >> 28);
+            int xd = (int)((src.D[c] * p.RfD + (1 << 27)) >> 28);
+            accH += CubeAboveThreshold(xh, thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
+            accV += CubeAboveThreshold(xv, thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
+            accD += CubeAboveThreshold(xd, thr, 536870912, 30, p.AddCubD, p.ShiftCubD);
+        }
+    }
+
+    /// <summary>One band's share of the masking threshold: eight neighbours from flt, the centre from angles at 1/15.</summary>
+    private static int Threshold(int scale, int[] angles, int[] flt, int w, int i, int j, int up, int down, int lf, int rt)
+    {
+        int a = up * w, b = i * w, c = down * w;
+        int centre = scale == 0
+            ? (short)((8738 * Math.Abs(angles[b + j]) + 2048) >> 12)     // ONE_BY_15 = 2^17/15
+            : I4Flt(286331153L * Math.Abs(angles[b + j]));                // I4_ONE_BY_15 = 2^32/15
+        return flt[a + lf] + flt[a + j] + flt[a + rt] + flt[b + lf] + centre + flt[b + rt] + flt[c + lf] + flt[c + j] + flt[c + rt];
+    }
+
+    /// <summary>ADM_CM_ACCUM_ROUND: max(|x| - thr, 0) cubed through two rounding shifts.</summary>
+    private static long CubeAboveThreshold(int x, int thr, long addSq, int shiftSq, long addCub, int shiftCub)
+    {
+        x = Math.Abs(x) - thr;
+        x = x < 0 ? 0 : x;
+        int xSq = (int)(((long)x * x + addSq) >> shiftSq);
+        return ((long)xSq * x + addCub) >> shiftCub;
+    }
+
+    /// <summary>A DWT level's bands (A only where it feeds the next level), values stored as int.</summary>
+    private sealed class Band(int size, bool withA)
+    {
+        public readonly int[]? A = withA ? new int[size] : null;
+        public readonly int[] H = new int[size], V = new int[size], D = new int[size];
+    }
+}

@@ -1,0 +1,146 @@
+namespace EncodeQuality.Vmaf.Features.Integer;
+
+/// <summary>
+/// Temporal information of the reference in libvmaf 3's fixed-point arithmetic
+/// (libvmaf/src/feature/integer_motion.c): the difference of consecutive reference pictures is
+/// blurred with the Q16 5-tap Gaussian (vertical pass rounded by the bit depth, horizontal by 16,
+/// reflect-101 borders) and its absolute values summed; motion(i) = SAD / 256 / (w*h), 0 for the
+/// first frame, clipped to motion_max_val. motion2(i) = min(motion(i), motion(i+1)) (the last
+/// frame keeps its own), and motion3 is motion2 blended and clipped (frame 0 takes frame 1's
+/// motion), so frame i is final once frame i+1 is seen. Every frame is used even when
+/// subsampling, so scored frames do not depend on the step.
+/// </summary>
+internal sealed class IntegerMotionExtractor : IFeatureExtractor
+{
+    // libvmaf integer_motion.h: the 5-tap Gaussian in Q16.
+    private static readonly int[] Taps = [3571, 16004, 26386, 16004, 3571];
+
+    public sealed record Options(double MaxVal = 10000.0, double FpsWeight = 1.0, double BlendFactor = 1.0,
+        double BlendOffset = 40.0, bool MovingAverage = false);
+
+    private readonly Options _o;
+    private readonly string _motion2, _motion3;
+    private readonly int _width, _height;
+    private readonly RowBands _bands;
+    private ushort[] _previous;
+    private readonly int[][] _rowScratch;
+    private readonly long[] _bandSad;
+    private readonly Action<int> _sadBand;
+    private ushort[] _current = [];
+    private int _bpc;
+    // The two frames before the current one: index, its motion, whether it is scored.
+    private long _lastIndex = -1;
+    private double _lastMotion, _frame0Stamp, _previousProcessed;
+    private bool _lastScored, _frame0Pending;
+
+    public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
+    {
+        _o = options;
+        _width = width;
+        _height = height;
+        _bands = bands;
+        _motion2 = "integer_motion2" + nameSuffix;
+        _motion3 = "integer_motion3" + nameSuffix;
+        _previous = new ushort[width * height];
+        _rowScratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[width])];
+        _bandSad = new long[bands.Count];
+        _sadBand = SadBand;
+    }
+
+    public IReadOnlyList<string> Features => [_motion2, _motion3];
+
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
+    {
+        double motion = 0;
+        if (_lastIndex >= 0)
+        {
+            _current = frame.Reference;
+            _bpc = frame.BitDepth;
+            _bands.Run(_height, _sadBand);
+            long sad = 0;
+            foreach (var s in _bandSad) sad += s;
+            motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
+        }
+        if (_lastIndex >= 0)
+        {
+            // The previous frame is complete: motion2 = min(its motion, this motion).
+            double motion2 = _lastIndex == 0 ? 0 : Math.Min(_lastMotion, motion);
+            if (_lastIndex == 0) _frame0Stamp = Math.Min(Blend(motion), _o.MaxVal);
+            Complete(_lastIndex, motion2, board);
+        }
+        Array.Copy(frame.Reference, _previous, _previous.Length);
+        _lastIndex = index;
+        _lastMotion = motion;
+        _lastScored = score;
+    }
+
+    public void Flush(FeatureBoard board)
+    {
+        if (_lastIndex < 0) return;
+        // The last frame keeps its own motion; a lone frame 0 has no stamp.
+        Complete(_lastIndex, _lastIndex == 0 ? 0 : _lastMotion, board);
+        _lastIndex = -1;
+    }
+
+    private void Complete(long index, double motion2, FeatureBoard board)
+    {
+        double motion3;
+        if (index == 0)
+        {
+            motion3 = _frame0Stamp;
+            _previousProcessed = _frame0Stamp;
+        }
+        else
+        {
+            double processed = Math.Min(Blend(motion2), _o.MaxVal);
+            motion3 = _o.MovingAverage ? (processed + _previousProcessed) / 2.0 : processed;
+            _previousProcessed = processed;
+        }
+        if (!_lastScored) return;
+        board.Set(index, _motion2, motion2);
+        board.Set(index, _motion3, motion3);
+    }
+
+    /// <summary>libvmaf motion_blend_tools.h.</summary>
+    private double Blend(double m) => m * _o.BlendFactor + (1 - _o.BlendFactor) * Math.Min(_o.BlendOffset, m);
+
+    /// <summary>Sum of |blur(previous - current)| over a band's rows, libvmaf's motion_score_pipeline.</summary>
+    private void SadBand(int band)
+    {
+        var (from, to) = _bands.Range(band, _height);
+        int w = _width, h = _height, bpc = _bpc;
+        int yRound = 1 << (bpc - 1);
+        var yRow = _rowScratch[band];
+        ushort[] prev = _previous, cur = _current;
+        long sad = 0;
+        for (int i = from; i < to; i++)
+        {
+            int r0 = Mirror(i - 2, h) * w, r1 = Mirror(i - 1, h) * w, r2 = i * w, r3 = Mirror(i + 1, h) * w, r4 = Mirror(i + 2, h) * w;
+            int any = 0;
+            for (int j = 0; j < w; j++)
+            {
+                long accum = (long)Taps[0] * (prev[r0 + j] - cur[r0 + j])
+                           + (long)Taps[1] * (prev[r1 + j] - cur[r1 + j])
+                           + (long)Taps[2] * (prev[r2 + j] - cur[r2 + j])
+                           + (long)Taps[3] * (prev[r3 + j] - cur[r3 + j])
+                           + (long)Taps[4] * (prev[r4 + j] - cur[r4 + j]);
+                int v = (int)((accum + yRound) >> bpc);
+                yRow[j] = v;
+                any |= v;
+            }
+            if (any == 0) continue;
+            uint rowSad = 0;
+            for (int j = 0; j < w; j++)
+            {
+                long accum = (long)Taps[0] * yRow[Mirror(j - 2, w)] + (long)Taps[1] * yRow[Mirror(j - 1, w)]
+                           + (long)Taps[2] * yRow[j]
+                           + (long)Taps[3] * yRow[Mirror(j + 1, w)] + (long)Taps[4] * yRow[Mirror(j + 2, w)];
+                rowSad += (uint)Math.Abs((int)((accum + 32768) >> 16));
+            }
+            sad += rowSad;
+        }
+        _bandSad[band] = sad;
+    }
+
+    private static int Mirror(int i, int n) => IntegerVifExtractor.Mirror101(i, n);
+}

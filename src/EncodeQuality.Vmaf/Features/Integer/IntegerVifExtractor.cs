@@ -1,0 +1,325 @@
+namespace EncodeQuality.Vmaf.Features.Integer;
+
+/// <summary>
+/// Visual Information Fidelity at four scales in libvmaf 3's fixed-point arithmetic
+/// (libvmaf/src/feature/integer_vif.c, the plain C path that defines its values): Q16 Gaussian
+/// taps, a vertical then horizontal pass with reflect-101 borders and the same rounding shifts,
+/// a 2x decimation of the low-passed picture between scales, and the information ratio
+/// accumulated in integers through a log2 lookup table. Values are bit-exact with libvmaf's.
+/// Written as integer_vif_scale0..3 (with the gain-limit suffix when the model sets one).
+/// Rows are independent and the sums are integers, so row bands may run on several threads.
+/// </summary>
+internal sealed class IntegerVifExtractor : IFeatureExtractor
+{
+    // libvmaf integer_vif.h, vif_filter1d_table: Q16 taps of the 17/9/5/3-tap Gaussians (each sums to 65536).
+    private static readonly ushort[][] Taps =
+    [
+        [489, 935, 1640, 2640, 3896, 5274, 6547, 7455, 7784, 7455, 6547, 5274, 3896, 2640, 1640, 935, 489],
+        [1244, 3663, 7925, 12590, 14692, 12590, 7925, 3663, 1244],
+        [3571, 16004, 26386, 16004, 3571],
+        [10904, 43728, 10904],
+    ];
+
+    private const int SigmaNsq = 65536 << 1;
+    private const int Pad = 8;                 // half of the widest filter
+
+    /// <summary>libvmaf's log_generate: round(log2f(i) * 2048) for i in 32767..65535.</summary>
+    private static readonly ushort[] Log2Table = BuildLog2Table();
+
+    private static ushort[] BuildLog2Table()
+    {
+        var t = new ushort[65536];
+        for (int i = 32767; i < 65536; i++) t[i] = (ushort)Math.Round(MathF.Log2(i) * 2048f, MidpointRounding.AwayFromZero);
+        return t;
+    }
+
+    private readonly string[] _names;
+    private readonly double _gainLimit;
+    private readonly int _width, _height;
+    private readonly RowBands _bands;
+    private readonly BandScratch[] _scratch;
+    // Decimated pictures: scale s lives in buffer s % 2 (the previous scale is read while the next is written).
+    private readonly ushort[][] _scaledRef, _scaledDis;
+    // Per-band integer sums of the statistic (four per band).
+    private readonly long[] _sums;
+    private readonly Action<int> _statisticBand, _subsampleBand;
+    // The job the band delegates run (set before each RowBands.Run).
+    private ushort[] _jobRef = [], _jobDis = [], _jobOutRef = [], _jobOutDis = [];
+    private int _jobW, _jobH, _jobScale, _jobBpc;
+
+    public IntegerVifExtractor(int width, int height, double gainLimit, string nameSuffix, RowBands bands)
+    {
+        _gainLimit = gainLimit;
+        _width = width;
+        _height = height;
+        _bands = bands;
+        _names = [.. Enumerable.Range(0, 4).Select(i => $"integer_vif_scale{i}{nameSuffix}")];
+        _scratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new BandScratch(width))];
+        int quarter = (width / 2) * (height / 2) + 1;
+        _scaledRef = [new ushort[quarter], new ushort[quarter]];
+        _scaledDis = [new ushort[quarter], new ushort[quarter]];
+        _sums = new long[4 * bands.Count];
+        _statisticBand = StatisticBand;
+        _subsampleBand = SubsampleBand;
+    }
+
+    public IReadOnlyList<string> Features => _names;
+
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
+    {
+        if (!score) return;
+        Span<float> ratio = stackalloc float[4];
+        Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio);
+        for (int i = 0; i < 4; i++) board.Set(index, _names[i], ratio[i]);
+    }
+
+    public void Flush(FeatureBoard board) { }
+
+    /// <summary>num/den per scale, divided in float as libvmaf does.</summary>
+    internal void Compute(ushort[] reference, ushort[] distorted, int bitDepth, Span<float> ratio)
+    {
+        ushort[] r = reference, d = distorted;
+        int w = _width, h = _height;
+        _jobBpc = bitDepth;
+        for (int scale = 0; scale < 4; scale++)
+        {
+            if (scale > 0)
+            {
+                (_jobRef, _jobDis, _jobW, _jobH, _jobScale) = (r, d, w, h, scale);
+                _jobOutRef = _scaledRef[scale % 2];
+                _jobOutDis = _scaledDis[scale % 2];
+                _bands.Run(h / 2, _subsampleBand);
+                r = _jobOutRef;
+                d = _jobOutDis;
+                w /= 2;
+                h /= 2;
+            }
+            (_jobRef, _jobDis, _jobW, _jobH, _jobScale) = (r, d, w, h, scale);
+            Array.Clear(_sums);
+            _bands.Run(h, _statisticBand);
+            long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
+            for (int b = 0; b < _bands.Count; b++)
+            {
+                numLog += _sums[4 * b];
+                denLog += _sums[4 * b + 1];
+                numNonLog += _sums[4 * b + 2];
+                denNonLog += _sums[4 * b + 3];
+            }
+            // integer_vif.c: num and den are floats; the score is their float quotient.
+            float num = (float)(numLog / 2048.0 + (denNonLog - numNonLog / 16384.0 / 65025.0));
+            float den = (float)(denLog / 2048.0 + denNonLog);
+            ratio[scale] = num / den;
+        }
+    }
+
+    private void StatisticBand(int band)
+    {
+        var (from, to) = _bands.Range(band, _jobH);
+        int bpc = _jobBpc, scale = _jobScale;
+        int shiftVp, shiftVpSq;
+        uint addVp;
+        ulong addVpSq;
+        if (scale == 0)
+        {
+            shiftVp = bpc;
+            addVp = 1u << (bpc - 1);
+            shiftVpSq = (bpc - 8) * 2;
+            addVpSq = bpc == 8 ? 0 : 1ul << (shiftVpSq - 1);
+        }
+        else
+        {
+            shiftVp = 16;
+            addVp = 32768;
+            shiftVpSq = 16;
+            addVpSq = 32768;
+        }
+        var s = _scratch[band];
+        long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
+        for (int i = from; i < to; i++)
+        {
+            VerticalMoments(Taps[scale], _jobRef, _jobDis, _jobW, _jobH, i, shiftVp, addVp, shiftVpSq, addVpSq, s);
+            HorizontalStatistic(Taps[scale], _jobW, s, _gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+        }
+        _sums[4 * band] = numLog;
+        _sums[4 * band + 1] = denLog;
+        _sums[4 * band + 2] = numNonLog;
+        _sums[4 * band + 3] = denNonLog;
+    }
+
+    /// <summary>
+    /// Vertical pass of row i: filtered means (rounded by shiftVp) and filtered second moments
+    /// (rounded by shiftVpSq) into the padded row buffers, then reflect-101 padding.
+    /// </summary>
+    private static void VerticalMoments(ushort[] taps, ushort[] r, ushort[] d, int w, int h, int i,
+        int shiftVp, uint addVp, int shiftVpSq, ulong addVpSq, BandScratch s)
+    {
+        int fw = taps.Length, half = fw / 2;
+        Span<int> rows = stackalloc int[fw];
+        for (int k = 0; k < fw; k++) rows[k] = Mirror101(i - half + k, h) * w;
+        for (int j = 0; j < w; j++)
+        {
+            uint aMu1 = 0, aMu2 = 0;
+            ulong aRef = 0, aDis = 0, aRefDis = 0;
+            for (int k = 0; k < fw; k++)
+            {
+                uint f = taps[k];
+                uint pr = r[rows[k] + j], pd = d[rows[k] + j];
+                uint cr = f * pr, cd = f * pd;
+                aMu1 += cr;
+                aMu2 += cd;
+                aRef += (ulong)cr * pr;
+                aDis += (ulong)cd * pd;
+                aRefDis += (ulong)cr * pd;
+            }
+            s.Mu1[Pad + j] = (aMu1 + addVp) >> shiftVp;
+            s.Mu2[Pad + j] = (aMu2 + addVp) >> shiftVp;
+            s.Ref[Pad + j] = (uint)((aRef + addVpSq) >> shiftVpSq);
+            s.Dis[Pad + j] = (uint)((aDis + addVpSq) >> shiftVpSq);
+            s.RefDis[Pad + j] = (uint)((aRefDis + addVpSq) >> shiftVpSq);
+        }
+        PadRow(s.Mu1, w, half);
+        PadRow(s.Mu2, w, half);
+        PadRow(s.Ref, w, half);
+        PadRow(s.Dis, w, half);
+        PadRow(s.RefDis, w, half);
+    }
+
+    /// <summary>Horizontal pass of one row and the per-pixel statistic, accumulated as libvmaf does.</summary>
+    private static void HorizontalStatistic(ushort[] taps, int w, BandScratch s, double gainLimit,
+        ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
+    {
+        int fw = taps.Length, half = fw / 2;
+        for (int j = 0; j < w; j++)
+        {
+            uint mu1 = 0, mu2 = 0;
+            ulong xx = 0, yy = 0, xy = 0;
+            int o = Pad + j - half;
+            for (int k = 0; k < fw; k++)
+            {
+                uint f = taps[k];
+                mu1 += f * s.Mu1[o + k];
+                mu2 += f * s.Mu2[o + k];
+                xx += (ulong)f * s.Ref[o + k];
+                yy += (ulong)f * s.Dis[o + k];
+                xy += (ulong)f * s.RefDis[o + k];
+            }
+            Accumulate(mu1, mu2, xx, yy, xy, gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+        }
+    }
+
+    /// <summary>One pixel of vif_statistic: sigmas in Q16, log terms from the table, in libvmaf's order.</summary>
+    internal static void Accumulate(uint mu1, uint mu2, ulong xx, ulong yy, ulong xy, double gainLimit,
+        ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
+    {
+        uint mu1Sq = (uint)(((ulong)mu1 * mu1 + 2147483648ul) >> 32);
+        uint mu2Sq = (uint)(((ulong)mu2 * mu2 + 2147483648ul) >> 32);
+        uint mu1Mu2 = (uint)(((ulong)mu1 * mu2 + 2147483648ul) >> 32);
+        uint xxFilt = (uint)((xx + 32768) >> 16);
+        uint yyFilt = (uint)((yy + 32768) >> 16);
+        uint xyFilt = (uint)((xy + 32768) >> 16);
+        int sigma1Sq = (int)(xxFilt - mu1Sq);
+        int sigma2Sq = (int)(yyFilt - mu2Sq);
+        int sigma12 = (int)(xyFilt - mu1Mu2);
+        sigma2Sq = Math.Max(sigma2Sq, 0);
+        if (sigma1Sq >= SigmaNsq)
+        {
+            // log2(1 + sigma1^2/2) = log2(2*65536 + sigma1_sq) - 17, in Q11.
+            denLog += Log2_32((uint)(SigmaNsq + sigma1Sq)) - 2048 * 17;
+            if (sigma12 > 0 && sigma2Sq > 0)
+            {
+                const double eps = 65536 * 1.0e-10;
+                double g = sigma12 / (sigma1Sq + eps);
+                int svSq = (int)(sigma2Sq - g * sigma12);
+                svSq = Math.Max(svSq, 0);
+                g = g < gainLimit ? g : gainLimit;
+                uint numer1 = (uint)(svSq + SigmaNsq);
+                long numer1Tmp = (long)(g * g * sigma1Sq) + numer1;
+                numLog += Log2_64((ulong)numer1Tmp) - Log2_64(numer1);
+            }
+        }
+        else
+        {
+            numNonLog += sigma2Sq;
+            denNonLog++;
+        }
+    }
+
+    private static int Log2_32(uint v)
+    {
+        int k = 16 - System.Numerics.BitOperations.LeadingZeroCount(v);
+        return Log2Table[v >> k] + 2048 * k;
+    }
+
+    private static int Log2_64(ulong v)
+    {
+        int k = 48 - System.Numerics.BitOperations.LeadingZeroCount(v);
+        return Log2Table[v >> k] + 2048 * k;
+    }
+
+    /// <summary>
+    /// The low-pass of the next scale (its own taps), evaluated only at the even rows and columns
+    /// the 2x decimation keeps: libvmaf filters every sample, then keeps these.
+    /// </summary>
+    private void SubsampleBand(int band)
+    {
+        var (from, to) = _bands.Range(band, _jobH / 2);
+        var taps = Taps[_jobScale];
+        int bpc = _jobBpc, w = _jobW, h = _jobH, fw = taps.Length, half = fw / 2;
+        int shiftVp = _jobScale == 1 ? bpc : 16;
+        uint addVp = _jobScale == 1 ? 1u << (bpc - 1) : 32768;
+        var s = _scratch[band];
+        ushort[] r = _jobRef, d = _jobDis;
+        Span<int> rows = stackalloc int[fw];
+        int ow = w / 2;
+        for (int oi = from; oi < to; oi++)
+        {
+            int i = 2 * oi;
+            for (int k = 0; k < fw; k++) rows[k] = Mirror101(i - half + k, h) * w;
+            for (int j = 0; j < w; j++)
+            {
+                uint ar = 0, ad = 0;
+                for (int k = 0; k < fw; k++)
+                {
+                    ar += taps[k] * (uint)r[rows[k] + j];
+                    ad += taps[k] * (uint)d[rows[k] + j];
+                }
+                s.Mu1[Pad + j] = (ar + addVp) >> shiftVp;
+                s.Mu2[Pad + j] = (ad + addVp) >> shiftVp;
+            }
+            PadRow(s.Mu1, w, half);
+            PadRow(s.Mu2, w, half);
+            int o = oi * ow;
+            for (int oj = 0; oj < ow; oj++)
+            {
+                int c = Pad + 2 * oj - half;
+                uint ar = 0, ad = 0;
+                for (int k = 0; k < fw; k++)
+                {
+                    ar += taps[k] * s.Mu1[c + k];
+                    ad += taps[k] * s.Mu2[c + k];
+                }
+                _jobOutRef[o + oj] = (ushort)((ar + 32768) >> 16);
+                _jobOutDis[o + oj] = (ushort)((ad + 32768) >> 16);
+            }
+        }
+    }
+
+    /// <summary>Reflect-101 (libvmaf's pad_top_and_bottom and PADDING_SQ_DATA): -1 is 1, n is n-2.</summary>
+    internal static int Mirror101(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 2 : i;
+
+    private static void PadRow(uint[] row, int w, int half)
+    {
+        for (int f = 1; f <= half; f++)
+        {
+            row[Pad - f] = row[Pad + f];
+            row[Pad + w - 1 + f] = row[Pad + w - 1 - f];
+        }
+    }
+
+    /// <summary>One band's row buffers, padded by 8 on each side.</summary>
+    private sealed class BandScratch(int width)
+    {
+        public readonly uint[] Mu1 = new uint[width + 2 * Pad], Mu2 = new uint[width + 2 * Pad];
+        public readonly uint[] Ref = new uint[width + 2 * Pad], Dis = new uint[width + 2 * Pad], RefDis = new uint[width + 2 * Pad];
+    }
+}
