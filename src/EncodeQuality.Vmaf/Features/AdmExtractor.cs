@@ -106,10 +106,10 @@ internal sealed class AdmExtractor : IFeatureExtractor
         var tmpHi = s.TmpHi;
         Span<int> cols = s.Cols.AsSpan(0, 4 * ow);
         for (int j = 0; j < ow; j++)
-            for (int k = 0; k < 4; k++) cols[4 * j + k] = DwtIndex(2 * j - 1 + k, w);
+            for (int k = 0; k < 4; k++) cols[4 * j + k] = Mirror.Dwt(2 * j - 1 + k, w);
         for (int i = 0; i < oh; i++)
         {
-            int r0 = DwtIndex(2 * i - 1, h) * w, r1 = DwtIndex(2 * i, h) * w, r2 = DwtIndex(2 * i + 1, h) * w, r3 = DwtIndex(2 * i + 2, h) * w;
+            int r0 = Mirror.Dwt(2 * i - 1, h) * w, r1 = Mirror.Dwt(2 * i, h) * w, r2 = Mirror.Dwt(2 * i + 1, h) * w, r3 = Mirror.Dwt(2 * i + 2, h) * w;
             int j0 = 0;
             if (UseSimd)
             {
@@ -208,9 +208,6 @@ internal sealed class AdmExtractor : IFeatureExtractor
         }
         return j0;
     }
-
-    /// <summary>libvmaf's dwt2_src_indices_filt: -i before the start, 2n - i - 1 past the end.</summary>
-    private static int DwtIndex(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 1 : i;
 
     public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
 
@@ -384,7 +381,7 @@ internal sealed class AdmExtractor : IFeatureExtractor
         for (int p = 0; p < w * h; p++) m[p] = MathF.Abs(a.H[p]) + MathF.Abs(a.V[p]) + MathF.Abs(a.D[p]);
         for (int i = 0; i < h; i++)
         {
-            int up = DwtIndex(i - 1, h) * w, mid = i * w, down = DwtIndex(i + 1, h) * w;
+            int up = Mirror.Dwt(i - 1, h) * w, mid = i * w, down = Mirror.Dwt(i + 1, h) * w;
             for (int j = 0; j < w; j++) rows[mid + j] = m[up + j] + m[mid + j] + m[down + j];
         }
         for (int i = 0; i < h; i++)
@@ -392,7 +389,7 @@ internal sealed class AdmExtractor : IFeatureExtractor
             int o = i * w;
             for (int j = 0; j < w; j++)
             {
-                float box = rows[o + DwtIndex(j - 1, w)] + rows[o + j] + rows[o + DwtIndex(j + 1, w)];
+                float box = rows[o + Mirror.Dwt(j - 1, w)] + rows[o + j] + rows[o + Mirror.Dwt(j + 1, w)];
                 thr[o + j] = OneBy30 * (box + m[o + j]);
             }
         }

@@ -94,7 +94,7 @@ internal static class FeatureExtractors
             (c, o) => new AdmExtractor(c.Width, c.Height, o["adm_enhn_gain_limit"], o.Suffix),
             FloatName),
         new("float_motion", true,
-            ["VMAF_feature_motion2_score", "VMAF_feature_motion_score"],
+            ["VMAF_feature_motion2_score", "VMAF_feature_motion3_score", "VMAF_feature_motion_score"],
             [],
             (c, o) => new MotionExtractor(c.Width, c.Height),
             FloatName),

@@ -1,76 +1,69 @@
 namespace EncodeQuality.Vmaf.Features;
 
 /// <summary>
-/// Temporal information of the reference (motion, motion2), as libvmaf's float motion: each
-/// reference picture is blurred with a 5-tap Gaussian (libvmaf's FILTER_5_s, mirrored borders);
-/// motion(i) is the mean absolute difference between blurred pictures i-1 and i (0 for frame 0),
-/// and motion2(i) = min(motion(i), motion(i+1)), so frame i is final once frame i+1 is seen; the
-/// last frame keeps motion(i). Every frame is blurred even when subsampling, so the scores of the
-/// frames that are scored do not depend on the subsampling step.
+/// Temporal information of the reference as libvmaf 3's float motion (float_motion.c): each
+/// reference picture is blurred with a 5-tap Gaussian (FILTER_5_s, reflect-101 borders); motion(i)
+/// is the mean absolute difference between blurred pictures i-1 and i, summed in float per row
+/// (0 for frame 0); motion2 and motion3 follow from it (<see cref="MotionSeries"/>). Every frame
+/// is blurred even when subsampling, so scored frames do not depend on the step.
 /// </summary>
 internal sealed class MotionExtractor : IFeatureExtractor
 {
     private static readonly float[] Taps = [0.054488685f, 0.244201342f, 0.402619947f, 0.244201342f, 0.054488685f];
-    private static readonly string[] Names = ["motion2", "motion"];
+    private static readonly string[] Names = ["motion2", "motion3", "motion"];
 
     private float[] _previous, _current;
     private readonly float[] _row;
-    private long _lastIndex = -1;
-    private double _lastMotion;
-    private bool _lastScored;
+    private readonly MotionSeries _series = new(10000.0, 1.0, 40.0, false);
+    private readonly Action<long, double, double> _complete;
+    private FeatureBoard? _board;
 
     public MotionExtractor(int width, int height)
     {
         _previous = new float[width * height];
         _current = new float[width * height];
         _row = new float[width];
+        _complete = (i, m2, m3) =>
+        {
+            _board!.Set(i, "motion2", m2);
+            _board.Set(i, "motion3", m3);
+        };
     }
 
     public IReadOnlyList<string> Features => Names;
 
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
+        _board = board;
         var reference = frame.ReferenceFloat!;
         int w = reference.Width, h = reference.Height;
         if (VifFilterBank.UseSimd && w >= System.Numerics.Vector<float>.Count)
             VifFilterBank.ApplyPlain(Taps, reference.Data, _current, w, h, _row);
         else
             SeparableFilter.Apply(Taps, SeparableFilter.Input.Plain, reference.Data, null, _current, w, h, _row);
-        double motion = _lastIndex < 0 ? 0 : MeanAbsoluteDifference(_previous, _current, w, h);
-        // The previous frame is now complete: motion2 = min(its motion, this motion).
-        if (_lastIndex >= 0 && _lastScored)
-            board.Set(_lastIndex, "motion2", _lastIndex == 0 ? 0 : Math.Min(_lastMotion, motion));
+        double motion = _series.Started ? MeanAbsoluteDifference(_previous, _current, w, h) : 0;
+        _series.Add(index, motion, score, _complete);
         if (score) board.Set(index, "motion", motion);
         (_previous, _current) = (_current, _previous);
-        _lastIndex = index;
-        _lastMotion = motion;
-        _lastScored = score;
     }
 
     public void Flush(FeatureBoard board)
     {
-        if (_lastIndex >= 0 && _lastScored) board.Set(_lastIndex, "motion2", _lastMotion);
+        _board = board;
+        _series.Flush(_complete);
     }
 
-    internal static double MeanAbsoluteDifference(float[] a, float[] b, int w, int h)
+    /// <summary>vmaf_image_sad_c: per-row float sums, a float total, divided in float.</summary>
+    internal static float MeanAbsoluteDifference(float[] a, float[] b, int w, int h)
     {
-        double total = 0;
-        int lanes = System.Numerics.Vector<float>.Count;
-        bool simd = VifFilterBank.UseSimd;
+        float total = 0;
         for (int y = 0; y < h; y++)
         {
             float row = 0;
-            int o = y * w, x = 0;
-            if (simd)
-            {
-                var acc = System.Numerics.Vector<float>.Zero;
-                for (; x <= w - lanes; x += lanes)
-                    acc += System.Numerics.Vector.Abs(System.Numerics.Vector.LoadUnsafe(ref a[0], (nuint)(o + x)) - System.Numerics.Vector.LoadUnsafe(ref b[0], (nuint)(o + x)));
-                row = System.Numerics.Vector.Sum(acc);
-            }
-            for (; x < w; x++) row += MathF.Abs(a[o + x] - b[o + x]);
+            int o = y * w;
+            for (int x = 0; x < w; x++) row += MathF.Abs(a[o + x] - b[o + x]);
             total += row;
         }
-        return total / ((double)w * h);
+        return total / (w * h);
     }
 }

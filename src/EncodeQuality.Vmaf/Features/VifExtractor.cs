@@ -3,23 +3,37 @@ using System.Numerics;
 namespace EncodeQuality.Vmaf.Features;
 
 /// <summary>
-/// Visual Information Fidelity at four scales (vif_scale0..3), as libvmaf's float VIF computes it:
-/// Gaussian filters of 17, 9, 5 and 3 taps (libvmaf's vif_filter1d_table, kernelscale 1), mirrored
-/// borders, a 2x decimation between scales that keeps the even samples of the filtered picture, and
-/// per pixel the Gaussian-channel information ratio of Sheikh and Bovik with sigma_n^2 = 2.
-/// An enhancement-gain limit caps the gain g (1.0 in the NEG models, 100 by default).
+/// Visual Information Fidelity at four scales (vif_scale0..3) as libvmaf 3's float VIF computes it
+/// (float_vif.c, vif.c, vif_tools.c): Gaussian filters of 17, 9, 5 and 3 taps built as libvmaf
+/// builds them (kernelscale 1, sigma = size / 5), reflect-101 borders, a 2x decimation between
+/// scales that keeps the even samples of the filtered picture, and per pixel the Gaussian-channel
+/// information ratio of Sheikh and Bovik with sigma_n^2 = 2, its logarithms taken with libvmaf's
+/// polynomial log2 (VIF_OPT_FAST_LOG2) and summed in float per row. An enhancement-gain limit
+/// caps the gain g (1.0 in the NEG models, 100 by default).
 /// </summary>
 internal sealed class VifExtractor : IFeatureExtractor
 {
-    // libvmaf vif_tools.c, vif_filter1d_table_s[kernelscale 1.0].
-    private static readonly float[][] Taps =
-    [
-        [0.00745626912f, 0.0142655009f, 0.0250313189f, 0.0402820669f, 0.0594526194f, 0.0804751068f, 0.0999041125f, 0.113746084f,
-         0.118773937f, 0.113746084f, 0.0999041125f, 0.0804751068f, 0.0594526194f, 0.0402820669f, 0.0250313189f, 0.0142655009f, 0.00745626912f],
-        [0.0189780835f, 0.0558981746f, 0.120920904f, 0.192116052f, 0.224173605f, 0.192116052f, 0.120920904f, 0.0558981746f, 0.0189780835f],
-        [0.054488685f, 0.244201347f, 0.402619958f, 0.244201347f, 0.054488685f],
-        [0.166378498f, 0.667243004f, 0.166378498f],
-    ];
+    private static readonly float[][] Taps = [.. Enumerable.Range(0, 4).Select(GaussianTaps)];
+
+    /// <summary>vif_get_filter at kernelscale 1: size 2^(4-scale)+1, sigma size/5, normalised in float.</summary>
+    private static float[] GaussianTaps(int scale)
+    {
+        int size = (1 << (4 - scale)) + 1;
+        float sigma = size / 5.0f;
+        var t = new float[size];
+        float sum = 0;
+        for (int i = 0; i < size; i++)
+        {
+            float x = i - (size - 1) / 2;
+            // get_gaussian_pdf: the exponent in double, both factors rounded to float.
+            float num = (float)Math.Exp(-0.5 * x / sigma * x / sigma);
+            float den = (float)(1 / (sigma * Math.Sqrt(2 * Math.PI)));
+            t[i] = num / den;
+            sum += t[i];
+        }
+        for (int i = 0; i < size; i++) t[i] /= sum;
+        return t;
+    }
 
     private const float SigmaNsq = 2f;
     private const float SigmaMaxInv = (float)(4.0 / (255.0 * 255.0));
@@ -82,67 +96,8 @@ internal sealed class VifExtractor : IFeatureExtractor
                 curDis = s.DisScale;
             }
             VifFilterBank.Apply(taps, curRef, curDis, w, h, s.Mu1, s.Mu2, s.RefSq, s.DisSq, s.RefDis, s.Bank);
-            (num[scale], den[scale]) = Statistic(s.Mu1, s.Mu2, s.RefSq, s.DisSq, s.RefDis, w * h, _gainLimit);
+            (num[scale], den[scale]) = Statistic(s.Mu1, s.Mu2, s.RefSq, s.DisSq, s.RefDis, w, h, _gainLimit);
         }
-    }
-
-    /// <summary>
-    /// The same statistic eight pixels at a time: every branch of the scalar form becomes a
-    /// select, in the same order, so only log2 (see <see cref="VectorMath.Log2"/>) differs, by ulps.
-    /// </summary>
-    private static (double Num, double Den, int Done) StatisticVector(float[] mu1, float[] mu2, float[] xx, float[] yy, float[] xy, int n, float gainLimit)
-    {
-        var zero = Vector<float>.Zero;
-        var one = Vector<float>.One;
-        var eps = new Vector<float>(Eps);
-        var nsq = new Vector<float>(SigmaNsq);
-        var maxInv = new Vector<float>(SigmaMaxInv);
-        var limit = new Vector<float>(gainLimit);
-        double num = 0, den = 0;
-        int i = 0;
-        // Sum in float over blocks of 1024 pixels, then in double, to bound rounding growth.
-        int lanes = Vector<float>.Count;
-        while (i <= n - lanes)
-        {
-            var accNum = zero;
-            var accDen = zero;
-            int end = Math.Min(n - lanes, i + 1024);
-            for (; i <= end; i += lanes)
-            {
-                var m1 = Vector.LoadUnsafe(ref mu1[0], (nuint)i);
-                var m2 = Vector.LoadUnsafe(ref mu2[0], (nuint)i);
-                var s1 = Vector.LoadUnsafe(ref xx[0], (nuint)i) - m1 * m1;
-                var s2 = Vector.LoadUnsafe(ref yy[0], (nuint)i) - m2 * m2;
-                var s12 = Vector.LoadUnsafe(ref xy[0], (nuint)i) - m1 * m2;
-                s1 = Vector.Max(s1, zero);
-                s2 = Vector.Max(s2, zero);
-                var g = s12 / (s1 + eps);
-                var sv = s2 - g * s12;
-                var lowS1 = Vector.LessThan(s1, eps);
-                g = Vector.ConditionalSelect(lowS1, zero, g);
-                sv = Vector.ConditionalSelect(lowS1, s2, sv);
-                s1 = Vector.ConditionalSelect(lowS1, zero, s1);
-                var lowS2 = Vector.LessThan(s2, eps);
-                g = Vector.ConditionalSelect(lowS2, zero, g);
-                sv = Vector.ConditionalSelect(lowS2, zero, sv);
-                var negG = Vector.LessThan(g, zero);
-                sv = Vector.ConditionalSelect(negG, s2, sv);
-                g = Vector.ConditionalSelect(negG, zero, g);
-                sv = Vector.Max(sv, eps);
-                g = Vector.Min(g, limit);
-                var numVal = VectorMath.Log2(one + g * g * s1 / (sv + nsq));
-                var denVal = VectorMath.Log2(one + s1 / nsq);
-                numVal = Vector.ConditionalSelect(Vector.LessThan(s12, zero), zero, numVal);
-                var flat = Vector.LessThan(s1, nsq);
-                numVal = Vector.ConditionalSelect(flat, one - s2 * maxInv, numVal);
-                denVal = Vector.ConditionalSelect(flat, one, denVal);
-                accNum += numVal;
-                accDen += denVal;
-            }
-            num += Vector.Sum(accNum);
-            den += Vector.Sum(accDen);
-        }
-        return (num, den, i);
     }
 
     private static void Decimate(float[] src, int srcW, float[] dst, int w, int h)
@@ -154,54 +109,75 @@ internal sealed class VifExtractor : IFeatureExtractor
         }
     }
 
-    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
-
-    /// <summary>libvmaf's vif_statistic ("matching_matlab" form), summed in double.</summary>
-    internal static (double Num, double Den) Statistic(float[] mu1, float[] mu2, float[] xx, float[] yy, float[] xy, int n, float gainLimit)
+    /// <summary>libvmaf's vif_statistic_s ("matching_matlab" form): float sums per row, then over rows.</summary>
+    internal static (double Num, double Den) Statistic(float[] mu1, float[] mu2, float[] xx, float[] yy, float[] xy, int w, int h, float gainLimit)
     {
-        double num = 0, den = 0;
-        int i = 0;
-        if (UseSimd) (num, den, i) = StatisticVector(mu1, mu2, xx, yy, xy, n, gainLimit);
-        for (; i < n; i++)
+        float accNum = 0, accDen = 0;
+        for (int y = 0; y < h; y++)
         {
-            float m1 = mu1[i], m2 = mu2[i];
-            float sigma1Sq = xx[i] - m1 * m1;
-            float sigma2Sq = yy[i] - m2 * m2;
-            float sigma12 = xy[i] - m1 * m2;
-            sigma1Sq = MathF.Max(sigma1Sq, 0f);
-            sigma2Sq = MathF.Max(sigma2Sq, 0f);
-            float g = sigma12 / (sigma1Sq + Eps);
-            float svSq = sigma2Sq - g * sigma12;
-            if (sigma1Sq < Eps)
+            float rowNum = 0, rowDen = 0;
+            for (int i = y * w; i < (y + 1) * w; i++)
             {
-                g = 0f;
-                svSq = sigma2Sq;
-                sigma1Sq = 0f;
+                float m1 = mu1[i], m2 = mu2[i];
+                float sigma1Sq = xx[i] - m1 * m1;
+                float sigma2Sq = yy[i] - m2 * m2;
+                float sigma12 = xy[i] - m1 * m2;
+                sigma1Sq = MathF.Max(sigma1Sq, 0f);
+                sigma2Sq = MathF.Max(sigma2Sq, 0f);
+                float g = sigma12 / (sigma1Sq + Eps);
+                float svSq = sigma2Sq - g * sigma12;
+                if (sigma1Sq < Eps)
+                {
+                    g = 0f;
+                    svSq = sigma2Sq;
+                    sigma1Sq = 0f;
+                }
+                if (sigma2Sq < Eps)
+                {
+                    g = 0f;
+                    svSq = 0f;
+                }
+                if (g < 0f)
+                {
+                    svSq = sigma2Sq;
+                    g = 0f;
+                }
+                svSq = MathF.Max(svSq, Eps);
+                g = MathF.Min(g, gainLimit);
+                // sigma_nsq is a double in libvmaf: these quotients are formed in double, then rounded.
+                float numVal = Log2Approx((float)(1.0f + (g * g * sigma1Sq) / (svSq + 2.0)));
+                float denVal = Log2Approx((float)(1.0f + sigma1Sq / 2.0));
+                if (sigma12 < 0f) numVal = 0f;
+                if (sigma1Sq < SigmaNsq)
+                {
+                    numVal = 1f - sigma2Sq * SigmaMaxInv;
+                    denVal = 1f;
+                }
+                rowNum += numVal;
+                rowDen += denVal;
             }
-            if (sigma2Sq < Eps)
-            {
-                g = 0f;
-                svSq = 0f;
-            }
-            if (g < 0f)
-            {
-                svSq = sigma2Sq;
-                g = 0f;
-            }
-            svSq = MathF.Max(svSq, Eps);
-            g = MathF.Min(g, gainLimit);
-            float numVal = MathF.Log2(1f + g * g * sigma1Sq / (svSq + SigmaNsq));
-            float denVal = MathF.Log2(1f + sigma1Sq / SigmaNsq);
-            if (sigma12 < 0f) numVal = 0f;
-            if (sigma1Sq < SigmaNsq)
-            {
-                numVal = 1f - sigma2Sq * SigmaMaxInv;
-                denVal = 1f;
-            }
-            num += numVal;
-            den += denVal;
+            accNum += rowNum;
+            accDen += rowDen;
         }
-        return (num, den);
+        return (accNum, accDen);
+    }
+
+    // vif_tools.c log2_poly_s, evaluated by Horner's rule in float.
+    private static readonly float[] Log2Poly =
+        [-0.012671635276421f, 0.064841182402670f, -0.157048836463065f, 0.257167726303123f, -0.353800560300520f,
+         0.480131410397451f, -0.721314327952201f, 1.442694803896991f, 0f];
+
+    /// <summary>libvmaf's log2f_approx: the exponent plus a polynomial in the mantissa.</summary>
+    internal static float Log2Approx(float x)
+    {
+        if (x == 0) return float.NegativeInfinity;
+        if (x < 0) return float.NaN;
+        uint bits = BitConverter.SingleToUInt32Bits(x);
+        int exponent = (int)((bits & 0x7F800000u) >> 23);
+        float remain = BitConverter.UInt32BitsToSingle((bits & 0x007FFFFFu) | 0x3F800000u) - 1.0f;
+        float v = 0;
+        foreach (var c in Log2Poly) v = v * remain + c;
+        return (exponent - 127) + v;
     }
 }
 

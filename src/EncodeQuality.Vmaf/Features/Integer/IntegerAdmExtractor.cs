@@ -147,12 +147,10 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private void BuildIndices(int w, int h)
     {
         for (int i = 0; i < (h + 1) / 2; i++)
-            for (int k = 0; k < 4; k++) _rowIndex[k][i] = DwtMirror(2 * i - 1 + k, h);
+            for (int k = 0; k < 4; k++) _rowIndex[k][i] = Mirror.Dwt(2 * i - 1 + k, h);
         for (int j = 0; j < (w + 1) / 2; j++)
-            for (int k = 0; k < 4; k++) _colIndex[k][j] = DwtMirror(2 * j - 1 + k, w);
+            for (int k = 0; k < 4; k++) _colIndex[k][j] = Mirror.Dwt(2 * j - 1 + k, w);
     }
-
-    private static int DwtMirror(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 1 : i;
 
     /// <summary>Scale 0 (adm_dwt2_8 / adm_dwt2_16): samples to 16-bit bands.</summary>
     private void Dwt0(ushort[] src, int w, int h, int bpc, Band dst)

@@ -22,16 +22,15 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     private readonly string _motion2, _motion3;
     private readonly int _width, _height;
     private readonly RowBands _bands;
-    private ushort[] _previous;
+    private readonly ushort[] _previous;
     private readonly int[][] _rowScratch;
     private readonly long[] _bandSad;
     private readonly Action<int> _sadBand;
+    private readonly MotionSeries _series;
+    private readonly Action<long, double, double> _complete;
+    private FeatureBoard? _board;
     private ushort[] _current = [];
     private int _bpc;
-    // The two frames before the current one: index, its motion, whether it is scored.
-    private long _lastIndex = -1;
-    private double _lastMotion, _frame0Stamp, _previousProcessed;
-    private bool _lastScored, _frame0Pending;
 
     public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
     {
@@ -45,14 +44,21 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _rowScratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[width])];
         _bandSad = new long[bands.Count];
         _sadBand = SadBand;
+        _series = new MotionSeries(options.MaxVal, options.BlendFactor, options.BlendOffset, options.MovingAverage);
+        _complete = (i, m2, m3) =>
+        {
+            _board!.Set(i, _motion2, m2);
+            _board.Set(i, _motion3, m3);
+        };
     }
 
     public IReadOnlyList<string> Features => [_motion2, _motion3];
 
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
+        _board = board;
         double motion = 0;
-        if (_lastIndex >= 0)
+        if (_series.Started)
         {
             _current = frame.Reference;
             _bpc = frame.BitDepth;
@@ -61,48 +67,15 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
             foreach (var s in _bandSad) sad += s;
             motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
         }
-        if (_lastIndex >= 0)
-        {
-            // The previous frame is complete: motion2 = min(its motion, this motion).
-            double motion2 = _lastIndex == 0 ? 0 : Math.Min(_lastMotion, motion);
-            if (_lastIndex == 0) _frame0Stamp = Math.Min(Blend(motion), _o.MaxVal);
-            Complete(_lastIndex, motion2, board);
-        }
+        _series.Add(index, motion, score, _complete);
         Array.Copy(frame.Reference, _previous, _previous.Length);
-        _lastIndex = index;
-        _lastMotion = motion;
-        _lastScored = score;
     }
 
     public void Flush(FeatureBoard board)
     {
-        if (_lastIndex < 0) return;
-        // The last frame keeps its own motion; a lone frame 0 has no stamp.
-        Complete(_lastIndex, _lastIndex == 0 ? 0 : _lastMotion, board);
-        _lastIndex = -1;
+        _board = board;
+        _series.Flush(_complete);
     }
-
-    private void Complete(long index, double motion2, FeatureBoard board)
-    {
-        double motion3;
-        if (index == 0)
-        {
-            motion3 = _frame0Stamp;
-            _previousProcessed = _frame0Stamp;
-        }
-        else
-        {
-            double processed = Math.Min(Blend(motion2), _o.MaxVal);
-            motion3 = _o.MovingAverage ? (processed + _previousProcessed) / 2.0 : processed;
-            _previousProcessed = processed;
-        }
-        if (!_lastScored) return;
-        board.Set(index, _motion2, motion2);
-        board.Set(index, _motion3, motion3);
-    }
-
-    /// <summary>libvmaf motion_blend_tools.h.</summary>
-    private double Blend(double m) => m * _o.BlendFactor + (1 - _o.BlendFactor) * Math.Min(_o.BlendOffset, m);
 
     /// <summary>Sum of |blur(previous - current)| over a band's rows, libvmaf's motion_score_pipeline.</summary>
     private void SadBand(int band)
@@ -142,5 +115,5 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _bandSad[band] = sad;
     }
 
-    private static int Mirror(int i, int n) => IntegerVifExtractor.Mirror101(i, n);
+    private static int Mirror(int i, int n) => EncodeQuality.Vmaf.Features.Mirror.Index(i, n);
 }

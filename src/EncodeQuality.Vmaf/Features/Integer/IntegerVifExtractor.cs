@@ -155,7 +155,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     {
         int fw = taps.Length, half = fw / 2;
         Span<int> rows = stackalloc int[fw];
-        for (int k = 0; k < fw; k++) rows[k] = Mirror101(i - half + k, h) * w;
+        for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
         for (int j = 0; j < w; j++)
         {
             uint aMu1 = 0, aMu2 = 0;
@@ -274,7 +274,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         for (int oi = from; oi < to; oi++)
         {
             int i = 2 * oi;
-            for (int k = 0; k < fw; k++) rows[k] = Mirror101(i - half + k, h) * w;
+            for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
             for (int j = 0; j < w; j++)
             {
                 uint ar = 0, ad = 0;
@@ -303,9 +303,6 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             }
         }
     }
-
-    /// <summary>Reflect-101 (libvmaf's pad_top_and_bottom and PADDING_SQ_DATA): -1 is 1, n is n-2.</summary>
-    internal static int Mirror101(int i, int n) => i < 0 ? -i : i >= n ? 2 * n - i - 2 : i;
 
     private static void PadRow(uint[] row, int w, int half)
     {
