@@ -14,6 +14,7 @@ public sealed class MetricCatalog
         var c = new MetricCatalog();
         c.Register("psnr", () => new PsnrMetric());
         c.Register("ssim", () => new SsimMetric());
+        c.Register("ms_ssim", () => new MsSsimMetric());
         return c;
     }
 
