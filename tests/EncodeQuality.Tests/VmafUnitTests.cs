@@ -174,7 +174,7 @@ public class VmafUnitTests
     {
         var frames = Enumerable.Range(0, 3).Select(i => (Pattern(w, h, i), Pattern(w, h, i, noise: 12))).ToList();
         var vector = Run(w, h, frames);
-        SeparableFilter.UseSimd = VifFilterBank.UseSimd = AdmExtractor.UseSimd = false;
+        SeparableFilter.UseSimd = AdmExtractor.UseSimd = false;
         try
         {
             var scalar = Run(w, h, frames);
@@ -187,7 +187,7 @@ public class VmafUnitTests
         }
         finally
         {
-            SeparableFilter.UseSimd = VifFilterBank.UseSimd = AdmExtractor.UseSimd = true;
+            SeparableFilter.UseSimd = AdmExtractor.UseSimd = true;
         }
     }
 

@@ -37,10 +37,7 @@ internal sealed class MotionExtractor : IFeatureExtractor
         _board = board;
         var reference = frame.ReferenceFloat!;
         int w = reference.Width, h = reference.Height;
-        if (VifFilterBank.UseSimd && w >= System.Numerics.Vector<float>.Count)
-            VifFilterBank.ApplyPlain(Taps, reference.Data, _current, w, h, _row);
-        else
-            SeparableFilter.Apply(Taps, SeparableFilter.Input.Plain, reference.Data, null, _current, w, h, _row);
+        SeparableFilter.Apply(Taps, SeparableFilter.Input.Plain, reference.Data, null, _current, w, h, _row);
         double motion = _series.Started ? MeanAbsoluteDifference(_previous, _current, w, h) : 0;
         _series.Add(index, motion, score, _complete);
         if (score) board.Set(index, "motion", motion);

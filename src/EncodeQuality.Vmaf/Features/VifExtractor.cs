@@ -75,19 +75,10 @@ internal sealed class VifExtractor : IFeatureExtractor
             {
                 // Low-pass with this scale's filter, then keep every other sample.
                 int nw = w / 2, nh = h / 2;
-                if (SeparableFilter.UseSimd)
-                {
-                    // Only the samples the decimation keeps (they are computed exactly as the full filter would).
-                    VifFilterBank.FilterDecimate(taps, curRef, w, h, s.RefScale2, s.Row);
-                    VifFilterBank.FilterDecimate(taps, curDis, w, h, s.DisScale2, s.Row);
-                }
-                else
-                {
-                    SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, curRef, null, s.Mu1, w, h, s.Row);
-                    SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, curDis, null, s.Mu2, w, h, s.Row);
-                    Decimate(s.Mu1, w, s.RefScale2, nw, nh);
-                    Decimate(s.Mu2, w, s.DisScale2, nw, nh);
-                }
+                SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, curRef, null, s.Mu1, w, h, s.Row);
+                SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, curDis, null, s.Mu2, w, h, s.Row);
+                Decimate(s.Mu1, w, s.RefScale2, nw, nh);
+                Decimate(s.Mu2, w, s.DisScale2, nw, nh);
                 (s.RefScale, s.RefScale2) = (s.RefScale2, s.RefScale);
                 (s.DisScale, s.DisScale2) = (s.DisScale2, s.DisScale);
                 w = nw;
@@ -95,7 +86,12 @@ internal sealed class VifExtractor : IFeatureExtractor
                 curRef = s.RefScale;
                 curDis = s.DisScale;
             }
-            VifFilterBank.Apply(taps, curRef, curDis, w, h, s.Mu1, s.Mu2, s.RefSq, s.DisSq, s.RefDis, s.Bank);
+            // libvmaf's five filterings, each tap by tap in float (vif_filter1d_s, _sq_s, _xy_s).
+            SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, curRef, null, s.Mu1, w, h, s.Row);
+            SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, curDis, null, s.Mu2, w, h, s.Row);
+            SeparableFilter.Apply(taps, SeparableFilter.Input.Squared, curRef, null, s.RefSq, w, h, s.Row);
+            SeparableFilter.Apply(taps, SeparableFilter.Input.Squared, curDis, null, s.DisSq, w, h, s.Row);
+            SeparableFilter.Apply(taps, SeparableFilter.Input.Product, curRef, curDis, s.RefDis, w, h, s.Row);
             (num[scale], den[scale]) = Statistic(s.Mu1, s.Mu2, s.RefSq, s.DisSq, s.RefDis, w, h, _gainLimit);
         }
     }
@@ -190,5 +186,4 @@ internal sealed class VifScratch(int width, int height)
     public float[] RefScale = new float[(width / 2) * (height / 2) + 1], DisScale = new float[(width / 2) * (height / 2) + 1];
     public float[] RefScale2 = new float[(width / 2) * (height / 2) + 1], DisScale2 = new float[(width / 2) * (height / 2) + 1];
     public readonly float[] Row = new float[width];
-    public readonly VifBankRows Bank = new(width);
 }

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Tests.Support;
+using EncodeQuality.Vmaf;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>
+/// The managed engine and the PSNR/SSIM/MS-SSIM metrics against libvmaf 3.2.0's own per-frame
+/// scores in ../shared/vmaf-reference (see its README). References are remade from ../shared/media
+/// with FFmpeg as that README says; distorted frames are FFmpeg-compatible decodes of NAME.dist.mkv.
+/// Tolerances are the issue's: integer features within 2e-6 (bit-exact up to the 6 printed
+/// decimals) and VMAF 1e-4 per frame; float features 5e-5, VMAF 0.005 per frame and 0.002 on the
+/// mean; PSNR 1e-4 dB; float_ssim and float_ms_ssim 1e-5.
+/// </summary>
+public class VmafReferenceTests
+{
+    private static readonly string Dir = Repo.Scratch("vmaf3");
+    private static readonly object Lock = new();
+
+    /// <summary>The reference of a pair, made as ../shared/vmaf-reference/README.md says (once per run).</summary>
+    private static string Reference(string pair)
+    {
+        var (name, args) = pair switch
+        {
+            "720p_x264_crf30" or "720p_x265_crf38" => ("720p.y4m", new[] { "-i", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "-frames:v", "60", "-pix_fmt", "yuv420p" }),
+            "cif_x264_crf24" or "cif_x265_crf44" => ("cif.y4m", ["-i", Repo.Media("BA1_FT_C.264"), "-frames:v", "120", "-pix_fmt", "yuv420p"]),
+            "vt_x264_crf40" => ("vt.y4m", ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "320x192", "-r", "12", "-i", Repo.Media("CiscoVT2people_320x192_12fps.yuv")]),
+            // y4m has no official 10-bit 4:2:0 tag in FFmpeg 5.1; a lossless FFV1 file carries the same frames.
+            "720p10_x265_crf30" => ("720p10.mkv", ["-i", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "-frames:v", "30", "-pix_fmt", "yuv420p10le", "-c:v", "ffv1"]),
+            "odd351x287_blur_noise" => ("odd.y4m", ["-i", Repo.Media("BA1_FT_C.264"), "-frames:v", "60", "-vf", "crop=351:287:0:0:exact=1", "-pix_fmt", "yuv420p"]),
+            _ => throw new ArgumentException(pair),
+        };
+        string path = Path.Combine(Dir, name);
+        lock (Lock)
+            if (!File.Exists(path)) Ffmpeg.Run([.. args, "-y", path]);
+        return path;
+    }
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(Repo.Shared("vmaf-reference/README.md"))!, "*.json").Order())
+        {
+            var parts = Path.GetFileNameWithoutExtension(file).Split('.', 2); // NAME.MODEL, the model name has dots
+            // VMAF v1 (v1.0.16) is a later step (CAMBI, speed_chroma).
+            if (!parts[1].StartsWith("vmaf_v1.", StringComparison.Ordinal)) data.Add(parts[0], parts[1]);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Scores_agree_with_libvmaf_3(string pair, string model)
+    {
+        var expected = Load(Repo.Shared($"vmaf-reference/{pair}.{model}.json"));
+        bool odd = pair.StartsWith("odd", StringComparison.Ordinal);
+        var metrics = odd ? new[] { "vmaf" } : ["vmaf", "psnr", "ssim", "ms_ssim"];
+        var actual = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), model, metrics, new VmafOptions());
+        Assert.Equal(expected.Count, actual.Frames);
+
+        bool integer = !model.Contains("float", StringComparison.Ordinal);
+        var compared = new HashSet<string>();
+        var failures = new List<string>();
+        for (int f = 0; f < expected.Count; f++)
+            foreach (var (name, value) in expected[f])
+            {
+                // The odd-size files were written through the C API with libvmaf's short names.
+                string ours = odd && integer && name != "vmaf" ? "integer_" + name : name;
+                if (!actual.Sheet.FeatureNames.Contains(ours)) continue;
+                double tolerance = Tolerance(ours, integer);
+                double d = actual.Sheet.Get(ours, f) - value;
+                compared.Add(ours);
+                if (Math.Abs(d) > tolerance) failures.Add($"frame {f} {ours}: ours {actual.Sheet.Get(ours, f):F6}, libvmaf {value:F6}");
+            }
+        Assert.True(failures.Count == 0, $"{pair} {model}: {failures.Count} values off, e.g. {string.Join("; ", failures.Take(5))}");
+
+        // Every feature the model reads, and the other metrics, were compared.
+        var modelFeatures = EncodeQuality.Vmaf.Model.VmafModel.Load(Repo.Shared($"vmaf-models/{model}.json")).Features
+            .Select(x => EncodeQuality.Vmaf.Model.VmafModel.OutputName(x.Name, x.Options));
+        var required = new HashSet<string>([.. modelFeatures, "vmaf", .. odd ? Array.Empty<string>() : ["psnr_y", "psnr_cb", "psnr_cr", "float_ssim", "float_ms_ssim"]]);
+        Assert.Subset(compared, required);
+
+        double mean = actual.Sheet.Values("vmaf").Average(), expectedMean = expected.Average(e => e["vmaf"]);
+        Assert.InRange(mean - expectedMean, -0.002, 0.002);
+    }
+
+    private static double Tolerance(string feature, bool integerModel) => feature switch
+    {
+        "vmaf" => integerModel ? 1e-4 : 0.005,
+        _ when feature.StartsWith("psnr_", StringComparison.Ordinal) => 1e-4,
+        "float_ssim" or "float_ms_ssim" => 1e-5,
+        _ when feature.StartsWith("integer_", StringComparison.Ordinal) => 2e-6,
+        _ => 5e-5,
+    };
+
+    /// <summary>Threads split rows into bands; the integer sums make the result independent of the count.</summary>
+    [Fact]
+    public void Threads_give_the_same_scores()
+    {
+        string pair = "cif_x264_crf24";
+        var one = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), "vmaf_v0.6.1", ["vmaf"], new VmafOptions { Threads = 1 });
+        var three = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), "vmaf_v0.6.1", ["vmaf"], new VmafOptions { Threads = 3 });
+        foreach (var feature in one.Sheet.FeatureNames)
+            Assert.Equal(one.Sheet.Values(feature), three.Sheet.Values(feature));
+    }
+
+    internal static FileComparer.Result Score(string reference, string distorted, string model, string[] metrics, VmafOptions options)
+    {
+        var catalog = MetricCatalog.WithBuiltIns();
+        VmafMetric.Register(catalog, Repo.Shared($"vmaf-models/{model}.json"), options, EncodeQuality.LibVmaf.VmafEngineKind.Managed);
+        return new FileComparer(catalog).Compare(reference, null, distorted, null, metrics, CancellationToken.None);
+    }
+
+    /// <summary>Per-frame metrics of a libvmaf JSON log.</summary>
+    private static List<Dictionary<string, double>> Load(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return [.. doc.RootElement.GetProperty("frames").EnumerateArray()
+            .Select(f => f.GetProperty("metrics").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()))];
+    }
+}
