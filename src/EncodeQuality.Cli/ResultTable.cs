@@ -13,8 +13,8 @@ public static class ResultTable
     {
         var headers = new List<string> { "rendition", "codec", "size", "kbit/s", "enc fps" };
         var first = result.Renditions[0];
-        var encodeFeatures = first.AtEncode?.FeatureNames.Where(Shown).ToList() ?? [];
-        var sourceFeatures = first.AtSource?.FeatureNames.Where(Shown).ToList() ?? [];
+        var encodeFeatures = Shown.Where(f => first.AtEncode?.FeatureNames.Contains(f) == true).ToList();
+        var sourceFeatures = Shown.Where(f => first.AtSource?.FeatureNames.Contains(f) == true).ToList();
         headers.AddRange(encodeFeatures);
         headers.AddRange(sourceFeatures.Select(f => "src " + f));
         var rows = result.Renditions.Select(r =>
@@ -30,7 +30,8 @@ public static class ResultTable
         return Format(headers, rows);
     }
 
-    private static bool Shown(string feature) => feature is "psnr_y" or "psnr_avg_611" or "float_ssim" or "vmaf";
+    /// <summary>The columns shown, in this order: VMAF first.</summary>
+    private static readonly string[] Shown = ["vmaf", "psnr_y", "psnr_avg_611", "float_ssim", "float_ms_ssim"];
 
     private static string F(double v, int decimals) => v.ToString("F" + decimals, CultureInfo.InvariantCulture);
 

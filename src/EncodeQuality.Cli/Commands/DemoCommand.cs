@@ -16,7 +16,7 @@ public static class DemoCommand
     public static Command Create(MetricCatalog catalog)
     {
         var outDir = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => "out/demo" };
-        var metrics = SharedOptions.Metrics("psnr,ssim");
+        var metrics = SharedOptions.Metrics();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("demo", "Encode the built-in ladder from a generated 720p test pattern and print the scores")

@@ -17,7 +17,7 @@ public static class EncodeCommand
         scoreAt.AcceptOnlyFromAmong("encode", "source", "both");
         var container = new Option<string>("--container") { Description = "mp4 or mkv", DefaultValueFactory = _ => "mp4" };
         container.AcceptOnlyFromAmong("mp4", "mkv");
-        var metrics = SharedOptions.Metrics("psnr,ssim");
+        var metrics = SharedOptions.Metrics();
         var threads = new Option<int>("--encoder-threads") { Description = "Threads per encoder (0: encoder's choice)" };
         var frames = new Option<long>("--frames") { Description = "Encode only the first N frames (0: all)" };
         var vmafEngine = SharedOptions.VmafEngine();

@@ -32,7 +32,7 @@ public static class ScoreCommand
     {
         var reference = new Option<string>("--ref") { Description = "Reference video", Required = true };
         var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
-        var metrics = SharedOptions.Metrics("psnr,ssim");
+        var metrics = SharedOptions.Metrics();
         var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
         var vmafEngine = SharedOptions.VmafEngine();
         var vmafModel = SharedOptions.VmafModel();

@@ -9,10 +9,13 @@ public static class SharedOptions
 {
     public static Option<string?> LogJson() => new("--log-json") { Description = "Also write structured log events (JSON lines) to this file" };
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Debug logging and stack traces on failure" };
-    public static Option<string> Metrics(string fallback) => new("--metrics")
+    /// <summary>What encode, score and demo compute unless --metrics narrows it: the product is in-encoder VMAF.</summary>
+    public const string DefaultMetrics = "vmaf,psnr,ssim";
+
+    public static Option<string> Metrics() => new("--metrics")
     {
-        Description = "Comma-separated metrics: psnr, ssim, vmaf (none: encode only)",
-        DefaultValueFactory = _ => fallback,
+        Description = $"Comma-separated metrics: vmaf, psnr, ssim, ms_ssim (none: encode only; default {DefaultMetrics})",
+        DefaultValueFactory = _ => DefaultMetrics,
     };
     public static Option<string> VmafEngine()
     {

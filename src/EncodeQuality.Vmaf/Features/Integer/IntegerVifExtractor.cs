@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace EncodeQuality.Vmaf.Features.Integer;
 
 /// <summary>
@@ -156,7 +159,18 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         int fw = taps.Length, half = fw / 2;
         Span<int> rows = stackalloc int[fw];
         for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
-        for (int j = 0; j < w; j++)
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // 8-bit samples at scale 0: squares below 2^16, so libvmaf's uint32 sums fit as they are.
+            bool small = shiftVpSq == 0;
+            for (; j + Vector<ushort>.Count <= w; j += Vector<ushort>.Count)
+            {
+                VerticalVector(taps, r, d, rows, j, false, small, shiftVp, addVp, shiftVpSq, (uint)addVpSq, s);
+                VerticalVector(taps, r, d, rows, j, true, small, shiftVp, addVp, shiftVpSq, (uint)addVpSq, s);
+            }
+        }
+        for (; j < w; j++)
         {
             uint aMu1 = 0, aMu2 = 0;
             ulong aRef = 0, aDis = 0, aRefDis = 0;
@@ -173,23 +187,109 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             }
             s.Mu1[Pad + j] = (aMu1 + addVp) >> shiftVp;
             s.Mu2[Pad + j] = (aMu2 + addVp) >> shiftVp;
-            s.Ref[Pad + j] = (uint)((aRef + addVpSq) >> shiftVpSq);
-            s.Dis[Pad + j] = (uint)((aDis + addVpSq) >> shiftVpSq);
-            s.RefDis[Pad + j] = (uint)((aRefDis + addVpSq) >> shiftVpSq);
+            s.SetMoments(Pad + j, (uint)((aRef + addVpSq) >> shiftVpSq), (uint)((aDis + addVpSq) >> shiftVpSq), (uint)((aRefDis + addVpSq) >> shiftVpSq));
         }
-        PadRow(s.Mu1, w, half);
-        PadRow(s.Mu2, w, half);
-        PadRow(s.Ref, w, half);
-        PadRow(s.Dis, w, half);
-        PadRow(s.RefDis, w, half);
+        s.PadAll(w, half);
     }
 
-    /// <summary>Horizontal pass of one row and the per-pixel statistic, accumulated as libvmaf does.</summary>
+    /// <summary>
+    /// The vertical pass for one half of a vector of columns, in uint32 lanes. Second moments that
+    /// may pass 2^32 (deeper samples, later scales) are summed as a high and a low 16-bit part,
+    /// each below 2^32, and recombined with the rounding shift; integer sums are exact in any
+    /// order, so the values are libvmaf's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void VerticalVector(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int j, bool upper, bool small,
+        int shiftVp, uint addVp, int shiftVpSq, uint addVpSq, BandScratch s)
+    {
+        var mu1 = Vector<uint>.Zero;
+        var mu2 = Vector<uint>.Zero;
+        Vector<uint> rrH = default, rrL = default, ddH = default, ddL = default, rdH = default, rdL = default;
+        var lowMask = new Vector<uint>(0xFFFF);
+        for (int k = 0; k < taps.Length; k++)
+        {
+            var f = new Vector<uint>(taps[k]);
+            var wr = Vector.LoadUnsafe(ref r[0], (nuint)(rows[k] + j));
+            var wd = Vector.LoadUnsafe(ref d[0], (nuint)(rows[k] + j));
+            var pr = upper ? Vector.WidenUpper(wr) : Vector.WidenLower(wr);
+            var pd = upper ? Vector.WidenUpper(wd) : Vector.WidenLower(wd);
+            mu1 += f * pr;
+            mu2 += f * pd;
+            var rr = pr * pr;
+            var dd = pd * pd;
+            var rd = pr * pd;
+            if (small)
+            {
+                rrL += f * rr;
+                ddL += f * dd;
+                rdL += f * rd;
+            }
+            else
+            {
+                rrH += f * Vector.ShiftRightLogical(rr, 16);
+                rrL += f * (rr & lowMask);
+                ddH += f * Vector.ShiftRightLogical(dd, 16);
+                ddL += f * (dd & lowMask);
+                rdH += f * Vector.ShiftRightLogical(rd, 16);
+                rdL += f * (rd & lowMask);
+            }
+        }
+        int o = Pad + j + (upper ? Vector<uint>.Count : 0);
+        Vector.ShiftRightLogical(mu1 + new Vector<uint>(addVp), shiftVp).StoreUnsafe(ref s.Mu1[0], (nuint)o);
+        Vector.ShiftRightLogical(mu2 + new Vector<uint>(addVp), shiftVp).StoreUnsafe(ref s.Mu2[0], (nuint)o);
+        if (!small)
+        {
+            // (2^16 H + L + add) >> shift, for shift <= 16: (H << (16 - shift)) + ((L + add) >> shift).
+            var add = new Vector<uint>(addVpSq);
+            rrL = Vector.ShiftLeft(rrH, 16 - shiftVpSq) + Vector.ShiftRightLogical(rrL + add, shiftVpSq);
+            ddL = Vector.ShiftLeft(ddH, 16 - shiftVpSq) + Vector.ShiftRightLogical(ddL + add, shiftVpSq);
+            rdL = Vector.ShiftLeft(rdH, 16 - shiftVpSq) + Vector.ShiftRightLogical(rdL + add, shiftVpSq);
+        }
+        s.SetMoments(o, rrL, ddL, rdL);
+    }
+
+    /// <summary>
+    /// Horizontal pass of one row and the per-pixel statistic, accumulated as libvmaf does. The
+    /// 64-bit filtered second moments are summed as their high and low 16-bit parts in uint32
+    /// (each part's sum stays below 2^32) and recombined: (2^16 H + L + 2^15) >> 16 = H + ((L + 2^15) >> 16).
+    /// </summary>
     private static void HorizontalStatistic(ushort[] taps, int w, BandScratch s, double gainLimit,
         ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
     {
         int fw = taps.Length, half = fw / 2;
-        for (int j = 0; j < w; j++)
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int lanes = Vector<uint>.Count;
+            Span<uint> m1 = stackalloc uint[lanes], m2 = stackalloc uint[lanes], xx = stackalloc uint[lanes], yy = stackalloc uint[lanes], xy = stackalloc uint[lanes];
+            var round = new Vector<uint>(32768);
+            for (; j + lanes <= w; j += lanes)
+            {
+                int o = Pad + j - half;
+                Vector<uint> mu1 = default, mu2 = default, rh = default, rl = default, dh = default, dl = default, xh = default, xl = default;
+                for (int k = 0; k < fw; k++)
+                {
+                    var f = new Vector<uint>(taps[k]);
+                    nuint at = (nuint)(o + k);
+                    mu1 += f * Vector.LoadUnsafe(ref s.Mu1[0], at);
+                    mu2 += f * Vector.LoadUnsafe(ref s.Mu2[0], at);
+                    rh += f * Vector.LoadUnsafe(ref s.RefHi[0], at);
+                    rl += f * Vector.LoadUnsafe(ref s.RefLo[0], at);
+                    dh += f * Vector.LoadUnsafe(ref s.DisHi[0], at);
+                    dl += f * Vector.LoadUnsafe(ref s.DisLo[0], at);
+                    xh += f * Vector.LoadUnsafe(ref s.RefDisHi[0], at);
+                    xl += f * Vector.LoadUnsafe(ref s.RefDisLo[0], at);
+                }
+                mu1.CopyTo(m1);
+                mu2.CopyTo(m2);
+                (rh + Vector.ShiftRightLogical(rl + round, 16)).CopyTo(xx);
+                (dh + Vector.ShiftRightLogical(dl + round, 16)).CopyTo(yy);
+                (xh + Vector.ShiftRightLogical(xl + round, 16)).CopyTo(xy);
+                for (int l = 0; l < lanes; l++)
+                    Accumulate(m1[l], m2[l], xx[l], yy[l], xy[l], gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+            }
+        }
+        for (; j < w; j++)
         {
             uint mu1 = 0, mu2 = 0;
             ulong xx = 0, yy = 0, xy = 0;
@@ -199,24 +299,26 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                 uint f = taps[k];
                 mu1 += f * s.Mu1[o + k];
                 mu2 += f * s.Mu2[o + k];
-                xx += (ulong)f * s.Ref[o + k];
-                yy += (ulong)f * s.Dis[o + k];
-                xy += (ulong)f * s.RefDis[o + k];
+                xx += (ulong)f * s.Ref(o + k);
+                yy += (ulong)f * s.Dis(o + k);
+                xy += (ulong)f * s.RefDis(o + k);
             }
-            Accumulate(mu1, mu2, xx, yy, xy, gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+            Accumulate(mu1, mu2, (uint)((xx + 32768) >> 16), (uint)((yy + 32768) >> 16), (uint)((xy + 32768) >> 16),
+                gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         }
     }
 
-    /// <summary>One pixel of vif_statistic: sigmas in Q16, log terms from the table, in libvmaf's order.</summary>
-    internal static void Accumulate(uint mu1, uint mu2, ulong xx, ulong yy, ulong xy, double gainLimit,
+    /// <summary>
+    /// One pixel of vif_statistic from its filtered means and (rounded) filtered second moments:
+    /// sigmas in Q16, log terms from the table, in libvmaf's order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Accumulate(uint mu1, uint mu2, uint xxFilt, uint yyFilt, uint xyFilt, double gainLimit,
         ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
     {
         uint mu1Sq = (uint)(((ulong)mu1 * mu1 + 2147483648ul) >> 32);
         uint mu2Sq = (uint)(((ulong)mu2 * mu2 + 2147483648ul) >> 32);
         uint mu1Mu2 = (uint)(((ulong)mu1 * mu2 + 2147483648ul) >> 32);
-        uint xxFilt = (uint)((xx + 32768) >> 16);
-        uint yyFilt = (uint)((yy + 32768) >> 16);
-        uint xyFilt = (uint)((xy + 32768) >> 16);
         int sigma1Sq = (int)(xxFilt - mu1Sq);
         int sigma2Sq = (int)(yyFilt - mu2Sq);
         int sigma12 = (int)(xyFilt - mu1Mu2);
@@ -313,10 +415,46 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
     }
 
-    /// <summary>One band's row buffers, padded by 8 on each side.</summary>
+    /// <summary>
+    /// One band's row buffers, padded by 8 on each side: the vertical pass's means and its second
+    /// moments (uint32 as libvmaf keeps them), each moment stored as high and low 16 bits.
+    /// </summary>
     private sealed class BandScratch(int width)
     {
         public readonly uint[] Mu1 = new uint[width + 2 * Pad], Mu2 = new uint[width + 2 * Pad];
-        public readonly uint[] Ref = new uint[width + 2 * Pad], Dis = new uint[width + 2 * Pad], RefDis = new uint[width + 2 * Pad];
+        public readonly uint[] RefHi = new uint[width + 2 * Pad], RefLo = new uint[width + 2 * Pad];
+        public readonly uint[] DisHi = new uint[width + 2 * Pad], DisLo = new uint[width + 2 * Pad];
+        public readonly uint[] RefDisHi = new uint[width + 2 * Pad], RefDisLo = new uint[width + 2 * Pad];
+
+        private uint[][]? _all;
+
+        public uint Ref(int i) => RefHi[i] << 16 | RefLo[i];
+        public uint Dis(int i) => DisHi[i] << 16 | DisLo[i];
+        public uint RefDis(int i) => RefDisHi[i] << 16 | RefDisLo[i];
+
+        public void SetMoments(int i, uint rr, uint dd, uint rd)
+        {
+            (RefHi[i], RefLo[i]) = (rr >> 16, rr & 0xFFFF);
+            (DisHi[i], DisLo[i]) = (dd >> 16, dd & 0xFFFF);
+            (RefDisHi[i], RefDisLo[i]) = (rd >> 16, rd & 0xFFFF);
+        }
+
+        public void SetMoments(int i, Vector<uint> rr, Vector<uint> dd, Vector<uint> rd)
+        {
+            var low = new Vector<uint>(0xFFFF);
+            Vector.ShiftRightLogical(rr, 16).StoreUnsafe(ref RefHi[0], (nuint)i);
+            (rr & low).StoreUnsafe(ref RefLo[0], (nuint)i);
+            Vector.ShiftRightLogical(dd, 16).StoreUnsafe(ref DisHi[0], (nuint)i);
+            (dd & low).StoreUnsafe(ref DisLo[0], (nuint)i);
+            Vector.ShiftRightLogical(rd, 16).StoreUnsafe(ref RefDisHi[0], (nuint)i);
+            (rd & low).StoreUnsafe(ref RefDisLo[0], (nuint)i);
+        }
+
+        /// <summary>Reflect-101 padding of every row buffer.</summary>
+        public void PadAll(int w, int half)
+        {
+            _all ??= [Mu1, Mu2, RefHi, RefLo, DisHi, DisLo, RefDisHi, RefDisLo];
+            foreach (var row in _all) PadRow(row, w, half);
+        }
     }
 }
