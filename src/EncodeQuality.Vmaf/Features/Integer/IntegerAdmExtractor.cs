@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EncodeQuality.Vmaf.Features.Integer;
 
 /// <summary>
@@ -42,8 +44,21 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly int _width, _height;
     private readonly Band _ref, _dis, _r, _a, _csfA, _csfF;
     private readonly int[] _nextRef, _nextDis;
-    private readonly int[] _tmp;
     private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
+    private readonly RowBands _bands;
+    private readonly int[][] _tmp;           // per band: the DWT's two row buffers
+    private readonly long[] _cmSums;         // per band: h, v, d sums of the masking stage
+    private readonly Action<int> _work;
+
+    // The stage the row bands run and its inputs (set before each RowBands.Run; no closures per frame).
+    private enum Stage { Dwt, Decouple, Csf, Cm }
+    private Stage _stage;
+    private int _jobScale, _jobW, _jobH, _jobBpc;
+    private ushort[] _jobRefSamples = [], _jobDisSamples = [];
+    private int[] _jobRefBand = [], _jobDisBand = [];
+    private Band? _jobSrc, _jobAngles, _jobFlt;
+    private float _jobF1, _jobF2;
+    private CmParams _jobCm;
 
     public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
     {
@@ -65,7 +80,10 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         _csfF = new Band(n, false);
         _nextRef = new int[n];
         _nextDis = new int[n];
-        _tmp = new int[4 * width];
+        _bands = bands;
+        _tmp = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[2 * width])];
+        _cmSums = new long[3 * bands.Count];
+        _work = Work;
         for (int k = 0; k < 4; k++)
         {
             _rowIndex[k] = new int[(height + 1) / 2];
@@ -96,27 +114,23 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int scale = 0; scale < 4; scale++)
         {
             BuildIndices(w, h);
-            if (scale == 0)
-            {
-                Dwt0(reference, w, h, bpc, _ref);
-                Dwt0(distorted, w, h, bpc, _dis);
-            }
-            else
-            {
-                DwtS123(curRef, w, h, scale, _ref);
-                DwtS123(curDis, w, h, scale, _dis);
-            }
+            (_jobScale, _jobW, _jobH, _jobBpc) = (scale, w, h, bpc);
+            (_jobRefSamples, _jobDisSamples, _jobRefBand, _jobDisBand) = (reference, distorted, curRef, curDis);
+            Run(Stage.Dwt, (h + 1) / 2);
             w = (w + 1) / 2;
             h = (h + 1) / 2;
             float f1 = AdmCsf.Factor(scale, 1, _o.NormViewDist, _o.RefDisplayHeight);
             float f2 = AdmCsf.Factor(scale, 2, _o.NormViewDist, _o.RefDisplayHeight);
-            Decouple(scale, w, h);
+            (_jobW, _jobH, _jobF1, _jobF2) = (w, h, f1, f2);
+            Run(Stage.Decouple, h);
             float denScale = scale == 0 ? DenScale0(w, h, f1, f2) : DenS123(scale, w, h, f1, f2);
             // DLM: the restored detail against a threshold from the additive impairment's CSF.
-            Csf(scale, _a, _csfA, _csfF, w, h, f1, f2);
+            (_jobSrc, _jobAngles, _jobFlt) = (_a, _csfA, _csfF);
+            Run(Stage.Csf, h);
             float numScale = Cm(scale, _r, _csfA, _csfF, w, h, f1, f2, _o.NoiseWeight);
             // AIM: the additive impairment against a threshold from the restored detail's CSF.
-            Csf(scale, _r, _csfF, _csfA, w, h, f1, f2);
+            (_jobSrc, _jobAngles, _jobFlt) = (_r, _csfF, _csfA);
+            Run(Stage.Csf, h);
             float aimScale = Cm(scale, _a, _csfF, _csfA, w, h, f1, f2, 0.0);
             num += numScale;
             den += denScale;
@@ -143,6 +157,54 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int s = 0; s < 4; s++) values[3 + s] = scores[2 * s] / scores[2 * s + 1];
     }
 
+    private void Run(Stage stage, int rows)
+    {
+        _stage = stage;
+        _bands.Run(rows, _work);
+    }
+
+    /// <summary>One band's share of the current stage; every stage's rows are independent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void Work(int band)
+    {
+        int w = _jobW, h = _jobH;
+        switch (_stage)
+        {
+            case Stage.Dwt:
+            {
+                var (from, to) = _bands.Range(band, (h + 1) / 2);
+                if (_jobScale == 0)
+                {
+                    Dwt0(_jobRefSamples, w, h, _jobBpc, _ref, _tmp[band], from, to);
+                    Dwt0(_jobDisSamples, w, h, _jobBpc, _dis, _tmp[band], from, to);
+                }
+                else
+                {
+                    DwtS123(_jobRefBand, w, h, _jobScale, _ref, _tmp[band], from, to);
+                    DwtS123(_jobDisBand, w, h, _jobScale, _dis, _tmp[band], from, to);
+                }
+                break;
+            }
+            case Stage.Decouple:
+            {
+                var (left, top, right, bottom) = TapRegion(w, h);
+                var (from, to) = _bands.Range(band, bottom - top);
+                Decouple(_jobScale, w, left, right, top + from, top + to);
+                break;
+            }
+            case Stage.Csf:
+            {
+                var (left, top, right, bottom) = TapRegion(w, h);
+                var (from, to) = _bands.Range(band, bottom - top);
+                Csf(_jobScale, _jobSrc!, _jobAngles!, _jobFlt!, w, _jobF1, _jobF2, left, right, top + from, top + to);
+                break;
+            }
+            case Stage.Cm:
+                CmRows(band);
+                break;
+        }
+    }
+
     /// <summary>dwt2_src_indices_filt: taps 2i-1 .. 2i+2, -1 mirrored to 1, n and beyond to 2n - i - 1.</summary>
     private void BuildIndices(int w, int h)
     {
@@ -153,13 +215,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>Scale 0 (adm_dwt2_8 / adm_dwt2_16): samples to 16-bit bands.</summary>
-    private void Dwt0(ushort[] src, int w, int h, int bpc, Band dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void Dwt0(ushort[] src, int w, int h, int bpc, Band dst, int[] tmp, int from, int to)
     {
         int shiftVp = bpc, addVp = 1 << (bpc - 1);
         int ow = (w + 1) / 2;
-        var tmpLo = _tmp.AsSpan(0, w);
-        var tmpHi = _tmp.AsSpan(w, w);
-        for (int i = 0; i < (h + 1) / 2; i++)
+        var tmpLo = tmp.AsSpan(0, w);
+        var tmpHi = tmp.AsSpan(w, w);
+        for (int i = from; i < to; i++)
         {
             int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
             for (int j = 0; j < w; j++)
@@ -185,7 +248,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>Scales 1..3 (adm_dwt2_s123_combined): 32-bit approximation band to 32-bit bands.</summary>
-    private void DwtS123(int[] src, int w, int h, int scale, Band dst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void DwtS123(int[] src, int w, int h, int scale, Band dst, int[] tmp, int from, int to)
     {
         // Rounding and shifts per scale, libvmaf's add_bef_shift_round_VP/HP and shift_VerticalPass/HorizontalPass.
         long addVp = scale == 1 ? 0 : 32768;
@@ -193,9 +257,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         long addHp = scale == 2 ? 32768 : 16384;
         int shiftHp = scale == 2 ? 16 : 15;
         int ow = (w + 1) / 2;
-        var tmpLo = _tmp.AsSpan(0, w);
-        var tmpHi = _tmp.AsSpan(w, w);
-        for (int i = 0; i < (h + 1) / 2; i++)
+        var tmpLo = tmp.AsSpan(0, w);
+        var tmpHi = tmp.AsSpan(w, w);
+        for (int i = from; i < to; i++)
         {
             int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
             for (int j = 0; j < w; j++)
@@ -237,11 +301,11 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>adm_decouple (scale 0, 16-bit) and adm_decouple_s123 (32-bit, reciprocal of the best 15 bits).</summary>
-    private void Decouple(int scale, int w, int h)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void Decouple(int scale, int w, int left, int right, int fromRow, int toRow)
     {
-        var (left, top, right, bottom) = TapRegion(w, h);
         double limit = _o.GainLimit;
-        for (int i = top; i < bottom; i++)
+        for (int i = fromRow; i < toRow; i++)
             for (int j = left; j < right; j++)
             {
                 int p = i * w + j;
@@ -272,6 +336,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Restore16(int o, int t, bool angleFlag, double limit)
     {
         int tmpK = o == 0 ? 32768 : (int)(((long)DivLookup[o + 32768] * t + 16384) >> 15);
@@ -283,6 +348,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return rst;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Restore32(int o, int t, bool angleFlag, double limit)
     {
         uint absO = (uint)Math.Abs(o);
@@ -308,10 +374,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// CSF weighting of src into dst, and dst's absolute value / 30 into flt (the masking
     /// threshold's neighbours): adm_csf (16-bit, i_rfactor in Q21/Q23) and i4_adm_csf (Q32).
     /// </summary>
-    private void Csf(int scale, Band src, Band dst, Band flt, int w, int h, float f1, float f2)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void Csf(int scale, Band src, Band dst, Band flt, int w, float f1, float f2, int left, int right, int fromRow, int toRow)
     {
-        var (left, top, right, bottom) = TapRegion(w, h);
-        int[][] srcs = [src.H, src.V, src.D], dsts = [dst.H, dst.V, dst.D], flts = [flt.H, flt.V, flt.D];
         if (scale == 0)
         {
             Span<int> rf = stackalloc int[3];
@@ -319,28 +384,34 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             ReadOnlySpan<int> shifts = [15, 15, 17];
             ReadOnlySpan<int> adds = [16384, 16384, 65535];
             for (int theta = 0; theta < 3; theta++)
-                for (int i = top; i < bottom; i++)
+            {
+                int[] sp = src.Plane(theta), dp = dst.Plane(theta), fp = flt.Plane(theta);
+                for (int i = fromRow; i < toRow; i++)
                     for (int j = left; j < right; j++)
                     {
                         int p = i * w + j;
-                        int dstVal = rf[theta] * srcs[theta][p];
-                        int v = (short)((dstVal + adds[theta]) >> shifts[theta]);
-                        dsts[theta][p] = v;
-                        flts[theta][p] = (short)((4369 * Math.Abs(v) + 2048) >> 12); // FIX_ONE_BY_30 = 2^17/30
+                        int v = (short)((rf[theta] * sp[p] + adds[theta]) >> shifts[theta]);
+                        dp[p] = v;
+                        fp[p] = (short)((4369 * Math.Abs(v) + 2048) >> 12); // FIX_ONE_BY_30 = 2^17/30
                     }
+            }
         }
         else
         {
-            Span<uint> rf = [(uint)(f1 * Math.Pow(2, 32)), (uint)(f1 * Math.Pow(2, 32)), (uint)(f2 * Math.Pow(2, 32))];
+            uint rf1 = (uint)(f1 * Math.Pow(2, 32)), rf2 = (uint)(f2 * Math.Pow(2, 32));
             for (int theta = 0; theta < 3; theta++)
-                for (int i = top; i < bottom; i++)
+            {
+                int[] sp = src.Plane(theta), dp = dst.Plane(theta), fp = flt.Plane(theta);
+                uint rf = theta == 2 ? rf2 : rf1;
+                for (int i = fromRow; i < toRow; i++)
                     for (int j = left; j < right; j++)
                     {
                         int p = i * w + j;
-                        int v = (int)((rf[theta] * (long)srcs[theta][p] + (1 << 27)) >> 28);
-                        dsts[theta][p] = v;
-                        flts[theta][p] = I4Flt(143165577L * Math.Abs(v)); // FIX_ONE_BY_30 = 2^32/30
+                        int v = (int)((rf * (long)sp[p] + (1 << 27)) >> 28);
+                        dp[p] = v;
+                        fp[p] = I4Flt(143165577L * Math.Abs(v)); // FIX_ONE_BY_30 = 2^32/30
                     }
+            }
         }
     }
 
@@ -368,6 +439,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>adm_csf_den_scale: cube sum of the reference's 16-bit detail bands.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private float DenScale0(int w, int h, float f1, float f2)
     {
         var (left, top, right, bottom) = PoolRegion(w, h);
@@ -395,6 +467,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>adm_csf_den_s123: the same on 32-bit bands with intermediate shifts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private float DenS123(int scale, int w, int h, float f1, float f2)
     {
         var (left, top, right, bottom) = PoolRegion(w, h);
@@ -446,43 +519,18 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private float Cm(int scale, Band src, Band angles, Band flt, int w, int h, float f1, float f2, double noiseWeight)
     {
         var (left, top, right, bottom) = PoolRegion(w, h);
-        int startCol = Math.Max(left, 1), endCol = Math.Min(right, w - 1);
-        int startRow = Math.Max(top, 1), endRow = Math.Min(bottom, h - 1);
         int shiftInner = (int)Math.Ceiling(Math.Log2(h));
-        long addInner = (long)Math.Pow(2, shiftInner - 1);
         var p = new CmParams(scale, w, h, f1, f2, this);
+        (_jobCm, _jobSrc, _jobAngles, _jobFlt) = (p, src, angles, flt);
+        Array.Clear(_cmSums);
+        Run(Stage.Cm, h);
         long accH = 0, accV = 0, accD = 0;
-        long innerH = 0, innerV = 0, innerD = 0;
-        // Row 0 (only when the region reaches it), then the body rows, then row h-1: each a group.
-        if (top <= 0)
+        for (int b = 0; b < _bands.Count; b++)
         {
-            if (left <= 0) CmPixel(ref p, src, angles, flt, 0, 0, ref innerH, ref innerV, ref innerD);
-            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, 0, j, ref innerH, ref innerV, ref innerD);
-            if (right > w - 1) CmPixel(ref p, src, angles, flt, 0, w - 1, ref innerH, ref innerV, ref innerD);
+            accH += _cmSums[3 * b];
+            accV += _cmSums[3 * b + 1];
+            accD += _cmSums[3 * b + 2];
         }
-        accH += (innerH + addInner) >> shiftInner;
-        accV += (innerV + addInner) >> shiftInner;
-        accD += (innerD + addInner) >> shiftInner;
-        for (int i = startRow; i < endRow; i++)
-        {
-            innerH = innerV = innerD = 0;
-            if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
-            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
-            if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
-            accH += (innerH + addInner) >> shiftInner;
-            accV += (innerV + addInner) >> shiftInner;
-            accD += (innerD + addInner) >> shiftInner;
-        }
-        innerH = innerV = innerD = 0;
-        if (bottom > h - 1)
-        {
-            if (left <= 0) CmPixel(ref p, src, angles, flt, h - 1, 0, ref innerH, ref innerV, ref innerD);
-            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, h - 1, j, ref innerH, ref innerV, ref innerD);
-            if (right > w - 1) CmPixel(ref p, src, angles, flt, h - 1, w - 1, ref innerH, ref innerV, ref innerD);
-        }
-        accH += (innerH + addInner) >> shiftInner;
-        accV += (innerV + addInner) >> shiftInner;
-        accD += (innerD + addInner) >> shiftInner;
 
         float fH, fV, fD;
         if (scale == 0)
@@ -504,6 +552,51 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         float nv = MathF.Pow(fV, 1.0f / 3.0f) + add;
         float nd = MathF.Pow(fD, 1.0f / 3.0f) + add;
         return nh + nv + nd;
+    }
+
+    /// <summary>
+    /// One band's rows of the masking stage. Rows are summed with a rounding shift each; row 0
+    /// (when the pooled region reaches it) is its own group in band 0, row h-1 in the last band.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void CmRows(int band)
+    {
+        ref var p = ref _jobCm;
+        int w = p.W, h = p.H;
+        Band src = _jobSrc!, angles = _jobAngles!, flt = _jobFlt!;
+        var (left, top, right, bottom) = PoolRegion(w, h);
+        int startCol = Math.Max(left, 1), endCol = Math.Min(right, w - 1);
+        int startRow = Math.Max(top, 1), endRow = Math.Min(bottom, h - 1);
+        int shiftInner = (int)Math.Ceiling(Math.Log2(h));
+        long addInner = (long)Math.Pow(2, shiftInner - 1);
+        long accH = 0, accV = 0, accD = 0;
+        if (band == 0) CmRow(ref p, src, angles, flt, 0, top <= 0, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
+        var (from, to) = _bands.Range(band, Math.Max(0, endRow - startRow));
+        for (int i = startRow + from; i < startRow + to; i++)
+            CmRow(ref p, src, angles, flt, i, true, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
+        if (band == _bands.Count - 1)
+            CmRow(ref p, src, angles, flt, h - 1, bottom > h - 1, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
+        _cmSums[3 * band] = accH;
+        _cmSums[3 * band + 1] = accV;
+        _cmSums[3 * band + 2] = accD;
+    }
+
+    /// <summary>One row's group: its pixels summed, then shifted with rounding into the band's sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CmRow(ref CmParams p, Band src, Band angles, Band flt, int i, bool applies, int left, int right,
+        int startCol, int endCol, long addInner, int shiftInner, ref long accH, ref long accV, ref long accD)
+    {
+        int w = p.W;
+        long innerH = 0, innerV = 0, innerD = 0;
+        if (applies)
+        {
+            if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
+            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
+            if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
+        }
+        accH += (innerH + addInner) >> shiftInner;
+        accV += (innerV + addInner) >> shiftInner;
+        accD += (innerD + addInner) >> shiftInner;
     }
 
     /// <summary>Per-call constants of adm_cm / i4_adm_cm.</summary>
@@ -538,6 +631,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private static void CmPixel(ref CmParams p, Band src, Band angles, Band flt, int i, int j,
         ref long accH, ref long accV, ref long accD)
     {
@@ -569,6 +663,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>One band's share of the masking threshold: eight neighbours from flt, the centre from angles at 1/15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Threshold(int scale, int[] angles, int[] flt, int w, int i, int j, int up, int down, int lf, int rt)
     {
         int a = up * w, b = i * w, c = down * w;
@@ -579,6 +674,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>ADM_CM_ACCUM_ROUND: max(|x| - thr, 0) cubed through two rounding shifts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long CubeAboveThreshold(int x, int thr, long addSq, int shiftSq, long addCub, int shiftCub)
     {
         x = Math.Abs(x) - thr;
@@ -592,5 +688,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         public readonly int[]? A = withA ? new int[size] : null;
         public readonly int[] H = new int[size], V = new int[size], D = new int[size];
+
+        /// <summary>The band of orientation theta: 0 horizontal, 1 vertical, 2 diagonal.</summary>
+        public int[] Plane(int theta) => theta switch { 0 => H, 1 => V, _ => D };
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EncodeQuality.Vmaf.Features.Integer;
 
 /// <summary>
@@ -78,6 +80,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     }
 
     /// <summary>Sum of |blur(previous - current)| over a band's rows, libvmaf's motion_score_pipeline.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private void SadBand(int band)
     {
         var (from, to) = _bands.Range(band, _height);

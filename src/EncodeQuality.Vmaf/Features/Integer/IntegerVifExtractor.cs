@@ -115,6 +115,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private void StatisticBand(int band)
     {
         var (from, to) = _bands.Range(band, _jobH);
@@ -153,6 +154,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// Vertical pass of row i: filtered means (rounded by shiftVp) and filtered second moments
     /// (rounded by shiftVpSq) into the padded row buffers, then reflect-101 padding.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private static void VerticalMoments(ushort[] taps, ushort[] r, ushort[] d, int w, int h, int i,
         int shiftVp, uint addVp, int shiftVpSq, ulong addVpSq, BandScratch s)
     {
@@ -253,6 +255,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// 64-bit filtered second moments are summed as their high and low 16-bit parts in uint32
     /// (each part's sum stays below 2^32) and recombined: (2^16 H + L + 2^15) >> 16 = H + ((L + 2^15) >> 16).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private static void HorizontalStatistic(ushort[] taps, int w, BandScratch s, double gainLimit,
         ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
     {
@@ -362,6 +365,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// The low-pass of the next scale (its own taps), evaluated only at the even rows and columns
     /// the 2x decimation keeps: libvmaf filters every sample, then keeps these.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private void SubsampleBand(int band)
     {
         var (from, to) = _bands.Range(band, _jobH / 2);
