@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace EncodeQuality.Vmaf.Features.Integer;
@@ -225,7 +226,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int i = from; i < to; i++)
         {
             int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
-            for (int j = 0; j < w; j++)
+            for (int j = Dwt0VerticalVector(src, r0, r1, r2, r3, w, shiftVp, addVp, tmp); j < w; j++)
             {
                 int s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
                 int lo = Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 - LoSum * addVp;
@@ -245,6 +246,38 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                 dst.D[o + j] = (short)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + 32768) >> 16);
             }
         }
+    }
+
+    /// <summary>
+    /// The vertical step of <see cref="Dwt0"/> for several columns at a time: the same int32 sums,
+    /// int16 truncation as sign extension. Returns the first column left.
+    /// </summary>
+    private static int Dwt0VerticalVector(ushort[] src, int r0, int r1, int r2, int r3, int w, int shiftVp, int addVp, int[] tmp)
+    {
+        int j = 0;
+        if (!Vector.IsHardwareAccelerated) return j;
+        var offset = new Vector<int>(-LoSum * addVp + addVp);
+        var round = new Vector<int>(addVp);
+        int lanes = Vector<int>.Count;
+        for (; j + Vector<ushort>.Count <= w; j += Vector<ushort>.Count)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r0 + j)), out var a0, out var b0);
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r1 + j)), out var a1, out var b1);
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r2 + j)), out var a2, out var b2);
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r3 + j)), out var a3, out var b3);
+            Dwt0Columns(Vector.AsVectorInt32(a0), Vector.AsVectorInt32(a1), Vector.AsVectorInt32(a2), Vector.AsVectorInt32(a3), offset, round, shiftVp, tmp, j, w);
+            Dwt0Columns(Vector.AsVectorInt32(b0), Vector.AsVectorInt32(b1), Vector.AsVectorInt32(b2), Vector.AsVectorInt32(b3), offset, round, shiftVp, tmp, j + lanes, w);
+        }
+        return j;
+    }
+
+    private static void Dwt0Columns(Vector<int> s0, Vector<int> s1, Vector<int> s2, Vector<int> s3, Vector<int> offset, Vector<int> round,
+        int shiftVp, int[] tmp, int j, int w)
+    {
+        var lo = new Vector<int>(Lo[0]) * s0 + new Vector<int>(Lo[1]) * s1 + new Vector<int>(Lo[2]) * s2 + new Vector<int>(Lo[3]) * s3 + offset;
+        ToInt16(Vector.ShiftRightArithmetic(lo, shiftVp)).StoreUnsafe(ref tmp[0], (nuint)j);
+        var hi = new Vector<int>(Hi[0]) * s0 + new Vector<int>(Hi[1]) * s1 + new Vector<int>(Hi[2]) * s2 + new Vector<int>(Hi[3]) * s3 + round;
+        ToInt16(Vector.ShiftRightArithmetic(hi, shiftVp)).StoreUnsafe(ref tmp[0], (nuint)(w + j));
     }
 
     /// <summary>Scales 1..3 (adm_dwt2_s123_combined): 32-bit approximation band to 32-bit bands.</summary>
@@ -387,7 +420,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             {
                 int[] sp = src.Plane(theta), dp = dst.Plane(theta), fp = flt.Plane(theta);
                 for (int i = fromRow; i < toRow; i++)
-                    for (int j = left; j < right; j++)
+                    for (int j = Csf0Vector(sp, dp, fp, i * w, left, right, rf[theta], adds[theta], shifts[theta]); j < right; j++)
                     {
                         int p = i * w + j;
                         int v = (short)((rf[theta] * sp[p] + adds[theta]) >> shifts[theta]);
@@ -414,6 +447,30 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             }
         }
     }
+
+    /// <summary>
+    /// Scale 0's CSF weighting of one row, several coefficients at a time, the same int32 arithmetic
+    /// with int16 truncation as sign extension of the low 16 bits. Returns the first column left.
+    /// </summary>
+    private static int Csf0Vector(int[] sp, int[] dp, int[] fp, int row, int left, int right, int rf, int add, int shift)
+    {
+        int j = left;
+        if (!Vector.IsHardwareAccelerated) return j;
+        var vrf = new Vector<int>(rf);
+        var vadd = new Vector<int>(add);
+        var oneBy30 = new Vector<int>(4369);
+        var round = new Vector<int>(2048);
+        for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+        {
+            var v = ToInt16(Vector.ShiftRightArithmetic(vrf * Vector.LoadUnsafe(ref sp[0], (nuint)(row + j)) + vadd, shift));
+            v.StoreUnsafe(ref dp[0], (nuint)(row + j));
+            ToInt16(Vector.ShiftRightArithmetic(oneBy30 * Vector.Abs(v) + round, 12)).StoreUnsafe(ref fp[0], (nuint)(row + j));
+        }
+        return j;
+    }
+
+    /// <summary>(short)x for each lane: the low 16 bits, sign-extended.</summary>
+    private static Vector<int> ToInt16(Vector<int> x) => Vector.ShiftRightArithmetic(Vector.ShiftLeft(x, 16), 16);
 
     /// <summary>
     /// (x + add) >> 32 where libvmaf's rounding term, 1u &lt;&lt; 31 stored in an int32_t, wraps to -2^31;
