@@ -6,13 +6,23 @@ using EncodeQuality.Vmaf;
 namespace EncodeQuality.Tests;
 
 /// <summary>
-/// The managed engine against a real libvmaf (1.3.7, float features, vmaf_float_v0.6.1): every
-/// per-frame feature within 3e-4, every per-frame VMAF within 0.05, the mean within 0.02. Both
-/// sides read the same lossless y4m files, so decoders cannot differ.
+/// A cross-check against an older, independent libvmaf (1.3.7, float features, vmaf_float_v0.6.1,
+/// run by the npm FFmpeg). The engine follows libvmaf 3 (VmafReferenceTests), and libvmaf 3's
+/// float features differ from 1.3.7's (reflect-101 borders, a polynomial log2, float sums; see
+/// ../shared/README.md): on CIF and QCIF, motion2 by up to 0.028, the VIF scales by up to 5e-3 and
+/// VMAF by up to 0.32 per frame and 0.10 on the mean. The bounds below are that version
+/// difference, so this test still catches a broken engine (a wrong scale or feature is off by far
+/// more) without pinning 1.3.7's rounding. Both sides read the same lossless y4m files.
 /// </summary>
 public class VmafOracleTests
 {
     private static readonly string[] Features = ["adm2", "motion2", "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3"];
+
+    // The libvmaf 1.3.7 -> 3 differences documented in ../shared/README.md and the libvmaf 3 issue.
+    // The mean bound is the largest measured here: cif-x265-crf51 (VMAF about 15) differs from 1.3.7
+    // by 0.1225 on the mean, and on these same files the engine equals a libvmaf 3.2.0 build within 1e-5.
+    private static double VersionDifference(string feature) => feature == "motion2" ? 0.03 : 5e-3;
+    private const double VmafVersionDifference = 0.35, MeanVersionDifference = 0.13;
     private static readonly string Dir = Repo.Scratch("oracle");
 
     /// <summary>Writes the first frames of a source as y4m, optionally through a filter.</summary>
@@ -76,14 +86,21 @@ public class VmafOracleTests
         {
             foreach (var feature in Features)
             {
+                if (name == "flat-and-black" && feature == "adm2")
+                {
+                    // libvmaf 3 (not 1.3.7) scores ADM 1 when its denominator is below the numden
+                    // limit, as on a flat reference (a libvmaf 3.2.0 build prints 1.000000 on these frames).
+                    Assert.Equal(1.0, actual.Sheet.Get(feature, f), tolerance: 5e-5);
+                    continue;
+                }
                 double d = actual.Sheet.Get(feature, f) - expected[f][feature];
-                Assert.True(Math.Abs(d) <= 3e-4, $"{name} frame {f} {feature}: ours {actual.Sheet.Get(feature, f):F6}, libvmaf {expected[f][feature]:F5}");
+                Assert.True(Math.Abs(d) <= VersionDifference(feature), $"{name} frame {f} {feature}: ours {actual.Sheet.Get(feature, f):F6}, libvmaf 1.3.7 {expected[f][feature]:F5}");
             }
             double dv = actual.Sheet.Get("vmaf", f) - expected[f]["vmaf"];
-            Assert.True(Math.Abs(dv) <= 0.05, $"{name} frame {f} vmaf: ours {actual.Sheet.Get("vmaf", f):F4}, libvmaf {expected[f]["vmaf"]:F4}");
+            Assert.True(Math.Abs(dv) <= VmafVersionDifference, $"{name} frame {f} vmaf: ours {actual.Sheet.Get("vmaf", f):F4}, libvmaf 1.3.7 {expected[f]["vmaf"]:F4}");
         }
         double mean = actual.Sheet.Values("vmaf").Average(), expectedMean = expected.Average(f => f["vmaf"]);
-        Assert.InRange(mean - expectedMean, -0.02, 0.02);
+        Assert.InRange(mean - expectedMean, -MeanVersionDifference, MeanVersionDifference);
     }
 
     /// <summary>
@@ -105,7 +122,7 @@ public class VmafOracleTests
             Assert.Equal(eight.Sheet.Values(feature), ten.Sheet.Values(feature));
         var expected = Oracle.Score(reference, distorted);
         for (int f = 0; f < expected.Count; f++)
-            Assert.InRange(ten.Sheet.Get("vmaf", f) - expected[f]["vmaf"], -0.05, 0.05);
+            Assert.InRange(ten.Sheet.Get("vmaf", f) - expected[f]["vmaf"], -VmafVersionDifference, VmafVersionDifference);
     }
 
     /// <summary>Rewrites an 8-bit 4:2:0 y4m as 10-bit with every sample times 4.</summary>
