@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace EncodeQuality.Vmaf.Features.Integer;
@@ -43,7 +44,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _motion2 = "integer_motion2" + nameSuffix;
         _motion3 = "integer_motion3" + nameSuffix;
         _previous = new ushort[width * height];
-        _rowScratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[width])];
+        _rowScratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[width + 4])];
         _bandSad = new long[bands.Count];
         _sadBand = SadBand;
         _series = new MotionSeries(options.MaxVal, options.BlendFactor, options.BlendOffset, options.MovingAverage);
@@ -86,14 +87,16 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         var (from, to) = _bands.Range(band, _height);
         int w = _width, h = _height, bpc = _bpc;
         int yRound = 1 << (bpc - 1);
-        var yRow = _rowScratch[band];
+        var padded = _rowScratch[band]; // the blurred row at offset 2, reflect-101 padded by 2
         ushort[] prev = _previous, cur = _current;
         long sad = 0;
         for (int i = from; i < to; i++)
         {
             int r0 = Mirror(i - 2, h) * w, r1 = Mirror(i - 1, h) * w, r2 = i * w, r3 = Mirror(i + 1, h) * w, r4 = Mirror(i + 2, h) * w;
             int any = 0;
-            for (int j = 0; j < w; j++)
+            // 32-bit lanes hold the vertical sums for samples of up to 12 bits (4095 * 2^16 < 2^31).
+            int j = bpc <= 12 ? VerticalVector(prev, cur, r0, r1, r2, r3, r4, w, bpc, yRound, padded, ref any) : 0;
+            for (; j < w; j++)
             {
                 long accum = (long)Taps[0] * (prev[r0 + j] - cur[r0 + j])
                            + (long)Taps[1] * (prev[r1 + j] - cur[r1 + j])
@@ -101,21 +104,81 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
                            + (long)Taps[3] * (prev[r3 + j] - cur[r3 + j])
                            + (long)Taps[4] * (prev[r4 + j] - cur[r4 + j]);
                 int v = (int)((accum + yRound) >> bpc);
-                yRow[j] = v;
+                padded[2 + j] = v;
                 any |= v;
             }
+            // libvmaf skips rows whose blurred difference is all zero; their SAD is zero anyway.
             if (any == 0) continue;
-            uint rowSad = 0;
-            for (int j = 0; j < w; j++)
-            {
-                long accum = (long)Taps[0] * yRow[Mirror(j - 2, w)] + (long)Taps[1] * yRow[Mirror(j - 1, w)]
-                           + (long)Taps[2] * yRow[j]
-                           + (long)Taps[3] * yRow[Mirror(j + 1, w)] + (long)Taps[4] * yRow[Mirror(j + 2, w)];
-                rowSad += (uint)Math.Abs((int)((accum + 32768) >> 16));
-            }
-            sad += rowSad;
+            padded[1] = padded[3];
+            padded[0] = padded[4];
+            padded[w + 2] = padded[w];
+            padded[w + 3] = padded[w - 1];
+            sad += HorizontalSad(padded, w);
         }
         _bandSad[band] = sad;
+    }
+
+    /// <summary>The vertical blur of the difference, several columns at a time; returns the first column left.</summary>
+    private static int VerticalVector(ushort[] prev, ushort[] cur, int r0, int r1, int r2, int r3, int r4, int w, int bpc, int yRound,
+        int[] padded, ref int any)
+    {
+        int j = 0;
+        if (!Vector.IsHardwareAccelerated) return j;
+        var round = new Vector<int>(yRound);
+        var anyV = Vector<int>.Zero;
+        int lanes = Vector<int>.Count;
+        for (; j + Vector<ushort>.Count <= w; j += Vector<ushort>.Count)
+        {
+            Vector<int> lo = round, hi = round;
+            ReadOnlySpan<int> rows = [r0, r1, r2, r3, r4];
+            for (int k = 0; k < 5; k++)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref prev[0], (nuint)(rows[k] + j)), out var pl, out var ph);
+                Vector.Widen(Vector.LoadUnsafe(ref cur[0], (nuint)(rows[k] + j)), out var cl, out var ch);
+                var t = new Vector<int>(Taps[k]);
+                lo += t * (Vector.AsVectorInt32(pl) - Vector.AsVectorInt32(cl));
+                hi += t * (Vector.AsVectorInt32(ph) - Vector.AsVectorInt32(ch));
+            }
+            lo = Vector.ShiftRightArithmetic(lo, bpc);
+            hi = Vector.ShiftRightArithmetic(hi, bpc);
+            lo.StoreUnsafe(ref padded[0], (nuint)(2 + j));
+            hi.StoreUnsafe(ref padded[0], (nuint)(2 + j + lanes));
+            anyV |= lo | hi;
+        }
+        if (anyV != Vector<int>.Zero) any = 1;
+        return j;
+    }
+
+    /// <summary>Sum over a row of |horizontal blur + rounding >> 16|, in 64-bit lanes (the sums pass 2^31).</summary>
+    private static long HorizontalSad(int[] padded, int w)
+    {
+        long rowSad = 0;
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var acc = Vector<long>.Zero;
+            var round = new Vector<long>(32768);
+            for (; j + Vector<int>.Count <= w; j += Vector<int>.Count)
+            {
+                Vector<long> lo = round, hi = round;
+                for (int k = 0; k < 5; k++)
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref padded[0], (nuint)(j + k)), out var yl, out var yh);
+                    var t = new Vector<long>(Taps[k]);
+                    lo += t * yl;
+                    hi += t * yh;
+                }
+                acc += Vector.Abs(Vector.ShiftRightArithmetic(lo, 16)) + Vector.Abs(Vector.ShiftRightArithmetic(hi, 16));
+            }
+            rowSad = Vector.Sum(acc);
+        }
+        for (; j < w; j++)
+        {
+            long accum = (long)Taps[0] * padded[j] + (long)Taps[1] * padded[j + 1] + (long)Taps[2] * padded[j + 2]
+                       + (long)Taps[3] * padded[j + 3] + (long)Taps[4] * padded[j + 4];
+            rowSad += Math.Abs((int)((accum + 32768) >> 16));
+        }
+        return rowSad;
     }
 
     private static int Mirror(int i, int n) => EncodeQuality.Vmaf.Features.Mirror.Index(i, n);
