@@ -24,6 +24,31 @@ public class BadInputTests
     private static EqProcess.Outcome Encode(string source, string outDir, string ladder = "default", params string[] extra) =>
         EqProcess.Run(["encode", source, "--ladder", ladder, "--out", outDir, .. extra]);
 
+    /// <summary>
+    /// A model the engine cannot compute (an unknown feature, an option its extractor does not take,
+    /// a CSF mode it does not implement) is an input error found before any frame is encoded.
+    /// </summary>
+    [Theory]
+    [InlineData("feature", "not computed by this engine")]
+    [InlineData("option", "has no option 'adm_bogus'")]
+    [InlineData("csf", "adm_csf_mode 2 is not supported")]
+    public void Model_the_engine_cannot_compute(string defect, string because)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repo.Shared("vmaf-models/vmaf_v0.6.1neg.json")));
+        var model = System.Text.Json.Nodes.JsonNode.Parse(doc.RootElement.GetRawText())!;
+        var md = model["model_dict"]!;
+        switch (defect)
+        {
+            case "feature": md["feature_names"]![0] = "VMAF_integer_feature_nope_score"; break;
+            case "option": md["feature_opts_dicts"]![0] = new System.Text.Json.Nodes.JsonObject { ["adm_bogus"] = 1.0 }; break;
+            case "csf": md["feature_opts_dicts"]![0] = new System.Text.Json.Nodes.JsonObject { ["adm_csf_mode"] = 2 }; break;
+        }
+        string path = Path.Combine(Dir, $"model-{defect}.json");
+        File.WriteAllText(path, model.ToJsonString());
+        var o = Path.Combine(Dir, $"out-model-{defect}");
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, "default", "--vmaf-engine", "managed", "--vmaf-model", path), 1, because, o);
+    }
+
     [Fact]
     public void Missing_file()
     {

@@ -103,7 +103,7 @@ internal static class FeatureExtractors
     /// <summary>The extractor that provides a feature, or an error naming the feature.</summary>
     public static Entry For(string libvmafName) =>
         Find(libvmafName)
-        ?? throw new NotSupportedException($"feature '{libvmafName}' is not computed by this engine (it computes {string.Join(", ", All.SelectMany(e => e.Provides))})");
+        ?? throw new NotSupportedException($"feature '{libvmafName}' is not computed by this engine (its extractors: {string.Join(", ", All.Select(e => e.Name))})");
 
     public static Entry? Find(string libvmafName) => All.FirstOrDefault(e => e.Provides.Contains(libvmafName));
 
