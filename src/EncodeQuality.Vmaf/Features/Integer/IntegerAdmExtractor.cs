@@ -648,12 +648,67 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         if (applies)
         {
             if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
-            for (int j = startCol; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
+            int j = p.Scale == 0 ? CmRowVector0(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD) : startCol;
+            for (; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
             if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
         }
         accH += (innerH + addInner) >> shiftInner;
         accV += (innerV + addInner) >> shiftInner;
         accD += (innerD + addInner) >> shiftInner;
+    }
+
+    /// <summary>
+    /// Scale 0's masking for the inner columns of a row (every neighbour inside the row), several at
+    /// a time: thresholds in 32-bit lanes with int16 truncation, the cube in 64-bit lanes with
+    /// libvmaf's (int32_t) cast of the square. Integer sums, so the order does not matter.
+    /// Returns the first column left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int CmRowVector0(ref CmParams p, Band src, Band angles, Band flt, int i, int startCol, int endCol,
+        ref long accH, ref long accV, ref long accD)
+    {
+        int j = startCol;
+        if (!Vector.IsHardwareAccelerated) return j;
+        int w = p.W;
+        int a = (i == 0 ? 1 : i - 1) * w, b = i * w, c = (i == p.H - 1 ? p.H - 1 : i + 1) * w;
+        Vector<long> sumH = default, sumV = default, sumD = default;
+        for (; j + Vector<int>.Count <= endCol; j += Vector<int>.Count)
+        {
+            var thr = Threshold0(angles.H, flt.H, a, b, c, j) + Threshold0(angles.V, flt.V, a, b, c, j) + Threshold0(angles.D, flt.D, a, b, c, j);
+            sumH += Cubes(src.H, b + j, (int)p.RfH, Vector.ShiftLeft(thr, 10), 268435456, 29, p.AddCubHV, p.ShiftCubHV);
+            sumV += Cubes(src.V, b + j, (int)p.RfV, Vector.ShiftLeft(thr, 10), 268435456, 29, p.AddCubHV, p.ShiftCubHV);
+            sumD += Cubes(src.D, b + j, (int)p.RfD, Vector.ShiftLeft(thr, 12), 536870912, 30, p.AddCubD, p.ShiftCubD);
+        }
+        accH += Vector.Sum(sumH);
+        accV += Vector.Sum(sumV);
+        accD += Vector.Sum(sumD);
+        return j;
+    }
+
+    /// <summary>One band's share of scale 0's threshold for columns j.., rows a (above), b, c (below).</summary>
+    private static Vector<int> Threshold0(int[] angles, int[] flt, int a, int b, int c, int j)
+    {
+        ref int f = ref flt[0];
+        var sum = Vector.LoadUnsafe(ref f, (nuint)(a + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(a + j)) + Vector.LoadUnsafe(ref f, (nuint)(a + j + 1))
+                + Vector.LoadUnsafe(ref f, (nuint)(b + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(b + j + 1))
+                + Vector.LoadUnsafe(ref f, (nuint)(c + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(c + j)) + Vector.LoadUnsafe(ref f, (nuint)(c + j + 1));
+        var centre = ToInt16(Vector.ShiftRightArithmetic(new Vector<int>(8738) * Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)(b + j))) + new Vector<int>(2048), 12));
+        return sum + centre;
+    }
+
+    /// <summary>ADM_CM_ACCUM_ROUND for several coefficients: max(|x rf| - thr, 0) cubed, as 64-bit lanes.</summary>
+    private static Vector<long> Cubes(int[] src, int at, int rf, Vector<int> thr, long addSq, int shiftSq, long addCub, int shiftCub)
+    {
+        var x = Vector.Max(Vector.Abs(Vector.LoadUnsafe(ref src[0], (nuint)at) * new Vector<int>(rf)) - thr, Vector<int>.Zero);
+        Vector.Widen(x, out var lo, out var hi);
+        return Cube(lo, addSq, shiftSq, addCub, shiftCub) + Cube(hi, addSq, shiftSq, addCub, shiftCub);
+    }
+
+    private static Vector<long> Cube(Vector<long> x, long addSq, int shiftSq, long addCub, int shiftCub)
+    {
+        var sq = Vector.ShiftRightArithmetic(x * x + new Vector<long>(addSq), shiftSq);
+        sq = Vector.ShiftRightArithmetic(Vector.ShiftLeft(sq, 32), 32); // libvmaf's (int32_t) cast
+        return Vector.ShiftRightArithmetic(sq * x + new Vector<long>(addCub), shiftCub);
     }
 
     /// <summary>Per-call constants of adm_cm / i4_adm_cm.</summary>
