@@ -208,32 +208,54 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         var mu2 = Vector<uint>.Zero;
         Vector<uint> rrH = default, rrL = default, ddH = default, ddL = default, rdH = default, rdL = default;
         var lowMask = new Vector<uint>(0xFFFF);
-        for (int k = 0; k < taps.Length; k++)
+        // Symmetric taps share a multiply: f * (a + b) for the rows k and fw-1-k (integer, so exact;
+        // every partial sum stays below the total, which libvmaf's uint32 holds).
+        int fw = taps.Length, half = fw / 2;
+        for (int k = 0; k <= half; k++)
         {
             var f = new Vector<uint>(taps[k]);
-            var wr = Vector.LoadUnsafe(ref r[0], (nuint)(rows[k] + j));
-            var wd = Vector.LoadUnsafe(ref d[0], (nuint)(rows[k] + j));
-            var pr = upper ? Vector.WidenUpper(wr) : Vector.WidenLower(wr);
-            var pd = upper ? Vector.WidenUpper(wd) : Vector.WidenLower(wd);
-            mu1 += f * pr;
-            mu2 += f * pd;
-            var rr = pr * pr;
-            var dd = pd * pd;
-            var rd = pr * pd;
+            var (pr, pd) = Samples(r, d, rows[k] + j, upper);
+            Vector<uint> rr, dd, rd, rrHi = default, ddHi = default, rdHi = default;
             if (small)
             {
-                rrL += f * rr;
-                ddL += f * dd;
-                rdL += f * rd;
+                (rr, dd, rd) = (pr * pr, pd * pd, pr * pd);
             }
             else
             {
-                rrH += f * Vector.ShiftRightLogical(rr, 16);
-                rrL += f * (rr & lowMask);
-                ddH += f * Vector.ShiftRightLogical(dd, 16);
-                ddL += f * (dd & lowMask);
-                rdH += f * Vector.ShiftRightLogical(rd, 16);
-                rdL += f * (rd & lowMask);
+                (rr, dd, rd) = (pr * pr & lowMask, pd * pd & lowMask, pr * pd & lowMask);
+                (rrHi, ddHi, rdHi) = (Vector.ShiftRightLogical(pr * pr, 16), Vector.ShiftRightLogical(pd * pd, 16), Vector.ShiftRightLogical(pr * pd, 16));
+            }
+            if (k < half)
+            {
+                var (qr, qd) = Samples(r, d, rows[fw - 1 - k] + j, upper);
+                if (small)
+                {
+                    rr += qr * qr;
+                    dd += qd * qd;
+                    rd += qr * qd;
+                }
+                else
+                {
+                    rr += qr * qr & lowMask;
+                    dd += qd * qd & lowMask;
+                    rd += qr * qd & lowMask;
+                    rrHi += Vector.ShiftRightLogical(qr * qr, 16);
+                    ddHi += Vector.ShiftRightLogical(qd * qd, 16);
+                    rdHi += Vector.ShiftRightLogical(qr * qd, 16);
+                }
+                pr += qr;
+                pd += qd;
+            }
+            mu1 += f * pr;
+            mu2 += f * pd;
+            rrL += f * rr;
+            ddL += f * dd;
+            rdL += f * rd;
+            if (!small)
+            {
+                rrH += f * rrHi;
+                ddH += f * ddHi;
+                rdH += f * rdHi;
             }
         }
         int o = Pad + j + (upper ? Vector<uint>.Count : 0);
@@ -248,6 +270,15 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             rdL = Vector.ShiftLeft(rdH, 16 - shiftVpSq) + Vector.ShiftRightLogical(rdL + add, shiftVpSq);
         }
         s.SetMoments(o, rrL, ddL, rdL);
+    }
+
+    /// <summary>One half (lower or upper lanes) of a vector of reference and distorted samples, widened.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<uint>, Vector<uint>) Samples(ushort[] r, ushort[] d, int at, bool upper)
+    {
+        var wr = Vector.LoadUnsafe(ref r[0], (nuint)at);
+        var wd = Vector.LoadUnsafe(ref d[0], (nuint)at);
+        return upper ? (Vector.WidenUpper(wr), Vector.WidenUpper(wd)) : (Vector.WidenLower(wr), Vector.WidenLower(wd));
     }
 
     /// <summary>
@@ -270,18 +301,33 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             {
                 int o = Pad + j - half;
                 Vector<uint> mu1 = default, mu2 = default, rh = default, rl = default, dh = default, dl = default, xh = default, xl = default;
-                for (int k = 0; k < fw; k++)
+                // Symmetric taps paired, as in the vertical pass.
+                for (int k = 0; k <= half; k++)
                 {
                     var f = new Vector<uint>(taps[k]);
-                    nuint at = (nuint)(o + k);
-                    mu1 += f * Vector.LoadUnsafe(ref s.Mu1[0], at);
-                    mu2 += f * Vector.LoadUnsafe(ref s.Mu2[0], at);
-                    rh += f * Vector.LoadUnsafe(ref s.RefHi[0], at);
-                    rl += f * Vector.LoadUnsafe(ref s.RefLo[0], at);
-                    dh += f * Vector.LoadUnsafe(ref s.DisHi[0], at);
-                    dl += f * Vector.LoadUnsafe(ref s.DisLo[0], at);
-                    xh += f * Vector.LoadUnsafe(ref s.RefDisHi[0], at);
-                    xl += f * Vector.LoadUnsafe(ref s.RefDisLo[0], at);
+                    nuint at = (nuint)(o + k), mirror = (nuint)(o + fw - 1 - k);
+                    if (k < half)
+                    {
+                        mu1 += f * (Vector.LoadUnsafe(ref s.Mu1[0], at) + Vector.LoadUnsafe(ref s.Mu1[0], mirror));
+                        mu2 += f * (Vector.LoadUnsafe(ref s.Mu2[0], at) + Vector.LoadUnsafe(ref s.Mu2[0], mirror));
+                        rh += f * (Vector.LoadUnsafe(ref s.RefHi[0], at) + Vector.LoadUnsafe(ref s.RefHi[0], mirror));
+                        rl += f * (Vector.LoadUnsafe(ref s.RefLo[0], at) + Vector.LoadUnsafe(ref s.RefLo[0], mirror));
+                        dh += f * (Vector.LoadUnsafe(ref s.DisHi[0], at) + Vector.LoadUnsafe(ref s.DisHi[0], mirror));
+                        dl += f * (Vector.LoadUnsafe(ref s.DisLo[0], at) + Vector.LoadUnsafe(ref s.DisLo[0], mirror));
+                        xh += f * (Vector.LoadUnsafe(ref s.RefDisHi[0], at) + Vector.LoadUnsafe(ref s.RefDisHi[0], mirror));
+                        xl += f * (Vector.LoadUnsafe(ref s.RefDisLo[0], at) + Vector.LoadUnsafe(ref s.RefDisLo[0], mirror));
+                    }
+                    else
+                    {
+                        mu1 += f * Vector.LoadUnsafe(ref s.Mu1[0], at);
+                        mu2 += f * Vector.LoadUnsafe(ref s.Mu2[0], at);
+                        rh += f * Vector.LoadUnsafe(ref s.RefHi[0], at);
+                        rl += f * Vector.LoadUnsafe(ref s.RefLo[0], at);
+                        dh += f * Vector.LoadUnsafe(ref s.DisHi[0], at);
+                        dl += f * Vector.LoadUnsafe(ref s.DisLo[0], at);
+                        xh += f * Vector.LoadUnsafe(ref s.RefDisHi[0], at);
+                        xl += f * Vector.LoadUnsafe(ref s.RefDisLo[0], at);
+                    }
                 }
                 mu1.CopyTo(m1);
                 mu2.CopyTo(m2);
@@ -381,7 +427,28 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         {
             int i = 2 * oi;
             for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
-            for (int j = 0; j < w; j++)
+            int j0 = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var add = new Vector<uint>(addVp);
+                for (; j0 + Vector<ushort>.Count <= w; j0 += Vector<ushort>.Count)
+                    for (int part = 0; part < 2; part++)
+                    {
+                        bool upper = part == 1;
+                        Vector<uint> ar = default, ad = default;
+                        for (int k = 0; k < fw; k++)
+                        {
+                            var (pr, pd) = Samples(r, d, rows[k] + j0, upper);
+                            var f = new Vector<uint>(taps[k]);
+                            ar += f * pr;
+                            ad += f * pd;
+                        }
+                        int o0 = Pad + j0 + (upper ? Vector<uint>.Count : 0);
+                        Vector.ShiftRightLogical(ar + add, shiftVp).StoreUnsafe(ref s.Mu1[0], (nuint)o0);
+                        Vector.ShiftRightLogical(ad + add, shiftVp).StoreUnsafe(ref s.Mu2[0], (nuint)o0);
+                    }
+            }
+            for (int j = j0; j < w; j++)
             {
                 uint ar = 0, ad = 0;
                 for (int k = 0; k < fw; k++)
