@@ -47,7 +47,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly int[] _nextRef, _nextDis;
     private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
     private readonly RowBands _bands;
-    private readonly int[][] _tmp;           // per band: the DWT's two row buffers
+    private readonly int[][] _tmp;           // per band: the DWT's row buffers (lo, hi, and their even/odd halves)
     private readonly long[] _cmSums;         // per band: h, v, d sums of the masking stage
     private readonly Action<int> _work;
 
@@ -82,7 +82,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         _nextRef = new int[n];
         _nextDis = new int[n];
         _bands = bands;
-        _tmp = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[2 * width])];
+        _tmp = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[4 * width + 4])];
         _cmSums = new long[3 * bands.Count];
         _work = Work;
         for (int k = 0; k < 4; k++)
@@ -235,8 +235,12 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                 tmpHi[j] = (short)((hi + addVp) >> shiftVp);
             }
             int o = i * ow;
+            // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
+            int vectorEnd = Dwt0HorizontalVector(tmp, w, dst, o);
             for (int j = 0; j < ow; j++)
             {
+                if (j == 1) j = vectorEnd;
+                if (j >= ow) break;
                 int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
                 int l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
                 dst.A![o + j] = (short)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + 32768) >> 16);
@@ -247,6 +251,48 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             }
         }
     }
+
+    /// <summary>
+    /// The horizontal step of <see cref="Dwt0"/> for outputs 1 .. k-1, whose four taps 2j-1 .. 2j+2
+    /// lie inside the row: with the row split into even samples E and odd samples O they are
+    /// O[j-1], E[j], O[j], E[j+1], all unit-stride. Same int32 sums and int16 truncation. Returns k.
+    /// </summary>
+    private static int Dwt0HorizontalVector(int[] tmp, int w, Band dst, int o)
+    {
+        if (!Vector.IsHardwareAccelerated) return 1;
+        int half = w / 2, lanes = Vector<int>.Count;
+        // tmp holds lo at [0, w), hi at [w, 2w); the split halves go to [2w, 2w + 4 half).
+        int eLo = 2 * w, oLo = eLo + half, eHi = oLo + half, oHi = eHi + half;
+        for (int j = 0; j < half; j++)
+        {
+            tmp[eLo + j] = tmp[2 * j];
+            tmp[oLo + j] = tmp[2 * j + 1];
+            tmp[eHi + j] = tmp[w + 2 * j];
+            tmp[oHi + j] = tmp[w + 2 * j + 1];
+        }
+        int end = half - 1, j0 = 1;
+        var round = new Vector<int>(32768);
+        for (; j0 + lanes <= end; j0 += lanes)
+        {
+            var a0 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oLo + j0 - 1));
+            var a1 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eLo + j0));
+            var a2 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oLo + j0));
+            var a3 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eLo + j0 + 1));
+            DwtTaps(a0, a1, a2, a3, Lo, round).StoreUnsafe(ref dst.A![0], (nuint)(o + j0));
+            DwtTaps(a0, a1, a2, a3, Hi, round).StoreUnsafe(ref dst.V[0], (nuint)(o + j0));
+            var b0 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oHi + j0 - 1));
+            var b1 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eHi + j0));
+            var b2 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oHi + j0));
+            var b3 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eHi + j0 + 1));
+            DwtTaps(b0, b1, b2, b3, Lo, round).StoreUnsafe(ref dst.H[0], (nuint)(o + j0));
+            DwtTaps(b0, b1, b2, b3, Hi, round).StoreUnsafe(ref dst.D[0], (nuint)(o + j0));
+        }
+        return j0;
+    }
+
+    private static Vector<int> DwtTaps(Vector<int> s0, Vector<int> s1, Vector<int> s2, Vector<int> s3, int[] taps, Vector<int> round) =>
+        ToInt16(Vector.ShiftRightArithmetic(new Vector<int>(taps[0]) * s0 + new Vector<int>(taps[1]) * s1
+            + new Vector<int>(taps[2]) * s2 + new Vector<int>(taps[3]) * s3 + round, 16));
 
     /// <summary>
     /// The vertical step of <see cref="Dwt0"/> for several columns at a time: the same int32 sums,
