@@ -3,10 +3,11 @@ using System.Numerics;
 namespace EncodeQuality.Vmaf.Features;
 
 /// <summary>
-/// Additive Detail Measure / Detail Loss Metric (adm2, adm_scale0..3) as libvmaf's float ADM
+/// Additive Detail Measure / Detail Loss Metric (adm2, adm_scale0..3) as libvmaf 3's float ADM
 /// computes it: four levels of a Daubechies-2 DWT with libvmaf's mirrored borders; per level the
 /// distorted detail bands are split into the part restored from the reference (decoupling, with
-/// the 1-degree angle rule and an enhancement-gain limit) and the additive impairment; both are
+/// the 1-degree angle rule and the enhancement-gain limit, 100 unless the model sets one) and the
+/// additive impairment; both are
 /// weighted by a contrast sensitivity factor from Watson et al. 1997 (viewing distance 3H,
 /// 1080 lines); the restored part is reduced by a contrast-masking threshold from the impairment's
 /// 3x3 neighbourhood, and cube-root (p = 3) pooling over the picture without a 10% border gives
@@ -228,17 +229,9 @@ internal sealed class AdmExtractor : IFeatureExtractor
             bool sameAngle = dot >= 0f && dot * dot >= Cos1DegSq * oMag * tMag;
             if (sameAngle)
             {
-                if (float.IsPositiveInfinity(gainLimit))
-                {
-                    // libvmaf 1.x (no gain limit): within 1 degree the distorted detail counts as restored.
-                    rh = th; rv = tv; rd = td;
-                }
-                else
-                {
-                    rh = Limit(rh, th, gainLimit);
-                    rv = Limit(rv, tv, gainLimit);
-                    rd = Limit(rd, td, gainLimit);
-                }
+                rh = Limit(rh, th, gainLimit);
+                rv = Limit(rv, tv, gainLimit);
+                rd = Limit(rd, td, gainLimit);
             }
             s.R.H[i] = rh; s.R.V[i] = rv; s.R.D[i] = rd;
             s.A.H[i] = th - rh; s.A.V[i] = tv - rv; s.A.D[i] = td - rd;
@@ -253,7 +246,6 @@ internal sealed class AdmExtractor : IFeatureExtractor
         var one = Vector<float>.One;
         var cos = new Vector<float>(Cos1DegSq);
         var limit = new Vector<float>(gainLimit);
-        bool unlimited = float.IsPositiveInfinity(gainLimit);
         int i = 0;
         for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
         {
@@ -270,18 +262,9 @@ internal sealed class AdmExtractor : IFeatureExtractor
             var oMag = oh * oh + ov * ov;
             var tMag = th * th + tv * tv;
             var same = Vector.GreaterThanOrEqual(dot, zero) & Vector.GreaterThanOrEqual(dot * dot, cos * oMag * tMag);
-            if (unlimited)
-            {
-                rh = Vector.ConditionalSelect(same, th, rh);
-                rv = Vector.ConditionalSelect(same, tv, rv);
-                rd = Vector.ConditionalSelect(same, td, rd);
-            }
-            else
-            {
-                rh = Vector.ConditionalSelect(same, LimitVector(rh, th, limit), rh);
-                rv = Vector.ConditionalSelect(same, LimitVector(rv, tv, limit), rv);
-                rd = Vector.ConditionalSelect(same, LimitVector(rd, td, limit), rd);
-            }
+            rh = Vector.ConditionalSelect(same, LimitVector(rh, th, limit), rh);
+            rv = Vector.ConditionalSelect(same, LimitVector(rv, tv, limit), rv);
+            rd = Vector.ConditionalSelect(same, LimitVector(rd, td, limit), rd);
             rh.StoreUnsafe(ref s.R.H[0], (nuint)i);
             rv.StoreUnsafe(ref s.R.V[0], (nuint)i);
             rd.StoreUnsafe(ref s.R.D[0], (nuint)i);
