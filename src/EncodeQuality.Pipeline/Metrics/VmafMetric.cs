@@ -60,7 +60,7 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
             catch (FileNotFoundException e) { throw new InputException(e.Message); }
             catch (DllNotFoundException e) { throw new InputException($"--vmaf-engine libvmaf: {e.Message}"); }
             catch (LibVmafModelException e) { throw new InputException(e.Message); }
-            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException)
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException or NotSupportedException)
             {
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
