@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace EncodeQuality.Vmaf.Features.Integer;
 
@@ -28,6 +29,16 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
 
     /// <summary>libvmaf's log_generate: round(log2f(i) * 2048) for i in 32767..65535.</summary>
     private static readonly ushort[] Log2Table = BuildLog2Table();
+
+    /// <summary>The same table widened to int and pinned, for the gathers of <see cref="VifStatisticAvx512"/>.</summary>
+    private static readonly int[] Log2Gather = BuildLog2Gather();
+
+    private static int[] BuildLog2Gather()
+    {
+        var t = GC.AllocateArray<int>(65536, pinned: true);
+        for (int i = 0; i < t.Length; i++) t[i] = Log2Table[i];
+        return t;
+    }
 
     private static ushort[] BuildLog2Table()
     {
@@ -297,6 +308,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             int lanes = Vector<uint>.Count;
             Span<uint> m1 = stackalloc uint[lanes], m2 = stackalloc uint[lanes], xx = stackalloc uint[lanes], yy = stackalloc uint[lanes], xy = stackalloc uint[lanes];
             var round = new Vector<uint>(32768);
+            bool wideStatistic = VifStatisticAvx512.IsSupported && Vector<uint>.Count == 8;
             for (; j + lanes <= w; j += lanes)
             {
                 int o = Pad + j - half;
@@ -329,11 +341,23 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                         xl += f * Vector.LoadUnsafe(ref s.RefDisLo[0], at);
                     }
                 }
+                var xxF = rh + Vector.ShiftRightLogical(rl + round, 16);
+                var yyF = dh + Vector.ShiftRightLogical(dl + round, 16);
+                var xyF = xh + Vector.ShiftRightLogical(xl + round, 16);
+                if (wideStatistic)
+                {
+                    unsafe
+                    {
+                        VifStatisticAvx512.Accumulate(mu1.AsVector256(), mu2.AsVector256(), xxF.AsVector256(), yyF.AsVector256(), xyF.AsVector256(),
+                            gainLimit, (int*)Unsafe.AsPointer(ref Log2Gather[0]), ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                    }
+                    continue;
+                }
                 mu1.CopyTo(m1);
                 mu2.CopyTo(m2);
-                (rh + Vector.ShiftRightLogical(rl + round, 16)).CopyTo(xx);
-                (dh + Vector.ShiftRightLogical(dl + round, 16)).CopyTo(yy);
-                (xh + Vector.ShiftRightLogical(xl + round, 16)).CopyTo(xy);
+                xxF.CopyTo(xx);
+                yyF.CopyTo(yy);
+                xyF.CopyTo(xy);
                 for (int l = 0; l < lanes; l++)
                     Accumulate(m1[l], m2[l], xx[l], yy[l], xy[l], gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
             }
