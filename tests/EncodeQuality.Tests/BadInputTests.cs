@@ -49,6 +49,16 @@ public class BadInputTests
         AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, "default", "--vmaf-engine", "managed", "--vmaf-model", path), 1, because, o);
     }
 
+    /// <summary>VMAF is computed by default; a picture too small for it is an input error, not a failure.</summary>
+    [Fact]
+    public void Picture_too_small_for_vmaf()
+    {
+        string tiny = Path.Combine(Dir, "tiny.y4m");
+        Ffmpeg.Run("-f", "lavfi", "-i", "testsrc2=size=14x14:rate=25:duration=0.2", "-pix_fmt", "yuv420p", "-y", tiny);
+        var o = EqProcess.Run("score", "--ref", tiny, "--dist", tiny, "--metrics", "vmaf", "--vmaf-engine", "managed");
+        AssertRejected(o, 1, "VMAF needs at least 16x16 pixels, got 14x14", Path.Combine(Dir, "none"));
+    }
+
     [Fact]
     public void Missing_file()
     {

@@ -23,7 +23,9 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
         var f = reference.Format;
         if (_engine is null)
         {
-            _engine = engines(f.Width, f.Height, this);
+            // A picture VMAF cannot take (below 16x16) is a property of the input, not a failure.
+            try { _engine = engines(f.Width, f.Height, this); }
+            catch (ArgumentException e) { throw new InputException(e.Message); }
             _sheet = sheet;
             _vmafColumn = sheet.Column("vmaf");
             _columns = _engine.FeatureNames.Select(sheet.Column).ToArray();
