@@ -150,7 +150,21 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
         var s = _scratch[band];
         long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
-        for (int i = from; i < to; i++)
+        if (s.Wide is not null && scale == 0 && bpc == 8)
+        {
+            var taps = Taps[0];
+            Span<int> rows = stackalloc int[taps.Length];
+            for (int i = from; i < to; i++)
+            {
+                for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i - taps.Length / 2 + k, _jobH) * _jobW;
+                unsafe
+                {
+                    VifScale0Avx512.Row(taps, _jobRef, _jobDis, rows, _jobW, s.Wide, _gainLimit, (int*)Unsafe.AsPointer(ref Log2Gather[0]),
+                        ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                }
+            }
+        }
+        else for (int i = from; i < to; i++)
         {
             VerticalMoments(Taps[scale], _jobRef, _jobDis, _jobW, _jobH, i, shiftVp, addVp, shiftVpSq, addVpSq, s);
             HorizontalStatistic(Taps[scale], _jobW, s, _gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
@@ -306,60 +320,36 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         if (Vector.IsHardwareAccelerated)
         {
             int lanes = Vector<uint>.Count;
-            Span<uint> m1 = stackalloc uint[lanes], m2 = stackalloc uint[lanes], xx = stackalloc uint[lanes], yy = stackalloc uint[lanes], xy = stackalloc uint[lanes];
-            var round = new Vector<uint>(32768);
-            bool wideStatistic = VifStatisticAvx512.IsSupported && Vector<uint>.Count == 8;
-            for (; j + lanes <= w; j += lanes)
+            if (VifStatisticAvx512.IsSupported && lanes == 8)
             {
-                int o = Pad + j - half;
-                Vector<uint> mu1 = default, mu2 = default, rh = default, rl = default, dh = default, dl = default, xh = default, xl = default;
-                // Symmetric taps paired, as in the vertical pass.
-                for (int k = 0; k <= half; k++)
+                // Sixteen columns (two vectors) per call of the AVX-512 statistic.
+                var sums = default(VifStatisticAvx512.RowSums);
+                for (; j + 16 <= w; j += 16)
                 {
-                    var f = new Vector<uint>(taps[k]);
-                    nuint at = (nuint)(o + k), mirror = (nuint)(o + fw - 1 - k);
-                    if (k < half)
-                    {
-                        mu1 += f * (Vector.LoadUnsafe(ref s.Mu1[0], at) + Vector.LoadUnsafe(ref s.Mu1[0], mirror));
-                        mu2 += f * (Vector.LoadUnsafe(ref s.Mu2[0], at) + Vector.LoadUnsafe(ref s.Mu2[0], mirror));
-                        rh += f * (Vector.LoadUnsafe(ref s.RefHi[0], at) + Vector.LoadUnsafe(ref s.RefHi[0], mirror));
-                        rl += f * (Vector.LoadUnsafe(ref s.RefLo[0], at) + Vector.LoadUnsafe(ref s.RefLo[0], mirror));
-                        dh += f * (Vector.LoadUnsafe(ref s.DisHi[0], at) + Vector.LoadUnsafe(ref s.DisHi[0], mirror));
-                        dl += f * (Vector.LoadUnsafe(ref s.DisLo[0], at) + Vector.LoadUnsafe(ref s.DisLo[0], mirror));
-                        xh += f * (Vector.LoadUnsafe(ref s.RefDisHi[0], at) + Vector.LoadUnsafe(ref s.RefDisHi[0], mirror));
-                        xl += f * (Vector.LoadUnsafe(ref s.RefDisLo[0], at) + Vector.LoadUnsafe(ref s.RefDisLo[0], mirror));
-                    }
-                    else
-                    {
-                        mu1 += f * Vector.LoadUnsafe(ref s.Mu1[0], at);
-                        mu2 += f * Vector.LoadUnsafe(ref s.Mu2[0], at);
-                        rh += f * Vector.LoadUnsafe(ref s.RefHi[0], at);
-                        rl += f * Vector.LoadUnsafe(ref s.RefLo[0], at);
-                        dh += f * Vector.LoadUnsafe(ref s.DisHi[0], at);
-                        dl += f * Vector.LoadUnsafe(ref s.DisLo[0], at);
-                        xh += f * Vector.LoadUnsafe(ref s.RefDisHi[0], at);
-                        xl += f * Vector.LoadUnsafe(ref s.RefDisLo[0], at);
-                    }
-                }
-                var xxF = rh + Vector.ShiftRightLogical(rl + round, 16);
-                var yyF = dh + Vector.ShiftRightLogical(dl + round, 16);
-                var xyF = xh + Vector.ShiftRightLogical(xl + round, 16);
-                if (wideStatistic)
-                {
+                    var (mu1a, mu2a, xxa, yya, xya) = HorizontalVector(taps, s, j);
+                    var (mu1b, mu2b, xxb, yyb, xyb) = HorizontalVector(taps, s, j + 8);
                     unsafe
                     {
-                        VifStatisticAvx512.Accumulate(mu1.AsVector256(), mu2.AsVector256(), xxF.AsVector256(), yyF.AsVector256(), xyF.AsVector256(),
-                            gainLimit, (int*)Unsafe.AsPointer(ref Log2Gather[0]), ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                        VifStatisticAvx512.Accumulate(Join(mu1a, mu1b), Join(mu2a, mu2b), Join(xxa, xxb), Join(yya, yyb), Join(xya, xyb),
+                            gainLimit, (int*)Unsafe.AsPointer(ref Log2Gather[0]), ref sums);
                     }
-                    continue;
                 }
-                mu1.CopyTo(m1);
-                mu2.CopyTo(m2);
-                xxF.CopyTo(xx);
-                yyF.CopyTo(yy);
-                xyF.CopyTo(xy);
-                for (int l = 0; l < lanes; l++)
-                    Accumulate(m1[l], m2[l], xx[l], yy[l], xy[l], gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                sums.Drain(ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+            }
+            else
+            {
+                Span<uint> m1 = stackalloc uint[lanes], m2 = stackalloc uint[lanes], xx = stackalloc uint[lanes], yy = stackalloc uint[lanes], xy = stackalloc uint[lanes];
+                for (; j + lanes <= w; j += lanes)
+                {
+                    var (mu1, mu2, xxF, yyF, xyF) = HorizontalVector(taps, s, j);
+                    mu1.CopyTo(m1);
+                    mu2.CopyTo(m2);
+                    xxF.CopyTo(xx);
+                    yyF.CopyTo(yy);
+                    xyF.CopyTo(xy);
+                    for (int l = 0; l < lanes; l++)
+                        Accumulate(m1[l], m2[l], xx[l], yy[l], xy[l], gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                }
             }
         }
         for (; j < w; j++)
@@ -379,6 +369,47 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             Accumulate(mu1, mu2, (uint)((xx + 32768) >> 16), (uint)((yy + 32768) >> 16), (uint)((xy + 32768) >> 16),
                 gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         }
+    }
+
+    private static Vector512<uint> Join(Vector<uint> lo, Vector<uint> hi) => Vector512.Create(lo.AsVector256(), hi.AsVector256());
+
+    /// <summary>The horizontal pass of one vector of columns: filtered means and rounded second moments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<uint> Mu1, Vector<uint> Mu2, Vector<uint> Xx, Vector<uint> Yy, Vector<uint> Xy) HorizontalVector(ushort[] taps, BandScratch s, int j)
+    {
+        int fw = taps.Length, half = fw / 2;
+        int o = Pad + j - half;
+        Vector<uint> mu1 = default, mu2 = default, rh = default, rl = default, dh = default, dl = default, xh = default, xl = default;
+        // Symmetric taps paired, as in the vertical pass.
+        for (int k = 0; k <= half; k++)
+        {
+            var f = new Vector<uint>(taps[k]);
+            nuint at = (nuint)(o + k), mirror = (nuint)(o + fw - 1 - k);
+            if (k < half)
+            {
+                mu1 += f * (Vector.LoadUnsafe(ref s.Mu1[0], at) + Vector.LoadUnsafe(ref s.Mu1[0], mirror));
+                mu2 += f * (Vector.LoadUnsafe(ref s.Mu2[0], at) + Vector.LoadUnsafe(ref s.Mu2[0], mirror));
+                rh += f * (Vector.LoadUnsafe(ref s.RefHi[0], at) + Vector.LoadUnsafe(ref s.RefHi[0], mirror));
+                rl += f * (Vector.LoadUnsafe(ref s.RefLo[0], at) + Vector.LoadUnsafe(ref s.RefLo[0], mirror));
+                dh += f * (Vector.LoadUnsafe(ref s.DisHi[0], at) + Vector.LoadUnsafe(ref s.DisHi[0], mirror));
+                dl += f * (Vector.LoadUnsafe(ref s.DisLo[0], at) + Vector.LoadUnsafe(ref s.DisLo[0], mirror));
+                xh += f * (Vector.LoadUnsafe(ref s.RefDisHi[0], at) + Vector.LoadUnsafe(ref s.RefDisHi[0], mirror));
+                xl += f * (Vector.LoadUnsafe(ref s.RefDisLo[0], at) + Vector.LoadUnsafe(ref s.RefDisLo[0], mirror));
+            }
+            else
+            {
+                mu1 += f * Vector.LoadUnsafe(ref s.Mu1[0], at);
+                mu2 += f * Vector.LoadUnsafe(ref s.Mu2[0], at);
+                rh += f * Vector.LoadUnsafe(ref s.RefHi[0], at);
+                rl += f * Vector.LoadUnsafe(ref s.RefLo[0], at);
+                dh += f * Vector.LoadUnsafe(ref s.DisHi[0], at);
+                dl += f * Vector.LoadUnsafe(ref s.DisLo[0], at);
+                xh += f * Vector.LoadUnsafe(ref s.RefDisHi[0], at);
+                xl += f * Vector.LoadUnsafe(ref s.RefDisLo[0], at);
+            }
+        }
+        var round = new Vector<uint>(32768);
+        return (mu1, mu2, rh + Vector.ShiftRightLogical(rl + round, 16), dh + Vector.ShiftRightLogical(dl + round, 16), xh + Vector.ShiftRightLogical(xl + round, 16));
     }
 
     /// <summary>
@@ -522,6 +553,9 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         public readonly uint[] RefDisHi = new uint[width + 2 * Pad], RefDisLo = new uint[width + 2 * Pad];
 
         private uint[][]? _all;
+
+        /// <summary>The 16-bit rows of the AVX-512 first scale of 8-bit pictures, where the CPU has it.</summary>
+        public readonly VifScale0Avx512.Rows? Wide = VifScale0Avx512.IsSupported ? new VifScale0Avx512.Rows(width) : null;
 
         public uint Ref(int i) => RefHi[i] << 16 | RefLo[i];
         public uint Dis(int i) => DisHi[i] << 16 | DisLo[i];
