@@ -104,6 +104,20 @@ public class VmafUnitTests
         return p;
     }
 
+    /// <summary>8x8 blocks of random flat levels; a nonzero jitter moves some blocks' levels by one.</summary>
+    private static byte[] Blocks(int w, int h, int seed, int jitter)
+    {
+        var rng = new Random(seed);
+        var levels = Enumerable.Range(0, (w / 8 + 1) * (h / 8 + 1)).Select(_ => rng.Next(16, 236)).ToArray();
+        var jitterRng = new Random(seed + 100);
+        var moved = levels.Select(l => l + (jitter > 0 ? jitterRng.Next(-jitter, jitter + 1) : 0)).ToArray();
+        var p = new byte[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                p[y * w + x] = (byte)moved[(y / 8) * (w / 8 + 1) + x / 8];
+        return p;
+    }
+
     private static List<(long Index, double Vmaf, double[] Features)> Run(int w, int h, IEnumerable<(byte[] Ref, byte[] Dist)> frames, VmafOptions? options = null, string model = "vmaf_float_v0.6.1")
     {
         var sink = new Collect();
@@ -188,6 +202,35 @@ public class VmafUnitTests
         finally
         {
             SeparableFilter.UseSimd = AdmExtractor.UseSimd = true;
+        }
+    }
+
+    [Theory]
+    [InlineData(64, 48, "vmaf_v0.6.1")]
+    [InlineData(131, 77, "vmaf_v0.6.1")]
+    [InlineData(352, 288, "vmaf_v0.6.1")]
+    [InlineData(203, 131, "vmaf_v0.6.1neg")]
+    public void Integer_Simd_paths_give_the_scalar_integers_exactly(int w, int h, string model)
+    {
+        // Strong noise and a moving pattern reach every branch: flat and textured VIF pixels,
+        // decoupling inside and outside the angle rule, masked and unmasked ADM coefficients.
+        // Flat blocks (as a coarse encode leaves them) reach the rounding edges of flat pixels.
+        var frames = Enumerable.Range(0, 4).Select(i => (Pattern(w, h, i, noise: 3 * i), Pattern(w, h, i + 1, noise: 40)))
+            .Append((Blocks(w, h, 1, 0), Blocks(w, h, 1, 1))).Append((Blocks(w, h, 2, 0), Pattern(w, h, 2, noise: 20))).ToList();
+        var vector = Run(w, h, frames, model: model);
+        EncodeQuality.Vmaf.Features.Integer.IntegerSimd.Enabled = false;
+        try
+        {
+            var scalar = Run(w, h, frames, model: model);
+            for (int f = 0; f < frames.Count; f++)
+            {
+                Assert.Equal(scalar[f].Features, vector[f].Features);
+                Assert.Equal(scalar[f].Vmaf, vector[f].Vmaf);
+            }
+        }
+        finally
+        {
+            EncodeQuality.Vmaf.Features.Integer.IntegerSimd.Enabled = true;
         }
     }
 

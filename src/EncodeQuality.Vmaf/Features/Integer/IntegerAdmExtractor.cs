@@ -259,7 +259,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// </summary>
     private static int Dwt0HorizontalVector(int[] tmp, int w, Band dst, int o)
     {
-        if (!Vector.IsHardwareAccelerated) return 1;
+        if (!IntegerSimd.Vector) return 1;
         int half = w / 2, lanes = Vector<int>.Count;
         // tmp holds lo at [0, w), hi at [w, 2w); the split halves go to [2w, 2w + 4 half).
         int eLo = 2 * w, oLo = eLo + half, eHi = oLo + half, oHi = eHi + half;
@@ -301,7 +301,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private static int Dwt0VerticalVector(ushort[] src, int r0, int r1, int r2, int r3, int w, int shiftVp, int addVp, int[] tmp)
     {
         int j = 0;
-        if (!Vector.IsHardwareAccelerated) return j;
+        if (!IntegerSimd.Vector) return j;
         var offset = new Vector<int>(-LoSum * addVp + addVp);
         var round = new Vector<int>(addVp);
         int lanes = Vector<int>.Count;
@@ -341,15 +341,19 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int i = from; i < to; i++)
         {
             int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
-            for (int j = 0; j < w; j++)
+            for (int j = DwtS123VerticalVector(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp); j < w; j++)
             {
                 long s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
                 tmpLo[j] = (int)((Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 + addVp) >> shiftVp);
                 tmpHi[j] = (int)((Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3 + addVp) >> shiftVp);
             }
             int o = i * ow;
+            // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
+            int vectorEnd = DwtS123HorizontalVector(tmp, w, addHp, shiftHp, dst, o);
             for (int j = 0; j < ow; j++)
             {
+                if (j == 1) j = vectorEnd;
+                if (j >= ow) break;
                 int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
                 long l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
                 dst.A![o + j] = (int)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + addHp) >> shiftHp);
@@ -360,6 +364,63 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             }
         }
     }
+
+    /// <summary>The vertical step of <see cref="DwtS123"/> in 64-bit lanes, the same sums and int32 truncation. Returns the first column left.</summary>
+    private static int DwtS123VerticalVector(int[] src, int r0, int r1, int r2, int r3, int w, long addVp, int shiftVp, int[] tmp)
+    {
+        int j = 0;
+        if (!IntegerSimd.Vector) return j;
+        var add = new Vector<long>(addVp);
+        for (; j + Vector<int>.Count <= w; j += Vector<int>.Count)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r0 + j)), out var a0, out var b0);
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r1 + j)), out var a1, out var b1);
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r2 + j)), out var a2, out var b2);
+            Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)(r3 + j)), out var a3, out var b3);
+            Vector.Narrow(Taps64(a0, a1, a2, a3, Lo, add, shiftVp), Taps64(b0, b1, b2, b3, Lo, add, shiftVp)).StoreUnsafe(ref tmp[0], (nuint)j);
+            Vector.Narrow(Taps64(a0, a1, a2, a3, Hi, add, shiftVp), Taps64(b0, b1, b2, b3, Hi, add, shiftVp)).StoreUnsafe(ref tmp[0], (nuint)(w + j));
+        }
+        return j;
+    }
+
+    /// <summary>
+    /// The horizontal step of <see cref="DwtS123"/> for outputs 1 .. k-1 (taps inside the row). A
+    /// 64-bit load of the int32 row at 2m holds the even sample 2m in its low half and the odd
+    /// sample 2m+1 in its high half, so the taps 2j-1, 2j, 2j+1, 2j+2 come from loads at 2j-2, 2j
+    /// and 2j+2, sign-extended. Same sums, shifts and int32 truncation. Returns k.
+    /// </summary>
+    private static int DwtS123HorizontalVector(int[] tmp, int w, long addHp, int shiftHp, Band dst, int o)
+    {
+        if (!IntegerSimd.Vector) return 1;
+        int lanes = Vector<long>.Count, last = (w - 3) / 2; // the last output whose taps stay inside the row
+        var add = new Vector<long>(addHp);
+        int j = 1;
+        for (; j + 2 * lanes - 1 <= last; j += 2 * lanes)
+        {
+            StorePair(tmp, 2 * j, add, shiftHp, Lo, dst.A!, o + j, lanes);
+            StorePair(tmp, 2 * j, add, shiftHp, Hi, dst.V, o + j, lanes);
+            StorePair(tmp, w + 2 * j, add, shiftHp, Lo, dst.H, o + j, lanes);
+            StorePair(tmp, w + 2 * j, add, shiftHp, Hi, dst.D, o + j, lanes);
+        }
+        return j;
+
+        static void StorePair(int[] tmp, int at, Vector<long> add, int shift, int[] taps, int[] dst, int to, int lanes) =>
+            Vector.Narrow(Outputs(tmp, at, add, shift, taps), Outputs(tmp, at + 2 * lanes, add, shift, taps)).StoreUnsafe(ref dst[0], (nuint)to);
+
+        static Vector<long> Outputs(int[] tmp, int at, Vector<long> add, int shift, int[] taps)
+        {
+            ref long pairs = ref Unsafe.As<int, long>(ref tmp[at - 2]);
+            var before = Vector.LoadUnsafe(ref pairs);
+            var here = Vector.LoadUnsafe(ref pairs, 1);
+            var after = Vector.LoadUnsafe(ref pairs, 2);
+            return Taps64(Vector.ShiftRightArithmetic(before, 32), Vector.ShiftRightArithmetic(Vector.ShiftLeft(here, 32), 32),
+                Vector.ShiftRightArithmetic(here, 32), Vector.ShiftRightArithmetic(Vector.ShiftLeft(after, 32), 32), taps, add, shift);
+        }
+    }
+
+    private static Vector<long> Taps64(Vector<long> s0, Vector<long> s1, Vector<long> s2, Vector<long> s3, int[] taps, Vector<long> add, int shift) =>
+        Vector.ShiftRightArithmetic(new Vector<long>(taps[0]) * s0 + new Vector<long>(taps[1]) * s1
+            + new Vector<long>(taps[2]) * s2 + new Vector<long>(taps[3]) * s3 + add, shift);
 
     /// <summary>The region decouple and CSF work on: the pooled region widened by one tap.</summary>
     private static (int Left, int Top, int Right, int Bottom) TapRegion(int w, int h)
@@ -483,7 +544,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                 int[] sp = src.Plane(theta), dp = dst.Plane(theta), fp = flt.Plane(theta);
                 uint rf = theta == 2 ? rf2 : rf1;
                 for (int i = fromRow; i < toRow; i++)
-                    for (int j = left; j < right; j++)
+                    for (int j = CsfS123Vector(sp, dp, fp, i * w, left, right, rf); j < right; j++)
                     {
                         int p = i * w + j;
                         int v = (int)((rf * (long)sp[p] + (1 << 27)) >> 28);
@@ -501,7 +562,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private static int Csf0Vector(int[] sp, int[] dp, int[] fp, int row, int left, int right, int rf, int add, int shift)
     {
         int j = left;
-        if (!Vector.IsHardwareAccelerated) return j;
+        if (!IntegerSimd.Vector) return j;
         var vrf = new Vector<int>(rf);
         var vadd = new Vector<int>(add);
         var oneBy30 = new Vector<int>(4369);
@@ -511,6 +572,30 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             var v = ToInt16(Vector.ShiftRightArithmetic(vrf * Vector.LoadUnsafe(ref sp[0], (nuint)(row + j)) + vadd, shift));
             v.StoreUnsafe(ref dp[0], (nuint)(row + j));
             ToInt16(Vector.ShiftRightArithmetic(oneBy30 * Vector.Abs(v) + round, 12)).StoreUnsafe(ref fp[0], (nuint)(row + j));
+        }
+        return j;
+    }
+
+    /// <summary>
+    /// Scales 1..3's CSF weighting of one row in 64-bit lanes: the same Q32 products, shifts and
+    /// int32 truncations, and the wrapped rounding term of <see cref="I4Flt"/>. Returns the first column left.
+    /// </summary>
+    private static int CsfS123Vector(int[] sp, int[] dp, int[] fp, int row, int left, int right, uint rf)
+    {
+        int j = left;
+        if (!IntegerSimd.Vector) return j;
+        var vrf = new Vector<long>(rf);
+        var round = new Vector<long>(1 << 27);
+        var oneBy30 = new Vector<long>(143165577L);
+        var wrap = new Vector<long>(int.MinValue);
+        for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+        {
+            Vector.Widen(Vector.LoadUnsafe(ref sp[0], (nuint)(row + j)), out var lo, out var hi);
+            var v = Vector.Narrow(Vector.ShiftRightArithmetic(vrf * lo + round, 28), Vector.ShiftRightArithmetic(vrf * hi + round, 28));
+            v.StoreUnsafe(ref dp[0], (nuint)(row + j));
+            Vector.Widen(Vector.Abs(v), out var alo, out var ahi);
+            Vector.Narrow(Vector.ShiftRightArithmetic(oneBy30 * alo + wrap, 32), Vector.ShiftRightArithmetic(oneBy30 * ahi + wrap, 32))
+                .StoreUnsafe(ref fp[0], (nuint)(row + j));
         }
         return j;
     }
@@ -553,7 +638,19 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int i = top; i < bottom; i++)
         {
             ulong innerH = 0, innerV = 0, innerD = 0;
-            for (int j = left; j < right; j++)
+            int j = left;
+            if (IntegerSimd.Vector)
+            {
+                Vector<ulong> sumH = default, sumV = default, sumD = default;
+                for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+                {
+                    sumH += Cubes16(_ref.H, i * w + j);
+                    sumV += Cubes16(_ref.V, i * w + j);
+                    sumD += Cubes16(_ref.D, i * w + j);
+                }
+                (innerH, innerV, innerD) = (Vector.Sum(sumH), Vector.Sum(sumV), Vector.Sum(sumD));
+            }
+            for (; j < right; j++)
             {
                 int p = i * w + j;
                 ulong hv = (ushort)Math.Abs(_ref.H[p]), vv = (ushort)Math.Abs(_ref.V[p]), dv = (ushort)Math.Abs(_ref.D[p]);
@@ -567,6 +664,15 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         }
         double shiftCsf = Math.Pow(2, 18 - shiftAccum);
         return DenFromCubes(accH / shiftCsf, accV / shiftCsf, accD / shiftCsf, f1, f2, (bottom - top) * (right - left));
+    }
+
+    /// <summary>|x|^3 of 16-bit coefficients: the square fits 32 bits, the cube is taken in 64-bit lanes.</summary>
+    private static Vector<ulong> Cubes16(int[] band, int at)
+    {
+        var x = Vector.AsVectorUInt32(Vector.Abs(Vector.LoadUnsafe(ref band[0], (nuint)at)));
+        Vector.Widen(x * x, out var sqLo, out var sqHi);
+        Vector.Widen(x, out var lo, out var hi);
+        return sqLo * lo + sqHi * hi;
     }
 
     /// <summary>adm_csf_den_s123: the same on 32-bit bands with intermediate shifts.</summary>
@@ -694,7 +800,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         if (applies)
         {
             if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
-            int j = p.Scale == 0 ? CmRowVector0(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD) : startCol;
+            int j = p.Scale == 0 ? CmRowVector0(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD)
+                : CmRowVectorS123(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD);
             for (; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
             if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
         }
@@ -714,7 +821,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         ref long accH, ref long accV, ref long accD)
     {
         int j = startCol;
-        if (!Vector.IsHardwareAccelerated) return j;
+        if (!IntegerSimd.Vector) return j;
         int w = p.W;
         int a = (i == 0 ? 1 : i - 1) * w, b = i * w, c = (i == p.H - 1 ? p.H - 1 : i + 1) * w;
         Vector<long> sumH = default, sumV = default, sumD = default;
@@ -731,21 +838,76 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return j;
     }
 
+    /// <summary>
+    /// Scales 1..3's masking for the inner columns of a row, as <see cref="CmRowVector0"/>: the Q32
+    /// products and the centre's 1/15 in 64-bit lanes with libvmaf's truncations, thresholds in
+    /// 32-bit lanes. Returns the first column left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int CmRowVectorS123(ref CmParams p, Band src, Band angles, Band flt, int i, int startCol, int endCol,
+        ref long accH, ref long accV, ref long accD)
+    {
+        int j = startCol;
+        if (!IntegerSimd.Vector) return j;
+        int w = p.W;
+        int a = (i == 0 ? 1 : i - 1) * w, b = i * w, c = (i == p.H - 1 ? p.H - 1 : i + 1) * w;
+        Vector<long> sumH = default, sumV = default, sumD = default;
+        for (; j + Vector<int>.Count <= endCol; j += Vector<int>.Count)
+        {
+            var thr = ThresholdS123(angles.H, flt.H, a, b, c, j) + ThresholdS123(angles.V, flt.V, a, b, c, j) + ThresholdS123(angles.D, flt.D, a, b, c, j);
+            sumH += Cubes(WeightS123(src.H, b + j, p.RfH), thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
+            sumV += Cubes(WeightS123(src.V, b + j, p.RfV), thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
+            sumD += Cubes(WeightS123(src.D, b + j, p.RfD), thr, 536870912, 30, p.AddCubD, p.ShiftCubD);
+        }
+        accH += Vector.Sum(sumH);
+        accV += Vector.Sum(sumV);
+        accD += Vector.Sum(sumD);
+        return j;
+    }
+
+    /// <summary>(int)((x rf + 2^27) >> 28) for a vector of coefficients.</summary>
+    private static Vector<int> WeightS123(int[] src, int at, long rf)
+    {
+        Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)at), out var lo, out var hi);
+        var f = new Vector<long>(rf);
+        var round = new Vector<long>(1 << 27);
+        return Vector.Narrow(Vector.ShiftRightArithmetic(f * lo + round, 28), Vector.ShiftRightArithmetic(f * hi + round, 28));
+    }
+
+    /// <summary>Scales 1..3's threshold share: eight neighbours from flt, the centre's |angle| / 15 in Q32 with the wrapped rounding.</summary>
+    private static Vector<int> ThresholdS123(int[] angles, int[] flt, int a, int b, int c, int j)
+    {
+        Vector.Widen(Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)(b + j))), out var lo, out var hi);
+        var oneBy15 = new Vector<long>(286331153L);
+        var wrap = new Vector<long>(int.MinValue);
+        var centre = Vector.Narrow(Vector.ShiftRightArithmetic(oneBy15 * lo + wrap, 32), Vector.ShiftRightArithmetic(oneBy15 * hi + wrap, 32));
+        return Neighbours(flt, a, b, c, j) + centre;
+    }
+
+    /// <summary>The eight neighbours' flt values around columns j.. of row b.</summary>
+    private static Vector<int> Neighbours(int[] flt, int a, int b, int c, int j)
+    {
+        ref int f = ref flt[0];
+        return Vector.LoadUnsafe(ref f, (nuint)(a + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(a + j)) + Vector.LoadUnsafe(ref f, (nuint)(a + j + 1))
+             + Vector.LoadUnsafe(ref f, (nuint)(b + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(b + j + 1))
+             + Vector.LoadUnsafe(ref f, (nuint)(c + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(c + j)) + Vector.LoadUnsafe(ref f, (nuint)(c + j + 1));
+    }
+
     /// <summary>One band's share of scale 0's threshold for columns j.., rows a (above), b, c (below).</summary>
     private static Vector<int> Threshold0(int[] angles, int[] flt, int a, int b, int c, int j)
     {
-        ref int f = ref flt[0];
-        var sum = Vector.LoadUnsafe(ref f, (nuint)(a + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(a + j)) + Vector.LoadUnsafe(ref f, (nuint)(a + j + 1))
-                + Vector.LoadUnsafe(ref f, (nuint)(b + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(b + j + 1))
-                + Vector.LoadUnsafe(ref f, (nuint)(c + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(c + j)) + Vector.LoadUnsafe(ref f, (nuint)(c + j + 1));
+        var sum = Neighbours(flt, a, b, c, j);
         var centre = ToInt16(Vector.ShiftRightArithmetic(new Vector<int>(8738) * Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)(b + j))) + new Vector<int>(2048), 12));
         return sum + centre;
     }
 
     /// <summary>ADM_CM_ACCUM_ROUND for several coefficients: max(|x rf| - thr, 0) cubed, as 64-bit lanes.</summary>
-    private static Vector<long> Cubes(int[] src, int at, int rf, Vector<int> thr, long addSq, int shiftSq, long addCub, int shiftCub)
+    private static Vector<long> Cubes(int[] src, int at, int rf, Vector<int> thr, long addSq, int shiftSq, long addCub, int shiftCub) =>
+        Cubes(Vector.LoadUnsafe(ref src[0], (nuint)at) * new Vector<int>(rf), thr, addSq, shiftSq, addCub, shiftCub);
+
+    private static Vector<long> Cubes(Vector<int> weighted, Vector<int> thr, long addSq, int shiftSq, long addCub, int shiftCub)
     {
-        var x = Vector.Max(Vector.Abs(Vector.LoadUnsafe(ref src[0], (nuint)at) * new Vector<int>(rf)) - thr, Vector<int>.Zero);
+        var x = Vector.Max(Vector.Abs(weighted) - thr, Vector<int>.Zero);
         Vector.Widen(x, out var lo, out var hi);
         return Cube(lo, addSq, shiftSq, addCub, shiftCub) + Cube(hi, addSq, shiftSq, addCub, shiftCub);
     }

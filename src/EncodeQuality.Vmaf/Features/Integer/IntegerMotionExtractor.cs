@@ -123,7 +123,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         int[] padded, ref int any)
     {
         int j = 0;
-        if (!Vector.IsHardwareAccelerated) return j;
+        if (!IntegerSimd.Vector) return j;
         var round = new Vector<int>(yRound);
         var anyV = Vector<int>.Zero;
         int lanes = Vector<int>.Count;
@@ -149,28 +149,34 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         return j;
     }
 
-    /// <summary>Sum over a row of |horizontal blur + rounding >> 16|, in 64-bit lanes (the sums pass 2^31).</summary>
+    /// <summary>
+    /// Sum over a row of |(horizontal blur + 2^15) >> 16|. A blurred difference y (below 2^17 in
+    /// magnitude) times a tap can pass 2^31 when summed, so in 32-bit lanes y is split as
+    /// 256 (y >> 8) + (y &amp; 255): with A and B the two parts' blurs, the exact result is
+    /// (A + ((B + 2^15) >> 8)) >> 8, and neither sum passes 2^25.
+    /// </summary>
     private static long HorizontalSad(int[] padded, int w)
     {
         long rowSad = 0;
         int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (IntegerSimd.Vector)
         {
-            var acc = Vector<long>.Zero;
-            var round = new Vector<long>(32768);
+            var acc = Vector<int>.Zero; // at most 2^17 per lane per column: a lane holds w / lanes columns of any real width
+            var round = new Vector<int>(32768);
+            var low = new Vector<int>(255);
             for (; j + Vector<int>.Count <= w; j += Vector<int>.Count)
             {
-                Vector<long> lo = round, hi = round;
+                Vector<int> a = default, b = round;
                 for (int k = 0; k < 5; k++)
                 {
-                    Vector.Widen(Vector.LoadUnsafe(ref padded[0], (nuint)(j + k)), out var yl, out var yh);
-                    var t = new Vector<long>(Taps[k]);
-                    lo += t * yl;
-                    hi += t * yh;
+                    var y = Vector.LoadUnsafe(ref padded[0], (nuint)(j + k));
+                    var t = new Vector<int>(Taps[k]);
+                    a += t * Vector.ShiftRightArithmetic(y, 8);
+                    b += t * (y & low);
                 }
-                acc += Vector.Abs(Vector.ShiftRightArithmetic(lo, 16)) + Vector.Abs(Vector.ShiftRightArithmetic(hi, 16));
+                acc += Vector.Abs(Vector.ShiftRightArithmetic(a + Vector.ShiftRightArithmetic(b, 8), 8));
             }
-            rowSad = Vector.Sum(acc);
+            rowSad = Vector.Sum(Vector.WidenLower(acc)) + Vector.Sum(Vector.WidenUpper(acc));
         }
         for (; j < w; j++)
         {

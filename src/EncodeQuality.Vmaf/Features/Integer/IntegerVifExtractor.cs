@@ -150,7 +150,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
         var s = _scratch[band];
         long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
-        if (s.Wide is not null && scale == 0 && bpc == 8)
+        if (s.Wide is not null && IntegerSimd.Avx512 && scale == 0 && bpc == 8)
         {
             var taps = Taps[0];
             Span<int> rows = stackalloc int[taps.Length];
@@ -187,7 +187,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         Span<int> rows = stackalloc int[fw];
         for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
         int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (IntegerSimd.Vector)
         {
             // 8-bit samples at scale 0: squares below 2^16, so libvmaf's uint32 sums fit as they are.
             bool small = shiftVpSq == 0;
@@ -317,10 +317,10 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     {
         int fw = taps.Length, half = fw / 2;
         int j = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (IntegerSimd.Vector)
         {
             int lanes = Vector<uint>.Count;
-            if (VifStatisticAvx512.IsSupported && lanes == 8)
+            if (IntegerSimd.Avx512 && lanes == 8)
             {
                 // Sixteen columns (two vectors) per call of the AVX-512 statistic.
                 var sums = default(VifStatisticAvx512.RowSums);
@@ -483,7 +483,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             int i = 2 * oi;
             for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
             int j0 = 0;
-            if (Vector.IsHardwareAccelerated)
+            if (IntegerSimd.Vector)
             {
                 var add = new Vector<uint>(addVp);
                 for (; j0 + Vector<ushort>.Count <= w; j0 += Vector<ushort>.Count)
