@@ -446,7 +446,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         double limit = _o.GainLimit;
         for (int i = fromRow; i < toRow; i++)
-            for (int j = left; j < right; j++)
+            for (int j = scale == 0 ? Decouple0Vector(i * w, left, right, limit) : left; j < right; j++)
             {
                 int p = i * w + j;
                 int oh = _ref.H[p], ov = _ref.V[p], od = _ref.D[p];
@@ -474,6 +474,93 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                     _a.H[p] = th - rh; _a.V[p] = tv - rv; _a.D[p] = td - rd;
                 }
             }
+    }
+
+    /// <summary>
+    /// Scale 0's decoupling of one row, several coefficients at a time, lane by lane as
+    /// <see cref="Decouple"/> and <see cref="Restore16"/> compute it: the angle test in 64-bit
+    /// integers and doubles (a long's (float) cast is the double's, as every sum is below 2^53);
+    /// the reciprocal 2^30 / |o| as a truncated double quotient, which is the integer quotient
+    /// (its distance to an integer, at least 2^-15, is far above the double's error); the rest in
+    /// 32- and 64-bit integers, and the gain limit in doubles. Returns the first column left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Decouple0Vector(int row, int left, int right, double limit)
+    {
+        int j = left;
+        if (!IntegerSimd.Vector) return j;
+        for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+        {
+            nuint p = (nuint)(row + j);
+            var oh = Vector.LoadUnsafe(ref _ref.H[0], p);
+            var ov = Vector.LoadUnsafe(ref _ref.V[0], p);
+            var od = Vector.LoadUnsafe(ref _ref.D[0], p);
+            var th = Vector.LoadUnsafe(ref _dis.H[0], p);
+            var tv = Vector.LoadUnsafe(ref _dis.V[0], p);
+            var td = Vector.LoadUnsafe(ref _dis.D[0], p);
+            Vector.Widen(oh, out var ohL, out var ohU);
+            Vector.Widen(ov, out var ovL, out var ovU);
+            Vector.Widen(th, out var thL, out var thU);
+            Vector.Widen(tv, out var tvL, out var tvU);
+            var angle = Vector.Narrow(AngleFlag(ohL, ovL, thL, tvL), AngleFlag(ohU, ovU, thU, tvU));
+            Restore16Vector(oh, th, angle, limit, _r.H, _a.H, p);
+            Restore16Vector(ov, tv, angle, limit, _r.V, _a.V, p);
+            Restore16Vector(od, td, angle, limit, _r.D, _a.D, p);
+        }
+        return j;
+    }
+
+    /// <summary>dp >= 0 and dp^2 >= cos^2(1 degree) |o|^2 |t|^2, each product through float as the scalar form; all ones where true.</summary>
+    private static Vector<long> AngleFlag(Vector<long> oh, Vector<long> ov, Vector<long> th, Vector<long> tv)
+    {
+        var dp = ThroughFloat(oh * th + ov * tv) / new Vector<double>(4096.0);
+        var o = ThroughFloat(oh * oh + ov * ov) / new Vector<double>(4096.0);
+        var t = ThroughFloat(th * th + tv * tv) / new Vector<double>(4096.0);
+        var bound = new Vector<double>(Cos1DegSq) * o * t;
+        return Vector.GreaterThanOrEqual(dp, Vector<double>.Zero) & Vector.GreaterThanOrEqual(dp * dp, bound);
+    }
+
+    /// <summary>(double)(float)x: the long rounded to float, as exact in double (|x| &lt; 2^53).</summary>
+    private static Vector<double> ThroughFloat(Vector<long> x)
+    {
+        var d = Vector.ConvertToDouble(x);
+        return Vector.WidenLower(Vector.Narrow(d, d));
+    }
+
+    /// <summary><see cref="Restore16"/> for a vector of coefficients: stores the restored detail and the impairment.</summary>
+    private static void Restore16Vector(Vector<int> o, Vector<int> t, Vector<int> angle, double limit, int[] restored, int[] impairment, nuint p)
+    {
+        Vector.Widen(o, out var oL, out var oU);
+        Vector.Widen(t, out var tL, out var tU);
+        var tmpK = Vector.Narrow(ScaledQuotient(oL, tL), ScaledQuotient(oU, tU));
+        var zero = Vector<int>.Zero;
+        tmpK = Vector.ConditionalSelect(Vector.Equals(o, zero), new Vector<int>(32768), tmpK);
+        var k = Vector.Min(Vector.Max(tmpK, zero), new Vector<int>(32768));
+        var rst = ToInt16(Vector.ShiftRightArithmetic(k * o + new Vector<int>(16384), 15));
+        // rst_f = (k / 32768) (o / 64) in float is positive iff k > 0 and o > 0, negative iff k > 0 and o < 0.
+        var gain = angle & Vector.GreaterThan(k, zero);
+        var up = gain & Vector.GreaterThan(o, zero);
+        var down = gain & Vector.LessThan(o, zero);
+        if (up != zero || down != zero)
+        {
+            Vector.Widen(rst, out var rL, out var rU);
+            var lim = new Vector<double>(limit);
+            var (dL, dU) = (Vector.ConvertToDouble(rL) * lim, Vector.ConvertToDouble(rU) * lim);
+            var (tdL, tdU) = (Vector.ConvertToDouble(tL), Vector.ConvertToDouble(tU));
+            var min = Vector.Narrow(Vector.ConvertToInt64(Vector.Min(dL, tdL)), Vector.ConvertToInt64(Vector.Min(dU, tdU)));
+            var max = Vector.Narrow(Vector.ConvertToInt64(Vector.Max(dL, tdL)), Vector.ConvertToInt64(Vector.Max(dU, tdU)));
+            rst = Vector.ConditionalSelect(up, ToInt16(min), Vector.ConditionalSelect(down, ToInt16(max), rst));
+        }
+        rst.StoreUnsafe(ref restored[0], p);
+        ToInt16(t - rst).StoreUnsafe(ref impairment[0], p);
+    }
+
+    /// <summary>(div_lookup[o] t + 2^14) >> 15 with div_lookup[o] = sign(o) floor(2^30 / |o|); lanes with o = 0 are replaced by the caller.</summary>
+    private static Vector<long> ScaledQuotient(Vector<long> o, Vector<long> t)
+    {
+        var magnitude = Vector.ConvertToInt64(new Vector<double>(1073741824.0) / Vector.ConvertToDouble(Vector.Abs(o)));
+        var recip = Vector.ConditionalSelect(Vector.LessThan(o, Vector<long>.Zero), -magnitude, magnitude);
+        return Vector.ShiftRightArithmetic(recip * t + new Vector<long>(16384), 15);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
