@@ -517,7 +517,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             PadRow(s.Mu1, w, half);
             PadRow(s.Mu2, w, half);
             int o = oi * ow;
-            for (int oj = 0; oj < ow; oj++)
+            for (int oj = DecimateVector(taps, s.Mu1, s.Mu2, ow, _jobOutRef, _jobOutDis, o); oj < ow; oj++)
             {
                 int c = Pad + 2 * oj - half;
                 uint ar = 0, ad = 0;
@@ -529,6 +529,47 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                 _jobOutRef[o + oj] = (ushort)((ar + 32768) >> 16);
                 _jobOutDis[o + oj] = (ushort)((ad + 32768) >> 16);
             }
+        }
+    }
+
+    /// <summary>
+    /// The horizontal low-pass at the kept (even) columns, sixteen outputs at a time. A 64-bit load
+    /// of the padded row at 2 oj - half + k holds the samples of taps k and k+1 of output oj in its
+    /// two halves, so each load serves two taps. Sums are taken modulo 2^32, as the scalar form's
+    /// uint, and rounded the same way. Returns the first output left.
+    /// </summary>
+    private static int DecimateVector(ushort[] taps, uint[] mu1, uint[] mu2, int ow, ushort[] outRef, ushort[] outDis, int o)
+    {
+        int oj = 0;
+        if (!IntegerSimd.Vector) return oj;
+        int lanes = Vector<ulong>.Count, step = 4 * lanes, half = taps.Length / 2;
+        for (; oj + step <= ow; oj += step)
+        {
+            int c = Pad + 2 * oj - half;
+            Rounded(taps, mu1, c, lanes).StoreUnsafe(ref outRef[0], (nuint)(o + oj));
+            Rounded(taps, mu2, c, lanes).StoreUnsafe(ref outDis[0], (nuint)(o + oj));
+        }
+        return oj;
+
+        static Vector<ushort> Rounded(ushort[] taps, uint[] row, int c, int lanes)
+        {
+            var round = new Vector<uint>(32768);
+            var a = Vector.Narrow(Filtered(taps, row, c), Filtered(taps, row, c + 2 * lanes)) + round;
+            var b = Vector.Narrow(Filtered(taps, row, c + 4 * lanes), Filtered(taps, row, c + 6 * lanes)) + round;
+            return Vector.Narrow(Vector.ShiftRightLogical(a, 16), Vector.ShiftRightLogical(b, 16));
+        }
+
+        static Vector<ulong> Filtered(ushort[] taps, uint[] row, int c)
+        {
+            var acc = Vector<ulong>.Zero;
+            var low = new Vector<ulong>(0xFFFFFFFFul);
+            for (int k = 0; k < taps.Length; k += 2)
+            {
+                var pair = Vector.LoadUnsafe(ref Unsafe.As<uint, ulong>(ref row[c + k]));
+                acc += (pair & low) * new Vector<ulong>(taps[k]);
+                if (k + 1 < taps.Length) acc += Vector.ShiftRightLogical(pair, 32) * new Vector<ulong>(taps[k + 1]);
+            }
+            return acc;
         }
     }
 
