@@ -887,8 +887,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         if (applies)
         {
             if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
-            int j = p.Scale == 0 ? CmRowVector0(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD)
-                : CmRowVectorS123(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD);
+            int j = CmRowVector(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD);
             for (; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
             if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
         }
@@ -898,26 +897,33 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// Scale 0's masking for the inner columns of a row (every neighbour inside the row), several at
-    /// a time: thresholds in 32-bit lanes with int16 truncation, the cube in 64-bit lanes with
-    /// libvmaf's (int32_t) cast of the square. Integer sums, so the order does not matter.
-    /// Returns the first column left.
+    /// Masking for the inner columns of a row (every neighbour inside the row), several at a time:
+    /// thresholds in 32-bit lanes (int16 truncation at scale 0; the Q32 centre at scales 1..3 in
+    /// 64-bit lanes), the cube in 64-bit lanes with libvmaf's (int32_t) cast of the square. Integer
+    /// sums, so the order does not matter. Returns the first column left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CmRowVector0(ref CmParams p, Band src, Band angles, Band flt, int i, int startCol, int endCol,
+    private static int CmRowVector(ref CmParams p, Band src, Band angles, Band flt, int i, int startCol, int endCol,
         ref long accH, ref long accV, ref long accD)
     {
         int j = startCol;
         if (!IntegerSimd.Vector) return j;
         int w = p.W;
+        bool s0 = p.Scale == 0;
+        // ADM_CM_ACCUM_ROUND's square shift: 29 for scale 0's h and v, 30 otherwise.
+        long addSqHV = s0 ? 268435456 : 536870912;
+        int shiftSqHV = s0 ? 29 : 30;
         int a = (i == 0 ? 1 : i - 1) * w, b = i * w, c = (i == p.H - 1 ? p.H - 1 : i + 1) * w;
         Vector<long> sumH = default, sumV = default, sumD = default;
         for (; j + Vector<int>.Count <= endCol; j += Vector<int>.Count)
         {
-            var thr = Threshold0(angles.H, flt.H, a, b, c, j) + Threshold0(angles.V, flt.V, a, b, c, j) + Threshold0(angles.D, flt.D, a, b, c, j);
-            sumH += Cubes(src.H, b + j, (int)p.RfH, Vector.ShiftLeft(thr, 10), 268435456, 29, p.AddCubHV, p.ShiftCubHV);
-            sumV += Cubes(src.V, b + j, (int)p.RfV, Vector.ShiftLeft(thr, 10), 268435456, 29, p.AddCubHV, p.ShiftCubHV);
-            sumD += Cubes(src.D, b + j, (int)p.RfD, Vector.ShiftLeft(thr, 12), 536870912, 30, p.AddCubD, p.ShiftCubD);
+            var thr = s0
+                ? Threshold0(angles.H, flt.H, a, b, c, j) + Threshold0(angles.V, flt.V, a, b, c, j) + Threshold0(angles.D, flt.D, a, b, c, j)
+                : ThresholdS123(angles.H, flt.H, a, b, c, j) + ThresholdS123(angles.V, flt.V, a, b, c, j) + ThresholdS123(angles.D, flt.D, a, b, c, j);
+            var (thrHV, thrD) = s0 ? (Vector.ShiftLeft(thr, 10), Vector.ShiftLeft(thr, 12)) : (thr, thr);
+            sumH += Cubes(Weighted(s0, src.H, b + j, p.RfH), thrHV, addSqHV, shiftSqHV, p.AddCubHV, p.ShiftCubHV);
+            sumV += Cubes(Weighted(s0, src.V, b + j, p.RfV), thrHV, addSqHV, shiftSqHV, p.AddCubHV, p.ShiftCubHV);
+            sumD += Cubes(Weighted(s0, src.D, b + j, p.RfD), thrD, 536870912, 30, p.AddCubD, p.ShiftCubD);
         }
         accH += Vector.Sum(sumH);
         accV += Vector.Sum(sumV);
@@ -925,32 +931,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return j;
     }
 
-    /// <summary>
-    /// Scales 1..3's masking for the inner columns of a row, as <see cref="CmRowVector0"/>: the Q32
-    /// products and the centre's 1/15 in 64-bit lanes with libvmaf's truncations, thresholds in
-    /// 32-bit lanes. Returns the first column left.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CmRowVectorS123(ref CmParams p, Band src, Band angles, Band flt, int i, int startCol, int endCol,
-        ref long accH, ref long accV, ref long accD)
-    {
-        int j = startCol;
-        if (!IntegerSimd.Vector) return j;
-        int w = p.W;
-        int a = (i == 0 ? 1 : i - 1) * w, b = i * w, c = (i == p.H - 1 ? p.H - 1 : i + 1) * w;
-        Vector<long> sumH = default, sumV = default, sumD = default;
-        for (; j + Vector<int>.Count <= endCol; j += Vector<int>.Count)
-        {
-            var thr = ThresholdS123(angles.H, flt.H, a, b, c, j) + ThresholdS123(angles.V, flt.V, a, b, c, j) + ThresholdS123(angles.D, flt.D, a, b, c, j);
-            sumH += Cubes(WeightS123(src.H, b + j, p.RfH), thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
-            sumV += Cubes(WeightS123(src.V, b + j, p.RfV), thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
-            sumD += Cubes(WeightS123(src.D, b + j, p.RfD), thr, 536870912, 30, p.AddCubD, p.ShiftCubD);
-        }
-        accH += Vector.Sum(sumH);
-        accV += Vector.Sum(sumV);
-        accD += Vector.Sum(sumD);
-        return j;
-    }
+    /// <summary>The CSF-weighted coefficients: x rf in int32 at scale 0 (Q21/Q23), the Q32 product's rounded shift at scales 1..3.</summary>
+    private static Vector<int> Weighted(bool scale0, int[] src, int at, long rf) =>
+        scale0 ? Vector.LoadUnsafe(ref src[0], (nuint)at) * new Vector<int>((int)rf) : WeightS123(src, at, rf);
 
     /// <summary>(int)((x rf + 2^27) >> 28) for a vector of coefficients.</summary>
     private static Vector<int> WeightS123(int[] src, int at, long rf)
@@ -989,9 +972,6 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>ADM_CM_ACCUM_ROUND for several coefficients: max(|x rf| - thr, 0) cubed, as 64-bit lanes.</summary>
-    private static Vector<long> Cubes(int[] src, int at, int rf, Vector<int> thr, long addSq, int shiftSq, long addCub, int shiftCub) =>
-        Cubes(Vector.LoadUnsafe(ref src[0], (nuint)at) * new Vector<int>(rf), thr, addSq, shiftSq, addCub, shiftCub);
-
     private static Vector<long> Cubes(Vector<int> weighted, Vector<int> thr, long addSq, int shiftSq, long addCub, int shiftCub)
     {
         var x = Vector.Max(Vector.Abs(weighted) - thr, Vector<int>.Zero);
