@@ -33,6 +33,9 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// <summary>The same table widened to int and pinned, for the gathers of <see cref="VifStatisticAvx512"/>.</summary>
     private static readonly int[] Log2Gather = BuildLog2Gather();
 
+    /// <summary>The pinned table's address, as the gathers take it.</summary>
+    private static unsafe int* Log2GatherAddress => (int*)Unsafe.AsPointer(ref Log2Gather[0]);
+
     private static int[] BuildLog2Gather()
     {
         var t = GC.AllocateArray<int>(65536, pinned: true);
@@ -159,7 +162,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                 for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i - taps.Length / 2 + k, _jobH) * _jobW;
                 unsafe
                 {
-                    VifScale0Avx512.Row(taps, _jobRef, _jobDis, rows, _jobW, s.Wide, _gainLimit, (int*)Unsafe.AsPointer(ref Log2Gather[0]),
+                    VifScale0Avx512.Row(taps, _jobRef, _jobDis, rows, _jobW, s.Wide, _gainLimit, Log2GatherAddress,
                         ref numLog, ref denLog, ref numNonLog, ref denNonLog);
                 }
             }
@@ -331,7 +334,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                     unsafe
                     {
                         VifStatisticAvx512.Accumulate(Join(mu1a, mu1b), Join(mu2a, mu2b), Join(xxa, xxb), Join(yya, yyb), Join(xya, xyb),
-                            gainLimit, (int*)Unsafe.AsPointer(ref Log2Gather[0]), ref sums);
+                            gainLimit, Log2GatherAddress, ref sums);
                     }
                 }
                 sums.Drain(ref numLog, ref denLog, ref numNonLog, ref denNonLog);
