@@ -91,10 +91,3 @@ void eq_muxer_free(EqMuxer *m)
     }
     av_free(m);
 }
-
-const char *eq_versions(void)
-{
-    static char buf[256];
-    snprintf(buf, sizeof buf, "libavformat %s, libavcodec %s", AV_STRINGIFY(LIBAVFORMAT_VERSION), AV_STRINGIFY(LIBAVCODEC_VERSION));
-    return buf;
-}

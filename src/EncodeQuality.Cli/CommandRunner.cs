@@ -28,6 +28,10 @@ public static class CommandRunner
         {
             return Fail(ExitCodes.ProcessingError, "interrupted; no output was completed");
         }
+        catch (EncodeQuality.Results.Store.StoreException e)
+        {
+            return Fail(ExitCodes.ProcessingError, e.Message);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Fail(ExitCodes.ProcessingError, e.Message);

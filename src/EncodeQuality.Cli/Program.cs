@@ -16,6 +16,8 @@ public static class Program
             ScoreCommand.Create(catalog),
             DemoCommand.Create(catalog),
             VmafCommand.Create(catalog),
+            StoreCommand.Create(),
+            QueryCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

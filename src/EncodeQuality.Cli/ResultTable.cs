@@ -1,30 +1,30 @@
-using EncodeQuality.Vmaf;
 using System.Globalization;
 using System.Text;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Results;
 
 namespace EncodeQuality.Cli;
 
 /// <summary>The ladder as a plain-text table on stdout: one row per rendition, mean scores.</summary>
 public static class ResultTable
 {
-    public static string Render(LadderResult result)
+    public static string Render(RunOutcome run)
     {
         var headers = new List<string> { "rendition", "codec", "size", "kbit/s", "enc fps" };
-        var first = result.Renditions[0];
-        var encodeFeatures = Shown.Where(f => first.AtEncode?.FeatureNames.Contains(f) == true).ToList();
-        var sourceFeatures = Shown.Where(f => first.AtSource?.FeatureNames.Contains(f) == true).ToList();
+        var first = run.Renditions[0];
+        var encodeFeatures = Shown.Where(f => first.At(ScoreAt.Encode)?.Pooled.ContainsKey(f) == true).ToList();
+        var sourceFeatures = Shown.Where(f => first.At(ScoreAt.Source)?.Pooled.ContainsKey(f) == true).ToList();
         headers.AddRange(encodeFeatures);
         headers.AddRange(sourceFeatures.Select(f => "src " + f));
-        var rows = result.Renditions.Select(r =>
+        var rows = run.Renditions.Select(o =>
         {
+            var r = o.Facts;
             var row = new List<string>
             {
-                r.Name, r.Codec, $"{r.Width}x{r.Height}", F(r.BitrateKbps, 0), F(r.EncodeFps, 1),
+                r.Name, r.Codec, $"{r.Width}x{r.Height}", F(r.BitrateKbps, 0), F(r.EncodeFps ?? 0, 1),
             };
-            row.AddRange(encodeFeatures.Select(f => F(PooledScore.Of(r.AtEncode!.ScoredValues(f)).Mean, f.Contains("ssim") ? 4 : 2)));
-            row.AddRange(sourceFeatures.Select(f => F(PooledScore.Of(r.AtSource!.ScoredValues(f)).Mean, f.Contains("ssim") ? 4 : 2)));
+            row.AddRange(encodeFeatures.Select(f => F(o.At(ScoreAt.Encode)!.Pooled[f].Mean, f.Contains("ssim") ? 4 : 2)));
+            row.AddRange(sourceFeatures.Select(f => F(o.At(ScoreAt.Source)!.Pooled[f].Mean, f.Contains("ssim") ? 4 : 2)));
             return row;
         }).ToList();
         return Format(headers, rows);

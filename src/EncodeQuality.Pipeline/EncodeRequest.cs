@@ -10,7 +10,8 @@ public sealed record EncodeRequest
     public SourceOptions? SourceOptions { get; init; }
     /// <summary>The ladder; null for the built-in one, fitted to the source height.</summary>
     public IReadOnlyList<Rendition>? Ladder { get; init; }
-    public required string OutDir { get; init; }
+    /// <summary>Where each rung's media is written while the run goes (the caller makes it final).</summary>
+    public Func<Rendition, string> MediaPath { get; init; } = _ => throw new InvalidOperationException("EncodeRequest.MediaPath is not set");
     public ScoreAt ScoreAt { get; init; } = ScoreAt.Encode;
     public IReadOnlyList<string> Metrics { get; init; } = ["psnr", "ssim"];
     public string Container { get; init; } = "mp4";
@@ -22,4 +23,4 @@ public sealed record EncodeRequest
 
 /// <summary>The outcome of a ladder run.</summary>
 public sealed record LadderResult(string Source, SourceInfo SourceInfo, long SourceFrames, TimeSpan Wall,
-    IReadOnlyList<Output.RenditionReport> Renditions);
+    IReadOnlyList<RenditionReport> Renditions);

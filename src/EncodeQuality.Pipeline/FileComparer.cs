@@ -13,10 +13,15 @@ namespace EncodeQuality.Pipeline;
 /// </summary>
 public sealed class FileComparer(MetricCatalog catalog)
 {
-    public sealed record Result(ScoreSheet Sheet, int Frames, double Fps, VideoFormat Format);
+    public sealed record Result(ScoreSheet Sheet, int Frames, double Fps, VideoFormat Format, SourceInfo Reference, SourceInfo Distorted);
 
     public Result Compare(string referencePath, SourceOptions? refOptions, string distortedPath, SourceOptions? distOptions,
-        IReadOnlyList<string> metrics, CancellationToken ct)
+        IReadOnlyList<string> metrics, CancellationToken ct) =>
+        Compare(referencePath, refOptions, distortedPath, distOptions, metrics, NoLadderObserver.Instance, ct);
+
+    /// <summary>As above, reporting to <paramref name="observer"/>: the reference as the source, the distorted file (by its file name) as the rendition, at score-at source.</summary>
+    public Result Compare(string referencePath, SourceOptions? refOptions, string distortedPath, SourceOptions? distOptions,
+        IReadOnlyList<string> metrics, ILadderObserver observer, CancellationToken ct)
     {
         using var reference = SourceDecoder.Open(referencePath, refOptions);
         using var distorted = SourceDecoder.Open(distortedPath, distOptions);
@@ -30,7 +35,8 @@ public sealed class FileComparer(MetricCatalog catalog)
         var r = refPool.Rent();
         var d = distPool.Rent();
         var scaled = scaler is null ? null : refPool.Rent();
-        using var comparison = new Comparison(catalog.Create(metrics));
+        observer.SourceOpened(reference.Info, []);
+        using var comparison = new Comparison(catalog.Create(metrics), (frame, sheet) => observer.FrameScored(Path.GetFileName(distortedPath), ScoreAt.Source, frame, sheet));
         var clock = Stopwatch.StartNew();
         int n = 0;
         try
@@ -58,6 +64,6 @@ public sealed class FileComparer(MetricCatalog catalog)
             scaled?.Release();
         }
         if (n == 0) throw new InputException($"{referencePath}: no video frames");
-        return new Result(comparison.Sheet, n, n / clock.Elapsed.TotalSeconds, rf);
+        return new Result(comparison.Sheet, n, n / clock.Elapsed.TotalSeconds, rf, reference.Info, distorted.Info);
     }
 }

@@ -3,7 +3,6 @@ using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
-using EncodeQuality.Pipeline.Output;
 using EncodeQuality.Pipeline.Stages;
 using Serilog;
 
@@ -11,11 +10,17 @@ namespace EncodeQuality.Pipeline;
 
 /// <summary>
 /// Runs a ladder: one decode of the source fanned out to every rung, each rung encoding,
-/// matching recon to source and scoring in display order, then the outputs committed.
+/// matching recon to source and scoring in display order. Each rung's media is written where
+/// <see cref="EncodeRequest.MediaPath"/> says (a temporary name: the results layer decides when a
+/// run's files become final); the scores come back in the result and, frame by frame, through the
+/// observer.
 /// </summary>
 public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
 {
-    public async Task<LadderResult> Run(EncodeRequest request, CancellationToken cancel)
+    public async Task<LadderResult> Run(EncodeRequest request, CancellationToken cancel) =>
+        await Run(request, NoLadderObserver.Instance, cancel);
+
+    public async Task<LadderResult> Run(EncodeRequest request, ILadderObserver observer, CancellationToken cancel)
     {
         var wall = Stopwatch.StartNew();
         using var decoder = SourceDecoder.Open(request.Source, request.SourceOptions);
@@ -30,29 +35,34 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         var ladder = request.Ladder ?? DefaultLadder.For(format.Height);
         foreach (var r in ladder.Where(r => r.Height > format.Height))
             log.Warning("Rendition {Name} ({Height}p) is taller than the source ({SourceHeight}p): it is an upscale", r.Name, r.Height, format.Height);
+        observer.SourceOpened(info, ladder);
 
-        Directory.CreateDirectory(request.OutDir);
-        var jobs = new List<(RungJob Job, string Media, string MediaTemp)>();
+        bool scoring = request.Metrics.Count > 0;
+        Comparison? ComparisonFor(Rendition r, ScoreAt mode) =>
+            scoring && request.ScoreAt.HasFlag(mode)
+                ? new Comparison(catalog.Create(request.Metrics), (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet))
+                : null;
+
+        var jobs = new List<(RungJob Job, string Media)>();
+        bool done = false;
         try
         {
             foreach (var r in ladder)
             {
-                string media = Path.Combine(request.OutDir, $"{r.Name}.{request.Container}");
-                string temp = AtomicFile.TempPathFor(media);
+                string media = request.MediaPath(r);
                 RungJob job;
                 try
                 {
-                    job = new RungJob(r, format, info.FpsNum, info.FpsDen, request.Metrics.Count > 0 ? request.ScoreAt : 0,
-                        request.ScoreAt.HasFlag(ScoreAt.Encode) && request.Metrics.Count > 0 ? new Comparison(catalog.Create(request.Metrics)) : null,
-                        request.ScoreAt.HasFlag(ScoreAt.Source) && request.Metrics.Count > 0 ? new Comparison(catalog.Create(request.Metrics)) : null,
-                        temp, request.Container, request.EncoderThreads);
+                    job = new RungJob(r, format, info.FpsNum, info.FpsDen, scoring ? request.ScoreAt : 0,
+                        ComparisonFor(r, ScoreAt.Encode), ComparisonFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads);
                 }
                 catch (GlueException e)
                 {
-                    AtomicFile.TryDelete(temp);
+                    DeleteQuietly(media);
                     throw new InputException($"rendition '{r.Name}': {e.Message}");
                 }
-                jobs.Add((job, media, temp));
+                jobs.Add((job, media));
+                observer.RenditionStarted(r, job.Format);
                 log.Information("Rendition {Name}: {Codec} {Format}, {Rate}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
                     r.Name, r.Codec, job.Format, r.RateControlText, job.Delay.MaxDelayedFrames, job.Delay.Bframes, job.Delay.RcLookahead, job.Delay.Threads);
             }
@@ -62,22 +72,19 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             wall.Stop();
 
             var reports = new List<RenditionReport>();
-            foreach (var (job, media, temp) in jobs)
-                reports.Add(Commit(job, media, temp, request.OutDir, frames, info));
-            var result = new LadderResult(request.Source, info, frames, wall.Elapsed, reports);
-            SummaryWriter.Write(Path.Combine(request.OutDir, "summary.json"), result);
-            return result;
+            foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info));
+            done = true;
+            return new LadderResult(request.Source, info, frames, wall.Elapsed, reports);
         }
         finally
         {
-            foreach (var (job, _, temp) in jobs)
+            foreach (var (job, media) in jobs)
             {
                 job.Dispose();
-                AtomicFile.TryDelete(temp);
+                if (!done) DeleteQuietly(media);
             }
         }
     }
-
     private async Task<long> RunAll(SourceDecoder decoder, List<RungJob> jobs, long maxFrames, CancellationToken cancel)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -169,35 +176,30 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         }
     }
 
-    private RenditionReport Commit(RungJob job, string media, string temp, string outDir, long frames, SourceInfo info)
+    private RenditionReport Report(RungJob job, string media, long frames, SourceInfo info)
     {
         var r = job.Rendition;
         if (job.FramesEncoded != frames)
             throw new InvalidOperationException($"rendition '{r.Name}': {job.FramesEncoded} frames encoded of {frames}");
         double seconds = frames * (double)info.FpsDen / info.FpsNum;
-        double scoreSeconds = Math.Max(job.ScoreTime.TotalSeconds, 1e-9);
         var report = new RenditionReport
         {
-            Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
+            Rendition = r, Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
             BitDepth = job.Format.BitDepth, RateControl = r.RateControlText, Frames = frames,
             SizeBytes = job.BytesWritten, BitrateKbps = job.BytesWritten * 8 / 1000.0 / seconds,
-            EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9), ScoreFps = frames / scoreSeconds,
+            EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9), ScoreFps = frames / Math.Max(job.ScoreTime.TotalSeconds, 1e-9),
             MediaPath = media, Queues = job.Marks,
             AtEncode = job.AtEncode?.Sheet, AtSource = job.AtSource?.Sheet,
-            AtEncodePath = job.AtEncode is null ? null : Path.Combine(outDir, $"{r.Name}.scores.json"),
-            AtSourcePath = job.AtSource is null ? null : Path.Combine(outDir, $"{r.Name}.source-scores.json"),
         };
-        void Extra(System.Text.Json.Utf8JsonWriter w)
-        {
-            w.WriteStartObject("rendition");
-            SummaryWriter.WriteRendition(w, report);
-            w.WriteEndObject();
-        }
-        if (report.AtEncodePath is not null) ScoreLogWriter.Write(report.AtEncodePath, report.AtEncode!, (int)frames, report.ScoreFps, Extra);
-        if (report.AtSourcePath is not null) ScoreLogWriter.Write(report.AtSourcePath, report.AtSource!, (int)frames, report.ScoreFps, Extra);
-        AtomicFile.Commit(temp, media);
-        log.Information("Rendition {Name} done: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",
+        log.Information("Rendition {Name} encoded: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",
             r.Name, frames, report.BitrateKbps, report.EncodeFps, report.Queues);
         return report;
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }

@@ -20,7 +20,7 @@ public class BoundedMemoryTests
         var dir = Repo.Scratch("bound");
         var run = Encode(Repo.Media("BA1_FT_C.264"), [Rung("r", codec, 144, lookahead: lookahead, bframes: bframes, preset: preset)],
             dir, maxFrames: 150, metrics: ["psnr"]);
-        var q = run.Result.Renditions[0].Queues;
+        var q = run.Outcome.Renditions[0].Facts.Queues!.Value;
         Assert.True(q.EncoderMaxDelay >= lookahead, $"reported delay {q.EncoderMaxDelay} ignores rc-lookahead {lookahead}");
         Assert.Equal(q.EncoderMaxDelay + 1, q.LookaheadCapacity);
         Assert.InRange(q.EncoderHighWater, 1, q.EncoderMaxDelay);

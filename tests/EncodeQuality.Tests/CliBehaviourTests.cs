@@ -26,7 +26,7 @@ public class CliBehaviourTests
         var o = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", Path.Combine(Dir, "outlog"), "--frames", "20", "--log-json", log);
         Assert.True(o.ExitCode == 0, o.StdErr);
         var events = File.ReadAllLines(log).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var done = Assert.Single(events, e => e.GetProperty("MessageTemplate").GetString()!.StartsWith("Rendition {Name} done"));
+        var done = Assert.Single(events, e => e.GetProperty("MessageTemplate").GetString()!.StartsWith("Rendition {Name} encoded"));
         var p = done.GetProperty("Properties");
         Assert.Equal("240p", p.GetProperty("Name").GetString());
         Assert.Equal(20, p.GetProperty("Frames").GetInt32());

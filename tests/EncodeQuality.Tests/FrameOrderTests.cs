@@ -1,3 +1,4 @@
+using EncodeQuality.Native.Frames;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
@@ -39,11 +40,12 @@ public class FrameOrderTests
         AssertScoredInOrder(run, source, 24, "yuv420p10le");
     }
 
-    private static void AssertScoredInOrder(Harness.Run run, string source, int expected, string pixFmt)
+    private static void AssertScoredInOrder(Harness.Run run, string path, int expected, string pixFmt)
     {
-        Assert.Equal(expected, run.Result.SourceFrames);
-        var format = run.Result.SourceInfo.Format;
-        var decoded = Ffmpeg.DecodeFrames(source, pixFmt, format.FrameBytes, maxFrames: expected);
+        Assert.Equal(expected, run.Outcome.Frames);
+        var source = run.Outcome.Run.Source;
+        var format = new VideoFormat(source.Width, source.Height, source.BitDepth);
+        var decoded = Ffmpeg.DecodeFrames(path, pixFmt, format.FrameBytes, maxFrames: expected);
         Assert.Equal(expected, decoded.Count);
         foreach (var capture in run.Captures)
         {
@@ -51,10 +53,10 @@ public class FrameOrderTests
             for (int f = 0; f < expected; f++)
                 Assert.True(CaptureMetric.Hash(decoded[f]) == capture.ReferenceHashes[f], $"reference of frame {f} is not source frame {f}");
         }
-        foreach (var r in run.Result.Renditions)
+        foreach (var r in run.Outcome.Renditions)
         {
-            Assert.Equal(expected, r.Frames);
-            Assert.True(r.AtSource!.IsComplete(expected));
+            Assert.Equal(expected, r.Facts.Frames);
+            Assert.True(r.At(ScoreAt.Source)!.Sheet.IsComplete(expected));
         }
     }
 }

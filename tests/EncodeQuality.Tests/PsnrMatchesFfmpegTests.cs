@@ -28,8 +28,8 @@ public class PsnrMatchesFfmpegTests
         var options = size is null ? null : SourceOptions.For(source, size, fps);
         var run = Encode(source, [Rung("rung", VideoCodec.X264, height, crf: 32, bframes: 3)], dir, maxFrames: frames,
             options: options, metrics: ["psnr"]);
-        var r = run.Result.Renditions[0];
-        var sheet = r.AtEncode!;
+        var r = run.Outcome.Renditions[0].Facts;
+        var sheet = run.Outcome.Renditions[0].At(ScoreAt.Encode)!.Sheet;
 
         string[] input = size is null ? [] : ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size", size, "-framerate", fps!];
         string log = Path.Combine(dir, "psnr.txt");

@@ -36,7 +36,7 @@ public class ReconExactTests
             Rung("x264-10", VideoCodec.X264, 288, bframes: 3, lookahead: 10),
             Rung("x265-10", VideoCodec.X265, 144, bframes: 4, lookahead: 10),
         ], dir);
-        Assert.All(run.Result.Renditions, r => Assert.Equal(10, r.BitDepth));
+        Assert.All(run.Outcome.Renditions, r => Assert.Equal(10, r.Facts.BitDepth));
         Assert.Equal("yuv420p10le", Ffmpeg.Probe("-show_entries", "stream=pix_fmt", "-of", "csv=p=0", Path.Combine(dir, "x265-10.mp4")).Trim());
         AssertReconMatchesDecode(run, "yuv420p10le");
     }
@@ -45,22 +45,15 @@ public class ReconExactTests
     public void Recon_in_matroska_is_exact_too()
     {
         var dir = Repo.Scratch("reconmkv");
-        var captures = new List<CaptureMetric>();
-        var catalog = EncodeQuality.Pipeline.Metrics.MetricCatalog.WithBuiltIns();
-        catalog.Register("capture", () => { var c = new CaptureMetric(); captures.Add(c); return c; });
-        var result = new LadderRunner(catalog, Serilog.Core.Logger.None).Run(new EncodeRequest
-        {
-            Source = Repo.Media("BA1_FT_C.264"), OutDir = dir, Container = "mkv", Metrics = ["capture"], MaxFrames = 30,
-            Ladder = [Rung("x264-mkv", VideoCodec.X264, 288, bframes: 3)],
-        }, CancellationToken.None).GetAwaiter().GetResult();
-        AssertReconMatchesDecode(new Run(result, captures, dir), "yuv420p", "mkv");
+        var run = Encode(Repo.Media("BA1_FT_C.264"), [Rung("x264-mkv", VideoCodec.X264, 288, bframes: 3)], dir, maxFrames: 30, container: "mkv");
+        AssertReconMatchesDecode(run, "yuv420p", "mkv");
     }
 
     private static void AssertReconMatchesDecode(Run run, string pixFmt, string container = "mp4")
     {
-        for (int i = 0; i < run.Result.Renditions.Count; i++)
+        for (int i = 0; i < run.Outcome.Renditions.Count; i++)
         {
-            var r = run.Result.Renditions[i];
+            var r = run.Outcome.Renditions[i].Facts;
             var capture = run.Captures[i];
             var format = capture.Format!.Value;
             var decoded = Ffmpeg.DecodeFrames(Path.Combine(run.OutDir, $"{r.Name}.{container}"), pixFmt, format.FrameBytes);

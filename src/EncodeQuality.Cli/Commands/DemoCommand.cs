@@ -2,6 +2,7 @@ using System.CommandLine;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Results;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -29,13 +30,13 @@ public static class DemoCommand
             {
                 Source = Pattern,
                 SourceOptions = SourceOptions.Lavfi,
-                OutDir = p.GetValue(outDir)!,
                 ScoreAt = ScoreAt.Both,
                 Metrics = catalog.Parse(p.GetValue(metrics)!),
             };
-            var result = await new LadderRunner(catalog, log).Run(request, ct);
-            Console.Out.Write(ResultTable.Render(result));
-            log.Information("Outputs in {Dir}: one .mp4, .scores.json and .source-scores.json per rendition, and summary.json", request.OutDir);
+            var run = await new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!,
+                new RunIdentity("encode", Pattern, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], ct);
+            Console.Out.Write(ResultTable.Render(run));
+            log.Information("Outputs in {Dir}: one .mp4, .scores.json and .source-scores.json per rendition, and summary.json", p.GetValue(outDir));
         }));
         return cmd;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Results;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -24,32 +25,39 @@ public static class EncodeCommand
         var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();
         var fps = SharedOptions.Fps();
+        var store = SharedOptions.Store();
+        var jobId = new Option<string?>("--job-id") { Description = "The farm's job id: a stored run with the same job id is replaced, so a retry never duplicates" };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
 
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon")
         {
-            source, ladder, outDir, scoreAt, container, metrics, threads, frames, vmafEngine, vmafModel, size, fps, logJson, verbose,
+            source, ladder, outDir, scoreAt, container, metrics, threads, frames, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
             string src = p.GetValue(source)!;
             SharedOptions.CheckFile(src, "source");
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
+            var stores = SharedOptions.StoreSinks(p.GetValue(store), log);
             var request = new EncodeRequest
             {
                 Source = src,
                 SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps)),
                 Ladder = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!),
-                OutDir = p.GetValue(outDir)!,
                 ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
                 Metrics = catalog.Parse(p.GetValue(metrics)!),
                 Container = p.GetValue(container)!,
                 EncoderThreads = p.GetValue(threads),
                 MaxFrames = p.GetValue(frames),
             };
-            var result = await new LadderRunner(catalog, log).Run(request, ct);
-            Console.Out.Write(ResultTable.Render(result));
+            var settings = EncodeRun.Settings(request, new Dictionary<string, string?>
+            {
+                ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
+            });
+            var run = await SharedOptions.Stored(p.GetValue(outDir)!, p.GetValue(store), () =>
+                new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!, new RunIdentity("encode", src, settings, p.GetValue(jobId)), stores, ct));
+            Console.Out.Write(ResultTable.Render(run));
         }));
         return cmd;
     }

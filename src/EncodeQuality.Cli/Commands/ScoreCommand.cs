@@ -3,30 +3,42 @@ using System.CommandLine;
 using System.Globalization;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Metrics;
-using EncodeQuality.Pipeline.Output;
+using EncodeQuality.Results;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
 /// <summary>eq score --ref REF --dist DIST [--metrics ...] [--json OUT]: plain two-file scoring.</summary>
 public static class ScoreCommand
 {
-    /// <summary>Decodes both files, scores them, prints pooled scores, writes the JSON log. Shared by eq score and eq vmaf.</summary>
+    /// <summary>Decodes both files, scores them, prints pooled scores, commits the JSON log and the store. Shared by eq score and eq vmaf.</summary>
     public static void Score(MetricCatalog catalog, Serilog.ILogger log, string r, string d, IReadOnlyList<string> names,
-        string? json, string? size, string? fps, CancellationToken ct)
+        string? json, string? store, string? size, string? fps, string settings, CancellationToken ct)
     {
         SharedOptions.CheckFile(r, "reference");
         SharedOptions.CheckFile(d, "distorted");
-        var result = new FileComparer(catalog).Compare(
-            r, SharedOptions.SourceOptionsFor(r, size, fps), d, SharedOptions.SourceOptionsFor(d, size, fps), names, ct);
-        if (json is not null) ScoreLogWriter.Write(json, result.Sheet, result.Frames, result.Fps);
-        foreach (var f in result.Sheet.FeatureNames)
-        {
-            var pooled = PooledScore.Of(result.Sheet.ScoredValues(f));
+        var sinks = new List<IResultSink>();
+        if (json is not null) sinks.Add(new ScoreLogSink(json));
+        sinks.AddRange(SharedOptions.StoreSinks(store, log));
+        var refOptions = SharedOptions.SourceOptionsFor(r, size, fps);
+        var distOptions = SharedOptions.SourceOptionsFor(d, size, fps);
+        var run = SharedOptions.Stored(json, store, () => Task.FromResult(new ScoreRun(catalog).Run(
+            r, refOptions, d, distOptions, names, new RunIdentity("score", r, settings), sinks, ct))).GetAwaiter().GetResult();
+        var scores = run.Renditions[0].Scores[0];
+        foreach (var (f, pooled) in scores.Pooled)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{f}: mean {pooled.Mean:F6}  harmonic_mean {pooled.HarmonicMean:F6}  min {pooled.Min:F6}  p5 {pooled.P5:F6}"));
-        }
-        log.Information("Scored {Frames} frames of {Format} at {Fps:0.#} frames/s", result.Frames, result.Format, result.Fps);
+        var facts = run.Renditions[0].Facts;
+        log.Information("Scored {Frames} frames of {Width}x{Height} {Depth}-bit at {Fps:0.#} frames/s", run.Frames,
+            run.Run.Source.Width, run.Run.Source.Height, run.Run.Source.BitDepth, facts.ScoreFps);
     }
+
+    /// <summary>A score run's settings as the store keeps them.</summary>
+    public static string Settings(IReadOnlyList<string> metrics, IReadOnlyDictionary<string, string?> more) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)))
+        {
+            ["metrics"] = metrics,
+        });
 
     public static Command Create(MetricCatalog catalog)
     {
@@ -38,17 +50,22 @@ public static class ScoreCommand
         var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();
         var fps = SharedOptions.Fps();
+        var store = SharedOptions.Store();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("score", "Score a distorted video against a reference (decodes both)")
         {
-            reference, distorted, metrics, json, vmafEngine, vmafModel, size, fps, logJson, verbose,
+            reference, distorted, metrics, json, vmafEngine, vmafModel, store, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
-            Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, catalog.Parse(p.GetValue(metrics)!),
-                p.GetValue(json), p.GetValue(size), p.GetValue(fps), ct);
+            var names = catalog.Parse(p.GetValue(metrics)!);
+            Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, names, p.GetValue(json), p.GetValue(store),
+                p.GetValue(size), p.GetValue(fps), Settings(names, new Dictionary<string, string?>
+                {
+                    ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
+                }), ct);
             return Task.CompletedTask;
         }));
         return cmd;

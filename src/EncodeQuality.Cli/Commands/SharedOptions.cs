@@ -36,6 +36,30 @@ public static class SharedOptions
         EncodeQuality.Pipeline.Metrics.VmafMetric.Register(catalog, model, options,
             EncodeQuality.LibVmaf.VmafEngines.Parse(engine), m => log.Information("{VmafEngine}", m));
 
+    public static Option<string?> Store() => new("--store")
+    {
+        Description = "Also write the run to a results store: an SQLite file path, or a postgres:// URL or Npgsql connection string",
+    };
+
+    /// <summary>The store sinks for --store (none without it); a malformed location is an input error, found now.</summary>
+    public static IReadOnlyList<EncodeQuality.Results.IResultSink> StoreSinks(string? store, Serilog.ILogger log) =>
+        store is null ? [] : [new EncodeQuality.Results.Store.StoreSink(
+            new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(store)), log)];
+
+    /// <summary>
+    /// Runs a command that writes files and maybe a store. If only the store failed, the files
+    /// are committed: say so, and how to load them later (exit 2).
+    /// </summary>
+    public static async Task<T> Stored<T>(string? files, string? store, Func<Task<T>> run)
+    {
+        try { return await run(); }
+        catch (EncodeQuality.Results.ResultSinkException e) when (store is not null)
+        {
+            string later = files is null ? "" : $"; the output files are complete: load them later with: eq store import {files} --store {store}";
+            throw new EncodeQuality.Results.Store.StoreException(e.Message + later, e);
+        }
+    }
+
     public static Option<string?> Size() => new("--size") { Description = "Picture size WxH of raw .yuv input" };
     public static Option<string?> Fps() => new("--fps") { Description = "Frame rate of raw .yuv input (25, 30000/1001)" };
 

@@ -22,11 +22,12 @@ public static class VmafCommand
         var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
         var size = SharedOptions.Size();
         var fps = SharedOptions.Fps();
+        var store = SharedOptions.Store();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (managed engine)")
         {
-            reference, distorted, model, threads, subsample, transform, engine, json, size, fps, logJson, verbose,
+            reference, distorted, model, threads, subsample, transform, engine, json, store, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
@@ -36,8 +37,12 @@ public static class VmafCommand
             {
                 Threads = p.GetValue(threads), Subsample = p.GetValue(subsample), EnableTransform = p.GetValue(transform),
             }, log);
-            ScoreCommand.Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json),
-                p.GetValue(size), p.GetValue(fps), ct);
+            ScoreCommand.Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json), p.GetValue(store),
+                p.GetValue(size), p.GetValue(fps), ScoreCommand.Settings(["vmaf"], new Dictionary<string, string?>
+                {
+                    ["vmaf_model"] = p.GetValue(model), ["vmaf_engine"] = p.GetValue(engine),
+                    ["threads"] = p.GetValue(threads).ToString(), ["subsample"] = p.GetValue(subsample).ToString(),
+                }), ct);
             return Task.CompletedTask;
         }));
         return cmd;

@@ -30,6 +30,15 @@ public sealed class ScoreSheet
         if (frame >= FrameCount) FrameCount = (int)frame + 1;
     }
 
+    /// <summary>The sheet has <paramref name="columns"/> columns and each holds a value for the frame.</summary>
+    public bool HasRow(long frame, int columns)
+    {
+        if (_columns.Count != columns) return false;
+        foreach (var c in _columns)
+            if (frame >= c.Count || double.IsNaN(c[(int)frame])) return false;
+        return true;
+    }
+
     public double Get(int column, int frame) => frame < _columns[column].Count ? _columns[column][frame] : double.NaN;
 
     public double Get(string feature, int frame) => Get(_names.IndexOf(feature) is var i and >= 0 ? i : throw new KeyNotFoundException(feature), frame);

@@ -3,9 +3,16 @@ using EncodeQuality.Pipeline.Metrics;
 
 namespace EncodeQuality.Pipeline.Stages;
 
-/// <summary>A set of metrics scoring one stream of (reference, distorted) pairs into one sheet.</summary>
-public sealed class Comparison(IFrameMetric[] metrics) : IDisposable
+/// <summary>
+/// A set of metrics scoring one stream of (reference, distorted) pairs into one sheet. Frames are
+/// reported to <paramref name="scored"/> in order once every metric has published them (VMAF
+/// publishes a frame when it has seen the next one).
+/// </summary>
+public sealed class Comparison(IFrameMetric[] metrics, Action<long, ScoreSheet>? scored = null) : IDisposable
 {
+    private int _columns = -1;
+    private long _reported;
+
     public ScoreSheet Sheet { get; } = new();
     public long Frames { get; private set; }
 
@@ -14,11 +21,22 @@ public sealed class Comparison(IFrameMetric[] metrics) : IDisposable
         if (index != Frames) throw new InvalidOperationException($"frame {index} scored out of order, expected {Frames}");
         foreach (var m in metrics) m.Push(index, reference, distorted, Sheet);
         Frames++;
+        Report();
     }
 
     public void Flush()
     {
         foreach (var m in metrics) m.Flush(Sheet);
+        Report();
+    }
+
+    private void Report()
+    {
+        if (scored is null) return;
+        // Metrics know all their feature names once they have seen a frame.
+        if (_columns < 0) _columns = metrics.Sum(m => m.FeatureNames.Count);
+        while (_reported < Frames && Sheet.HasRow(_reported, _columns))
+            scored(_reported++, Sheet);
     }
 
     public void Dispose()

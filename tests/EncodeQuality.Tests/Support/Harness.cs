@@ -2,17 +2,18 @@ using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Results;
 
 namespace EncodeQuality.Tests.Support;
 
-/// <summary>Runs the real pipeline with the capture metric next to the built-in ones.</summary>
+/// <summary>Runs the real pipeline, through the results layer's files, with the capture metric next to the built-in ones.</summary>
 public static class Harness
 {
-    public sealed record Run(LadderResult Result, IReadOnlyList<CaptureMetric> Captures, string OutDir);
+    public sealed record Run(RunOutcome Outcome, IReadOnlyList<CaptureMetric> Captures, string OutDir);
 
     /// <summary>With one score-at mode, Captures[i] belongs to ladder rung i.</summary>
     public static Run Encode(string source, IReadOnlyList<Rendition> ladder, string outDir, ScoreAt scoreAt = ScoreAt.Encode,
-        long maxFrames = 0, SourceOptions? options = null, params string[] metrics)
+        long maxFrames = 0, SourceOptions? options = null, string container = "mp4", params string[] metrics)
     {
         var captures = new List<CaptureMetric>();
         var catalog = MetricCatalog.WithBuiltIns();
@@ -24,11 +25,13 @@ public static class Harness
         });
         var request = new EncodeRequest
         {
-            Source = source, SourceOptions = options, Ladder = ladder, OutDir = outDir, ScoreAt = scoreAt,
+            Source = source, SourceOptions = options, Ladder = ladder, ScoreAt = scoreAt, Container = container,
             Metrics = metrics.Length == 0 ? ["capture"] : metrics, MaxFrames = maxFrames,
         };
-        var result = new LadderRunner(catalog, Serilog.Core.Logger.None).Run(request, CancellationToken.None).GetAwaiter().GetResult();
-        return new Run(result, captures, outDir);
+        var outcome = new EncodeRun(catalog, Serilog.Core.Logger.None).Run(request, outDir,
+            new RunIdentity("encode", source, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], CancellationToken.None)
+            .GetAwaiter().GetResult();
+        return new Run(outcome, captures, outDir);
     }
 
     public static Rendition Rung(string name, VideoCodec codec, int height, int? width = null, double crf = 30, int? bframes = null,

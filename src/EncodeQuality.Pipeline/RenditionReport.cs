@@ -1,11 +1,13 @@
+using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
 using EncodeQuality.Pipeline.Stages;
 
-namespace EncodeQuality.Pipeline.Output;
+namespace EncodeQuality.Pipeline;
 
-/// <summary>What one rung produced: its file, its size and speed, and its scores.</summary>
+/// <summary>What one rung produced: its media file (under the name the run gave it), its size and speed, and its scores.</summary>
 public sealed record RenditionReport
 {
+    public required Rendition Rendition { get; init; }
     public required string Name { get; init; }
     public required string Codec { get; init; }
     public required int Width { get; init; }
@@ -21,6 +23,4 @@ public sealed record RenditionReport
     public required QueueMarks Queues { get; init; }
     public ScoreSheet? AtEncode { get; init; }
     public ScoreSheet? AtSource { get; init; }
-    public string? AtEncodePath { get; init; }
-    public string? AtSourcePath { get; init; }
 }

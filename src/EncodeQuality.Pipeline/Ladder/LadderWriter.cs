@@ -1,0 +1,54 @@
+using System.Text.Json;
+using EncodeQuality.Native;
+
+namespace EncodeQuality.Pipeline.Ladder;
+
+/// <summary>A ladder in the ladder-file format that <see cref="LadderParser"/> reads, for summaries and stores.</summary>
+public static class LadderWriter
+{
+    public static void Write(Utf8JsonWriter w, IReadOnlyList<Rendition> ladder)
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("renditions");
+        foreach (var r in ladder) WriteRung(w, r);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static void WriteRung(Utf8JsonWriter w, Rendition r)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", r.Name);
+        w.WriteString("codec", r.Codec == VideoCodec.X264 ? "x264" : "x265");
+        if (r.Width is { } width) w.WriteNumber("width", width);
+        w.WriteNumber("height", r.Height);
+        if (r.Crf is { } crf) w.WriteNumber("crf", crf);
+        if (r.BitrateKbps is { } bitrate) w.WriteNumber("bitrate", bitrate);
+        if (r.MaxrateKbps is { } maxrate) w.WriteNumber("maxrate", maxrate);
+        if (r.BufsizeKbits is { } bufsize) w.WriteNumber("bufsize", bufsize);
+        if (r.Preset is not null) w.WriteString("preset", r.Preset);
+        if (r.Tune is not null) w.WriteString("tune", r.Tune);
+        if (r.Keyint is { } keyint) w.WriteNumber("keyint", keyint);
+        if (r.Bframes is { } bframes) w.WriteNumber("bframes", bframes);
+        if (r.RcLookahead is { } lookahead) w.WriteNumber("rcLookahead", lookahead);
+        if (r.Params.Count > 0)
+        {
+            w.WriteStartObject("params");
+            foreach (var (k, v) in r.Params) w.WriteString(k, v);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    public static string ToJson(IReadOnlyList<Rendition> ladder) => Json(w => Write(w, ladder));
+
+    /// <summary>One rung as a ladder file's rendition object.</summary>
+    public static string RungJson(Rendition r) => Json(w => WriteRung(w, r));
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer)) write(w);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,71 @@
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Results.Files;
+using Serilog;
+
+namespace EncodeQuality.Results;
+
+/// <summary>
+/// eq encode from start to commit: the output folder is locked and cleaned, the ladder runs with
+/// its media under temporary names, and the finished run goes to the files and any other sinks
+/// (a store) all or nothing. On failure no file of the run gets its final name.
+/// </summary>
+public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
+{
+    public async Task<RunOutcome> Run(EncodeRequest request, string outDir, RunIdentity identity, IReadOnlyList<IResultSink> others,
+        CancellationToken ct)
+    {
+        using var folder = OutputFolder.Open(outDir, log);
+        var files = new FileSink(folder, request.Container);
+        var recorder = new RunRecorder(identity, [files, .. others]);
+        LadderResult result;
+        try
+        {
+            result = await new LadderRunner(catalog, log).Run(request with { MediaPath = files.MediaTemp }, recorder, ct);
+        }
+        catch (Exception e)
+        {
+            recorder.Fail(e);
+            throw;
+        }
+        var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request.Container))]);
+        log.Information("Run {RunId} complete: {Renditions} renditions in {Dir}", outcome.Run.RunId, outcome.Renditions.Count, folder.FullPath);
+        return outcome;
+    }
+
+    private static RenditionOutcome Outcome(RenditionReport r, string container)
+    {
+        var facts = new RenditionFacts
+        {
+            Name = r.Name, Codec = r.Codec, Width = r.Width, Height = r.Height, BitDepth = r.BitDepth, RateControl = r.RateControl,
+            Settings = LadderWriter.RungJson(r.Rendition), Frames = r.Frames, SizeBytes = r.SizeBytes, BitrateKbps = r.BitrateKbps,
+            EncodeFps = r.EncodeFps, ScoreFps = r.AtEncode is null && r.AtSource is null ? null : r.ScoreFps,
+            File = FileSink.MediaName(r.Name, container), Queues = r.Queues,
+        };
+        var scores = new List<ScoreSet>();
+        if (r.AtEncode is not null) scores.Add(new ScoreSet(ScoreAt.Encode, r.AtEncode));
+        if (r.AtSource is not null) scores.Add(new ScoreSet(ScoreAt.Source, r.AtSource));
+        return new RenditionOutcome(facts, r.MediaPath, scores);
+    }
+
+    /// <summary>The run's settings as the store and summary keep them.</summary>
+    public static string Settings(EncodeRequest request, IReadOnlyDictionary<string, string?> more)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("score_at", request.ScoreAt switch { ScoreAt.Both => "both", ScoreAt.Source => "source", _ => "encode" });
+            w.WriteStartArray("metrics");
+            foreach (var m in request.Metrics) w.WriteStringValue(m);
+            w.WriteEndArray();
+            w.WriteString("container", request.Container);
+            w.WriteNumber("encoder_threads", request.EncoderThreads);
+            w.WriteNumber("max_frames", request.MaxFrames);
+            foreach (var (k, v) in more) w.WriteString(k, v);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

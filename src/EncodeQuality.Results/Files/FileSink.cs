@@ -1,0 +1,68 @@
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Ladder;
+
+namespace EncodeQuality.Results.Files;
+
+/// <summary>
+/// The output files of eq encode as a sink: NAME.mp4 (written by the pipeline under a temporary
+/// name), NAME.scores.json and NAME.source-scores.json, and summary.json, all committed together
+/// by the <see cref="OutputFolder"/>.
+/// </summary>
+public sealed class FileSink(OutputFolder folder, string container) : IResultSink
+{
+    private readonly List<(string Temp, string Name)> _files = [];
+    private readonly List<string> _media = [];
+    private string? _summaryTemp;
+
+    public bool Essential => true;
+    public string Name => "files";
+    public OutputFolder Folder => folder;
+
+    public static string MediaName(string rendition, string container) => $"{rendition}.{container}";
+
+    public static string ScoreLogName(string rendition, ScoreAt mode) =>
+        mode == ScoreAt.Source ? $"{rendition}.source-scores.json" : $"{rendition}.scores.json";
+
+    /// <summary>Where the pipeline writes a rung's media until the run commits.</summary>
+    public string MediaTemp(Rendition r)
+    {
+        string temp = folder.TempPathFor(MediaName(r.Name, container));
+        lock (_media) _media.Add(temp);
+        return temp;
+    }
+
+    public void Prepare(RunOutcome run)
+    {
+        foreach (var r in run.Renditions)
+        {
+            _files.Add((r.MediaTemp ?? throw new InvalidOperationException($"rendition '{r.Facts.Name}' has no media"), r.Facts.File));
+            foreach (var set in r.Scores)
+            {
+                string name = ScoreLogName(r.Facts.Name, set.Mode);
+                string temp = folder.TempPathFor(name);
+                _files.Add((temp, name));
+                ScoreLogWriter.Write(temp, set, r.Facts.ScoreFps, r.Facts);
+            }
+        }
+        _summaryTemp = folder.TempPathFor(OutputFolder.SummaryName);
+        SummaryWriter.Write(_summaryTemp, run, Files);
+    }
+
+    /// <summary>A rendition's files by role, as summary.json lists them.</summary>
+    public static IReadOnlyDictionary<string, string> Files(RenditionOutcome r)
+    {
+        var files = new Dictionary<string, string> { ["media"] = r.Facts.File };
+        foreach (var set in r.Scores) files[set.Mode == ScoreAt.Source ? "source_scores" : "scores"] = ScoreLogName(r.Facts.Name, set.Mode);
+        return files;
+    }
+
+    public void Commit() => folder.Commit(_files, _summaryTemp!);
+
+    public void Abort(Exception cause)
+    {
+        foreach (var (temp, _) in _files) OutputFolder.TryDelete(temp);
+        lock (_media)
+            foreach (var temp in _media) OutputFolder.TryDelete(temp);
+        if (_summaryTemp is not null) OutputFolder.TryDelete(_summaryTemp);
+    }
+}

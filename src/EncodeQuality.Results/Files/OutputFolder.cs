@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using EncodeQuality.Pipeline;
+using Serilog;
+
+namespace EncodeQuality.Results.Files;
+
+/// <summary>
+/// An output folder held by one run. Opening it takes an exclusive lock (a second run into the
+/// same folder fails at once) and removes the temporary files of runs that died. A run writes
+/// every file under a temporary name (<see cref="TempPathFor"/>) and <see cref="Commit"/> renames
+/// them into place together, summary.json last: a run is complete if and only if its summary.json
+/// exists.
+/// </summary>
+public sealed partial class OutputFolder : IDisposable
+{
+    public const string SummaryName = "summary.json";
+    private const string TempSuffix = ".partial";
+
+    private readonly int _lock;
+    private readonly ILogger _log;
+
+    private OutputFolder(string path, int held, ILogger log)
+    {
+        FullPath = path;
+        _lock = held;
+        _log = log;
+    }
+
+    public string FullPath { get; }
+
+    /// <summary>Creates the folder if needed and locks it; every refusal is an input error with one plain line.</summary>
+    public static OutputFolder Open(string path, ILogger log)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full)) throw new InputException($"--out {path}: this is a file, not a folder");
+        try { Directory.CreateDirectory(full); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--out {path}: cannot create the folder ({e.Message})");
+        }
+        // The lock is flock(2) on the folder itself: no lock file to leave behind or to race on,
+        // and the kernel drops it when the process dies, however it dies.
+        int held = Open(full, 0); // O_RDONLY
+        if (held < 0) throw new InputException($"--out {path}: cannot open the folder");
+        if (Flock(held, LockExclusive | LockNonBlocking) != 0)
+        {
+            _ = Close(held);
+            throw new InputException($"--out {path}: another eq run is writing to this folder");
+        }
+        var folder = new OutputFolder(full, held, log);
+        folder.RemoveStale();
+        return folder;
+    }
+
+    /// <summary>The temporary name a file of this run has until it is committed.</summary>
+    public string TempPathFor(string fileName) => Path.Combine(FullPath, $".{fileName}.{Environment.ProcessId}{TempSuffix}");
+
+    public string PathFor(string fileName) => Path.Combine(FullPath, fileName);
+
+    /// <summary>We hold the lock, so every temporary file here belongs to a run that did not finish.</summary>
+    private void RemoveStale()
+    {
+        foreach (var f in Directory.EnumerateFiles(FullPath, "." + "*" + TempSuffix))
+        {
+            TryDelete(f);
+            _log.Warning("Removed {File}, left by a run that did not finish", Path.GetFileName(f));
+        }
+    }
+
+    /// <summary>
+    /// Makes a run's files final: every file is flushed to disk, the previous run's summary.json
+    /// is removed (that run is no longer complete), the files are renamed into place, files the
+    /// previous run listed and this one does not are removed, and this run's summary goes last.
+    /// If a rename fails, the files of this run already renamed are removed again.
+    /// </summary>
+    public void Commit(IReadOnlyList<(string Temp, string Name)> files, string summaryTemp)
+    {
+        foreach (var (temp, _) in files) FlushToDisk(temp);
+        FlushToDisk(summaryTemp);
+        string summary = PathFor(SummaryName);
+        var previous = SummaryReader.TryListFiles(summary);
+        if (File.Exists(summary)) File.Delete(summary);
+        var renamed = new List<string>();
+        try
+        {
+            foreach (var (temp, name) in files)
+            {
+                File.Move(temp, PathFor(name), overwrite: true);
+                renamed.Add(PathFor(name));
+            }
+        }
+        catch
+        {
+            foreach (var f in renamed) TryDelete(f);
+            foreach (var (temp, _) in files) TryDelete(temp);
+            TryDelete(summaryTemp);
+            throw;
+        }
+        foreach (var name in previous.Except(files.Select(f => f.Name)))
+        {
+            TryDelete(PathFor(name));
+            _log.Information("Removed {File} of the previous run in this folder", name);
+        }
+        File.Move(summaryTemp, summary, overwrite: true);
+        FlushDirectory();
+    }
+
+    public static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static void FlushToDisk(string path)
+    {
+        using var f = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        f.Flush(flushToDisk: true);
+    }
+
+    /// <summary>fsync on the folder makes the renames durable; .NET cannot open a directory, so libc does.</summary>
+    private void FlushDirectory() => _ = Fsync(_lock);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int Fsync(int fd);
+
+    private const int LockExclusive = 2, LockNonBlocking = 4; // <sys/file.h>
+
+    [LibraryImport("libc", EntryPoint = "flock")]
+    private static partial int Flock(int fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    public void Dispose() => _ = Close(_lock);
+}

@@ -1,0 +1,36 @@
+using EncodeQuality.Pipeline;
+
+namespace EncodeQuality.Results.Files;
+
+/// <summary>
+/// eq score's --json file as a sink: the one comparison's log, written under a temporary name
+/// beside the target and renamed when the run commits. The folder must exist: that is checked
+/// when the sink is made, before any decoding.
+/// </summary>
+public sealed class ScoreLogSink : IResultSink
+{
+    private readonly string _path;
+    private readonly string _temp;
+
+    public ScoreLogSink(string path)
+    {
+        _path = Path.GetFullPath(path);
+        string dir = Path.GetDirectoryName(_path)!;
+        if (Directory.Exists(_path)) throw new InputException($"--json {path}: this is a folder, not a file");
+        if (!Directory.Exists(dir)) throw new InputException($"--json {path}: the folder {dir} does not exist");
+        _temp = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Environment.ProcessId}.partial");
+    }
+
+    public bool Essential => true;
+    public string Name => "score log";
+
+    public void Prepare(RunOutcome run)
+    {
+        var r = run.Renditions.Single();
+        ScoreLogWriter.Write(_temp, r.Scores.Single(), r.Facts.ScoreFps, null);
+    }
+
+    public void Commit() => File.Move(_temp, _path, overwrite: true);
+
+    public void Abort(Exception cause) => OutputFolder.TryDelete(_temp);
+}

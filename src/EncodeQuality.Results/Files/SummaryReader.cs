@@ -1,0 +1,93 @@
+using System.Text.Json;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Results.Files;
+
+/// <summary>
+/// Reads a committed output folder back: summary.json for the run and its renditions, each score
+/// log for the per-frame scores. eq store import loads what this returns.
+/// </summary>
+public static class SummaryReader
+{
+    /// <summary>The file names a summary lists (media and score logs); none if there is no readable summary.</summary>
+    public static IReadOnlyList<string> TryListFiles(string summaryPath)
+    {
+        try
+        {
+            if (!File.Exists(summaryPath)) return [];
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(summaryPath));
+            if (!doc.RootElement.TryGetProperty("renditions", out var list)) return [];
+            return [.. list.EnumerateArray()
+                .Where(r => r.TryGetProperty("files", out _))
+                .SelectMany(r => r.GetProperty("files").EnumerateObject().Select(f => f.Value.GetString()!))
+                .Where(n => n == Path.GetFileName(n))];
+        }
+        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException or KeyNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The run a committed folder holds. A folder without summary.json holds no complete run.</summary>
+    public static RunOutcome Read(string dir)
+    {
+        string summary = Path.Combine(dir, OutputFolder.SummaryName);
+        if (!File.Exists(summary))
+            throw new InputException($"{dir}: no {OutputFolder.SummaryName}, so it holds no complete run");
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(summary));
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("run_id", out _))
+                throw new InputException($"{summary}: written by an older eq (no run_id); run the encode again to store it");
+            var fps = Text(root, "source_fps_fraction").Split('/');
+            var source = new SourceFacts(Text(root, "source"), Text(root, "source_hash"), Int(root, "source_width"), Int(root, "source_height"),
+                Int(root, "source_bit_depth"), int.Parse(fps[0]), int.Parse(fps[1]), Text(root, "source_codec"));
+            var start = new RunStart(Text(root, "run_id"), root.TryGetProperty("job_id", out var job) ? job.GetString() : null, Text(root, "kind"),
+                source, root.TryGetProperty("ladder", out var ladder) ? ladder.GetRawText() : null, root.GetProperty("settings").GetRawText(),
+                Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset());
+            var renditions = new List<RenditionOutcome>();
+            foreach (var r in root.GetProperty("renditions").EnumerateArray())
+            {
+                var facts = new RenditionFacts
+                {
+                    Name = Text(r, "name"), Codec = Text(r, "codec"), Width = Int(r, "width"), Height = Int(r, "height"),
+                    BitDepth = Int(r, "bit_depth"), RateControl = r.TryGetProperty("rate_control", out var rc) ? rc.GetString() : null,
+                    Settings = r.TryGetProperty("settings", out var st) ? st.GetRawText() : null, Frames = r.GetProperty("frames").GetInt64(),
+                    SizeBytes = r.GetProperty("size_bytes").GetInt64(), BitrateKbps = r.GetProperty("bitrate_kbps").GetDouble(),
+                    EncodeFps = r.TryGetProperty("encode_fps", out var ef) ? ef.GetDouble() : null,
+                    ScoreFps = r.TryGetProperty("score_fps", out var sf) ? sf.GetDouble() : null, File = Text(r, "file"),
+                };
+                var files = r.GetProperty("files");
+                var scores = new List<ScoreSet>();
+                foreach (var (role, mode) in new[] { ("scores", ScoreAt.Encode), ("source_scores", ScoreAt.Source) })
+                    if (files.TryGetProperty(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log.GetString()!))));
+                renditions.Add(new RenditionOutcome(facts, null, scores));
+            }
+            return new RunOutcome(start, root.GetProperty("frames").GetInt64(), TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
+                root.GetProperty("finished_at").GetDateTimeOffset(), renditions);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            throw new InputException($"{summary}: not a summary eq can read ({e.Message})");
+        }
+    }
+
+    /// <summary>A score log's per-frame values, back into a sheet.</summary>
+    public static ScoreSheet ReadLog(string path)
+    {
+        if (!File.Exists(path)) throw new InputException($"{path}: listed in the summary but missing");
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        var sheet = new ScoreSheet();
+        foreach (var frame in doc.RootElement.GetProperty("frames").EnumerateArray())
+        {
+            long n = frame.GetProperty("frameNum").GetInt64();
+            foreach (var m in frame.GetProperty("metrics").EnumerateObject()) sheet.Set(sheet.Column(m.Name), n, m.Value.GetDouble());
+        }
+        return sheet;
+    }
+
+    private static string Text(JsonElement e, string key) => e.GetProperty(key).GetString() ?? throw new InvalidOperationException($"'{key}' is null");
+    private static int Int(JsonElement e, string key) => e.GetProperty(key).GetInt32();
+}

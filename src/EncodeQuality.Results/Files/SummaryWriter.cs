@@ -1,0 +1,101 @@
+using System.Text.Json;
+
+namespace EncodeQuality.Results.Files;
+
+/// <summary>
+/// OUT/summary.json: the run at a glance and its commit marker. The run (id, job id, source,
+/// ladder, settings, versions, times) and one entry per rendition with its files and pooled
+/// scores; <see cref="SummaryReader"/> reads it back for eq store import.
+/// </summary>
+public static class SummaryWriter
+{
+    public static void Write(string path, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files)
+    {
+        using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        using (var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            var start = run.Run;
+            w.WriteStartObject();
+            w.WriteString("version", ScoreLogWriter.Version);
+            w.WriteString("run_id", start.RunId);
+            if (start.JobId is not null) w.WriteString("job_id", start.JobId);
+            w.WriteString("kind", start.Kind);
+            w.WriteString("source", start.Source.Path);
+            w.WriteString("source_hash", start.Source.Hash);
+            w.WriteString("source_codec", start.Source.Codec);
+            w.WriteString("source_format", $"{start.Source.Width}x{start.Source.Height} {start.Source.BitDepth}-bit");
+            w.WriteNumber("source_width", start.Source.Width);
+            w.WriteNumber("source_height", start.Source.Height);
+            w.WriteNumber("source_bit_depth", start.Source.BitDepth);
+            w.WriteString("source_fps_fraction", $"{start.Source.FpsNum}/{start.Source.FpsDen}");
+            w.WriteNumber("source_fps", Math.Round(start.Source.Fps, 3));
+            w.WriteNumber("frames", run.Frames);
+            w.WriteNumber("wall_seconds", Math.Round(run.Wall.TotalSeconds, 3));
+            w.WriteString("started_at", start.StartedAt);
+            w.WriteString("finished_at", run.FinishedAt);
+            w.WriteString("host", start.Host);
+            w.WriteString("eq_version", start.EqVersion);
+            w.WriteString("libraries", start.Libraries);
+            w.WritePropertyName("settings");
+            w.WriteRawValue(start.Settings);
+            if (start.Ladder is not null)
+            {
+                w.WritePropertyName("ladder");
+                w.WriteRawValue(start.Ladder);
+            }
+            w.WriteStartArray("renditions");
+            foreach (var r in run.Renditions)
+            {
+                w.WriteStartObject();
+                WriteRendition(w, r.Facts);
+                w.WriteStartObject("files");
+                foreach (var (role, name) in files(r)) w.WriteString(role, name);
+                w.WriteEndObject();
+                foreach (var set in r.Scores)
+                {
+                    w.WriteStartObject(set.Mode == Pipeline.ScoreAt.Source ? "source_scores" : "scores");
+                    foreach (var (name, p) in set.Pooled) ScoreLogWriter.Pooled(w, name, p);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        s.Flush(flushToDisk: true);
+    }
+
+    public static void WriteRendition(Utf8JsonWriter w, RenditionFacts r)
+    {
+        w.WriteString("name", r.Name);
+        w.WriteString("codec", r.Codec);
+        w.WriteNumber("width", r.Width);
+        w.WriteNumber("height", r.Height);
+        w.WriteNumber("bit_depth", r.BitDepth);
+        if (r.RateControl is not null) w.WriteString("rate_control", r.RateControl);
+        if (r.Settings is not null)
+        {
+            w.WritePropertyName("settings");
+            w.WriteRawValue(r.Settings);
+        }
+        w.WriteNumber("frames", r.Frames);
+        w.WriteNumber("size_bytes", r.SizeBytes);
+        w.WriteNumber("bitrate_kbps", Math.Round(r.BitrateKbps, 3));
+        if (r.EncodeFps is { } encodeFps) w.WriteNumber("encode_fps", Math.Round(encodeFps, 2));
+        if (r.ScoreFps is { } scoreFps) w.WriteNumber("score_fps", Math.Round(scoreFps, 2));
+        w.WriteString("file", r.File);
+        if (r.Queues is { } q)
+        {
+            w.WriteStartObject("queues");
+            w.WriteNumber("encoder_max_delay", q.EncoderMaxDelay);
+            w.WriteNumber("lookahead_capacity", q.LookaheadCapacity);
+            w.WriteNumber("lookahead_high_water", q.LookaheadHighWater);
+            w.WriteNumber("reorder_capacity", q.ReorderCapacity);
+            w.WriteNumber("reorder_high_water", q.ReorderHighWater);
+            w.WriteNumber("encoder_frames_high_water", q.EncoderHighWater);
+            w.WriteNumber("rung_frames_bound", q.MaxRungFrames);
+            w.WriteNumber("rung_frames_allocated", q.RungFramesAllocated);
+            w.WriteEndObject();
+        }
+    }
+}

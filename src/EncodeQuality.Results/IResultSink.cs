@@ -1,0 +1,40 @@
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Results;
+
+/// <summary>
+/// Where a run's results go: the output files, a store, a progress display. A run reports its
+/// events in this order: RunStarted, then RenditionStarted and FrameScored as the rungs go (frames
+/// of one rung and mode in order; different rungs from different threads, at once), then
+/// RenditionFinished for each, then either Prepare and Commit, or Abort.
+/// Two phases make a run all-or-nothing: Prepare makes everything durable but not yet visible
+/// (temporary files, an open transaction) and throws if it cannot; Commit makes it visible.
+/// </summary>
+public interface IResultSink
+{
+    /// <summary>
+    /// An essential sink's failure fails the run and nothing is committed anywhere. A failure of
+    /// one that is not (a store beside the files) is reported after the essential ones commit.
+    /// </summary>
+    bool Essential { get; }
+
+    /// <summary>A short name for messages: "files", "store sqlite:/data/eq.db".</summary>
+    string Name { get; }
+
+    void RunStarted(RunStart run) { }
+
+    void RenditionStarted(string rendition, int width, int height) { }
+
+    /// <summary>Frame <paramref name="frame"/> of a rung and mode has all its scores in <paramref name="sheet"/>. Called from scorer threads.</summary>
+    void FrameScored(string rendition, ScoreAt mode, long frame, ScoreSheet sheet) { }
+
+    void RenditionFinished(RenditionOutcome rendition) { }
+
+    void Prepare(RunOutcome run);
+
+    void Commit();
+
+    /// <summary>The run failed or another sink could not prepare: leave nothing visible. Must not throw.</summary>
+    void Abort(Exception cause);
+}

@@ -1,0 +1,76 @@
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Pipeline.Stages;
+using EncodeQuality.Vmaf;
+
+namespace EncodeQuality.Results;
+
+/// <summary>The source as a run saw it. <see cref="Hash"/> is a <see cref="SourceFingerprint"/>.</summary>
+public sealed record SourceFacts(string Path, string Hash, int Width, int Height, int BitDepth, int FpsNum, int FpsDen, string Codec)
+{
+    public double Fps => (double)FpsNum / FpsDen;
+}
+
+/// <summary>
+/// What a run is, fixed when it starts. Kind is "encode" (a ladder) or "score" (two files).
+/// Ladder and Settings are JSON texts: the ladder in the ladder-file format, the settings as an object.
+/// </summary>
+public sealed record RunStart(string RunId, string? JobId, string Kind, SourceFacts Source, string? Ladder, string Settings,
+    string Host, string EqVersion, string Libraries, DateTimeOffset StartedAt);
+
+/// <summary>
+/// One rendition's scores at one score-at mode, pooled once here for every consumer (score logs,
+/// summary, table, stores) with the one pooling routine, <see cref="PooledScore.Of"/>.
+/// </summary>
+public sealed class ScoreSet
+{
+    public ScoreSet(ScoreAt mode, ScoreSheet sheet)
+    {
+        Mode = mode;
+        Sheet = sheet;
+        Frames = [.. sheet.ScoredFrames()];
+        Pooled = sheet.FeatureNames.ToDictionary(f => f, f => PooledScore.Of(sheet.ScoredValues(f)));
+    }
+
+    public ScoreAt Mode { get; }
+    public ScoreSheet Sheet { get; }
+    /// <summary>The frames that carry scores, ascending.</summary>
+    public IReadOnlyList<int> Frames { get; }
+    public IReadOnlyDictionary<string, PooledScore> Pooled { get; }
+    public IReadOnlyList<string> Metrics => Sheet.FeatureNames;
+
+    /// <summary>"encode" or "source", as files and stores name the mode.</summary>
+    public string ModeName => NameOf(Mode);
+
+    public static string NameOf(ScoreAt mode) => mode == ScoreAt.Source ? "source" : "encode";
+}
+
+/// <summary>A rendition as results record it; for eq score the distorted file is the one rendition.</summary>
+public sealed record RenditionFacts
+{
+    public required string Name { get; init; }
+    public required string Codec { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required int BitDepth { get; init; }
+    public string? RateControl { get; init; }
+    /// <summary>The rung as the ladder gave it (ladder-file JSON object); null for eq score.</summary>
+    public string? Settings { get; init; }
+    public required long Frames { get; init; }
+    public required long SizeBytes { get; init; }
+    public required double BitrateKbps { get; init; }
+    public double? EncodeFps { get; init; }
+    public double? ScoreFps { get; init; }
+    /// <summary>The media file's final name (in the output folder), or the distorted file's path for eq score.</summary>
+    public required string File { get; init; }
+    public QueueMarks? Queues { get; init; }
+}
+
+/// <summary>A finished rendition: its facts, where its media waits under a temporary name (encode), its scores.</summary>
+public sealed record RenditionOutcome(RenditionFacts Facts, string? MediaTemp, IReadOnlyList<ScoreSet> Scores)
+{
+    public ScoreSet? At(ScoreAt mode) => Scores.FirstOrDefault(s => s.Mode == mode);
+}
+
+/// <summary>A finished run, as every sink receives it.</summary>
+public sealed record RunOutcome(RunStart Run, long Frames, TimeSpan Wall, DateTimeOffset FinishedAt, IReadOnlyList<RenditionOutcome> Renditions);

@@ -1,0 +1,127 @@
+using EncodeQuality.Native;
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Pipeline.Metrics;
+
+namespace EncodeQuality.Results;
+
+/// <summary>Who a run is before it starts: its id, its kind, its source, its settings (a JSON object), the farm's job id if any.</summary>
+public sealed record RunIdentity(string Kind, string Source, string Settings, string? JobId = null)
+{
+    public string RunId { get; } = Guid.NewGuid().ToString("N");
+}
+
+/// <summary>
+/// Turns a run into the sink events and commits the finished run to every sink, all or nothing
+/// (<see cref="IResultSink"/>): essential sinks (the files) prepare first and any failure there
+/// aborts everything; then the others (a store) prepare; essential sinks commit, then the others.
+/// A non-essential sink that fails is aborted alone and reported after the rest is committed.
+/// </summary>
+public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink> sinks) : ILadderObserver
+{
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
+    public RunStart? Start { get; private set; }
+    public IReadOnlyList<IResultSink> Sinks => sinks;
+
+    public void SourceOpened(SourceInfo source, IReadOnlyList<Rendition> ladder) => Begin(SourceFacts(source, identity.Source), LadderWriter.ToJson(ladder));
+
+    /// <summary>Starts the run: every sink hears RunStarted.</summary>
+    public void Begin(SourceFacts source, string? ladder)
+    {
+        Start = new RunStart(identity.RunId, identity.JobId, identity.Kind, source, ladder, identity.Settings,
+            Environment.MachineName, EqVersion, SourceDecoder.LibraryVersions, _started);
+        foreach (var s in sinks) s.RunStarted(Start);
+    }
+
+    public void RenditionStarted(Rendition rendition, VideoFormat format)
+    {
+        foreach (var s in sinks) s.RenditionStarted(rendition.Name, format.Width, format.Height);
+    }
+
+    public void FrameScored(string rendition, ScoreAt mode, long frame, ScoreSheet sheet)
+    {
+        foreach (var s in sinks) s.FrameScored(rendition, mode, frame, sheet);
+    }
+
+    /// <summary>Reports the renditions and commits the run to every sink.</summary>
+    public RunOutcome Finish(long frames, TimeSpan wall, IReadOnlyList<RenditionOutcome> renditions)
+    {
+        var run = new RunOutcome(Start ?? throw new InvalidOperationException("the run never started"), frames, wall, DateTimeOffset.UtcNow, renditions);
+        foreach (var r in renditions)
+            foreach (var s in sinks) s.RenditionFinished(r);
+        Commit(run);
+        return run;
+    }
+
+    /// <summary>The run failed before it finished: nothing of it becomes visible anywhere.</summary>
+    public void Fail(Exception cause)
+    {
+        foreach (var s in sinks) s.Abort(cause);
+    }
+
+    private void Commit(RunOutcome run)
+    {
+        var essential = sinks.Where(s => s.Essential).ToList();
+        var others = sinks.Where(s => !s.Essential).ToList();
+        try
+        {
+            foreach (var s in essential) s.Prepare(run);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+        var failures = new List<(IResultSink Sink, Exception Error)>();
+        var prepared = new List<IResultSink>();
+        foreach (var s in others)
+        {
+            try
+            {
+                s.Prepare(run);
+                prepared.Add(s);
+            }
+            catch (Exception e)
+            {
+                s.Abort(e);
+                failures.Add((s, e));
+            }
+        }
+        try
+        {
+            foreach (var s in essential) s.Commit();
+        }
+        catch (Exception e)
+        {
+            foreach (var s in sinks) s.Abort(e);
+            throw;
+        }
+        foreach (var s in prepared)
+        {
+            try { s.Commit(); }
+            catch (Exception e)
+            {
+                s.Abort(e);
+                failures.Add((s, e));
+            }
+        }
+        if (failures.Count > 0) throw new ResultSinkException(failures[0].Sink.Name, failures[0].Error);
+    }
+
+    /// <summary>The run's source as results record it, fingerprinted.</summary>
+    public static SourceFacts SourceFacts(SourceInfo info, string path) => new(
+        path, SourceFingerprint.Of(path), info.Format.Width, info.Format.Height, info.Format.BitDepth,
+        info.FpsNum, info.FpsDen, info.Codec);
+
+    public static string EqVersion { get; } =
+        typeof(RunRecorder).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+}
+
+/// <summary>A sink that is not essential failed; everything else was committed.</summary>
+public sealed class ResultSinkException(string sink, Exception inner) : Exception($"{sink}: {inner.Message}", inner)
+{
+    public string Sink { get; } = sink;
+}

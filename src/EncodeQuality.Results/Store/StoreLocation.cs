@@ -1,0 +1,74 @@
+using EncodeQuality.Pipeline;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EncodeQuality.Results.Store;
+
+/// <summary>
+/// Where a store is, from --store: a postgres:// (or postgresql://) URL or an Npgsql connection
+/// string ("Host=...;Database=...") is PostgreSQL; anything else is the path of an SQLite file.
+/// A malformed value is an input error, found before any work.
+/// </summary>
+public sealed record StoreLocation(bool IsPostgres, string ConnectionString, string Description)
+{
+    public static StoreLocation Parse(string spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec)) throw new InputException("--store: give an SQLite file path or a postgres:// URL");
+        if (spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return FromUrl(spec);
+        if (spec.Contains('=') && spec.Contains("host", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var b = new NpgsqlConnectionStringBuilder(spec);
+                if (string.IsNullOrEmpty(b.Host)) throw new ArgumentException("no Host");
+                return Postgres(b);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                throw new InputException($"--store: not a valid PostgreSQL connection string ({e.Message})");
+            }
+        }
+        string path = Path.GetFullPath(spec);
+        if (Directory.Exists(path)) throw new InputException($"--store {spec}: this is a folder; give the path of an SQLite file");
+        if (!Directory.Exists(Path.GetDirectoryName(path))) throw new InputException($"--store {spec}: the folder {Path.GetDirectoryName(path)} does not exist");
+        var s = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, ForeignKeys = true, DefaultTimeout = 30 };
+        return new StoreLocation(false, s.ConnectionString, $"sqlite:{path}");
+    }
+
+    private static StoreLocation FromUrl(string spec)
+    {
+        try
+        {
+            var uri = new Uri(spec);
+            if (string.IsNullOrEmpty(uri.Host)) throw new UriFormatException("no host");
+            var b = new NpgsqlConnectionStringBuilder { Host = uri.Host };
+            if (uri.Port > 0) b.Port = uri.Port;
+            if (uri.UserInfo.Length > 0)
+            {
+                var parts = uri.UserInfo.Split(':', 2);
+                b.Username = Uri.UnescapeDataString(parts[0]);
+                if (parts.Length == 2) b.Password = Uri.UnescapeDataString(parts[1]);
+            }
+            string db = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+            if (db.Length > 0) b.Database = db;
+            foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = pair.Split('=', 2);
+                b[Uri.UnescapeDataString(kv[0])] = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+            }
+            return Postgres(b);
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new InputException($"--store: not a valid postgres:// URL ({e.Message})");
+        }
+    }
+
+    private static StoreLocation Postgres(NpgsqlConnectionStringBuilder b)
+    {
+        // A farm's store that does not answer should fail the store write in seconds, not stall the worker.
+        if (b.Timeout == 15) b.Timeout = 10;
+        return new StoreLocation(true, b.ConnectionString, $"postgres://{b.Host}:{b.Port}/{b.Database ?? b.Username}");
+    }
+}

@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Serilog;
+
+namespace EncodeQuality.Results.Store;
+
+/// <summary>
+/// A store as a sink beside the files. Not essential: a store that is down or refuses us must not
+/// cost the files, which can be loaded later with eq store import. The schema is checked when the
+/// run starts (a store that is down is logged then, and tried again at the end); the run is
+/// written in one transaction at Prepare and committed after the files.
+/// </summary>
+public sealed class StoreSink(ResultStore store, ILogger log) : IResultSink
+{
+    private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private bool _ready;
+
+    public bool Essential => false;
+    public string Name => $"store {store.Location.Description}";
+
+    public void RunStarted(RunStart run)
+    {
+        try
+        {
+            store.EnsureSchema();
+            _ready = true;
+        }
+        catch (StoreException e)
+        {
+            log.Warning("{Error}; the run goes on and is stored at the end if the store is back", e.Message);
+        }
+    }
+
+    public void Prepare(RunOutcome run)
+    {
+        if (!_ready) store.EnsureSchema();
+        (_connection, _transaction) = store.Begin(run);
+    }
+
+    public void Commit()
+    {
+        store.Guard("commit the run", () => _transaction!.Commit());
+        Close();
+    }
+
+    public void Abort(Exception cause)
+    {
+        try { _transaction?.Rollback(); }
+        catch (Exception e) when (e is DbException or InvalidOperationException) { }
+        Close();
+    }
+
+    private void Close()
+    {
+        _transaction?.Dispose();
+        _connection?.Dispose();
+        _transaction = null;
+        _connection = null;
+    }
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text.Json;
+using EncodeQuality.Results.Store;
+using EncodeQuality.Tests.Support;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>
+/// The results store on SQLite and on a private PostgreSQL cluster, through the real command
+/// line: what is stored is what the score logs say, retries do not duplicate, import round-trips,
+/// the named queries give what a hand computation over the files gives, and a store that fails
+/// costs one line and exit 2 but never the files.
+/// </summary>
+public class StoreTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    private static readonly string Dir = Repo.Scratch("store");
+
+    /// <summary>Two rungs where the smaller, at a much lower crf, should outscore the larger at source size.</summary>
+    private static readonly string Ladder = WriteLadder();
+
+    private static string WriteLadder()
+    {
+        string path = Path.Combine(Dir, "ladder.json");
+        File.WriteAllText(path, """
+            {"renditions": [
+              {"name": "small", "codec": "x264", "height": 144, "crf": 10, "preset": "veryfast"},
+              {"name": "large", "codec": "x265", "height": 288, "crf": 51, "preset": "ultrafast"}
+            ]}
+            """);
+        return path;
+    }
+
+    private string NewStore(string kind) => kind == "sqlite" ? Path.Combine(Repo.Scratch("sqlite"), "results.db") : postgres.NewDatabase();
+
+    private static EqProcess.Outcome Encode(string outDir, params string[] extra) =>
+        EqProcess.Run(["encode", Repo.Media("BA1_FT_C.264"), "--ladder", Ladder, "--out", outDir, "--frames", "12",
+            "--score-at", "both", "--metrics", "vmaf,psnr", "--vmaf-engine", "managed", .. extra]);
+
+    private static void Ok(EqProcess.Outcome o) => Assert.True(o.ExitCode == 0, $"exit {o.ExitCode}: {o.StdErr}");
+
+    /// <summary>Every value of every score log of a folder: (rendition, score_at, metric, frame) -> value.</summary>
+    private static Dictionary<(string, string, string, long), double> Logs(string dir)
+    {
+        var values = new Dictionary<(string, string, string, long), double>();
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "summary.json")));
+        foreach (var r in summary.RootElement.GetProperty("renditions").EnumerateArray())
+            foreach (var (role, mode) in new[] { ("scores", "encode"), ("source_scores", "source") })
+            {
+                if (!r.GetProperty("files").TryGetProperty(role, out var file)) continue;
+                using var log = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, file.GetString()!)));
+                foreach (var f in log.RootElement.GetProperty("frames").EnumerateArray())
+                    foreach (var m in f.GetProperty("metrics").EnumerateObject())
+                        values[(r.GetProperty("name").GetString()!, mode, m.Name, f.GetProperty("frameNum").GetInt64())] = m.Value.GetDouble();
+            }
+        return values;
+    }
+
+    private static string RunId(string dir)
+    {
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "summary.json")));
+        return summary.RootElement.GetProperty("run_id").GetString()!;
+    }
+
+    private static List<object?[]> Sql(string store, string sql)
+    {
+        var s = new ResultStore(StoreLocation.Parse(store));
+        using var c = s.Connect();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>The stored frames equal the score logs, to the logs' six decimals, none missing and none extra.</summary>
+    private static void AssertStoreHoldsFolder(string store, string dir)
+    {
+        var logs = Logs(dir);
+        var stored = Sql(store, $"SELECT rendition, score_at, metric, frame, value FROM frames WHERE run_id = '{RunId(dir)}'");
+        Assert.Equal(logs.Count, stored.Count);
+        foreach (var row in stored)
+        {
+            var key = ((string)row[0]!, (string)row[1]!, (string)row[2]!, Convert.ToInt64(row[3]));
+            Assert.True(logs.TryGetValue(key, out var expected), $"stored {key} is in no score log");
+            Assert.InRange(Convert.ToDouble(row[4]) - expected, -5e-7, 5e-7);
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Stored_frames_are_the_frames_scored(string kind)
+    {
+        string store = NewStore(kind), dir = Path.Combine(Dir, $"scored-{kind}");
+        Ok(Encode(dir, "--store", store));
+        // 12 frames x 2 rungs x 2 modes x (vmaf + 11 features + 3 PSNR planes + psnr_avg_611)
+        Assert.Equal(12 * 2 * 2, Logs(dir).Count / Logs(dir).Keys.Select(k => k.Item3).Distinct().Count());
+        AssertStoreHoldsFolder(store, dir);
+        Assert.Equal("complete", Assert.Single(Sql(store, "SELECT status FROM runs"))[0]);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void A_retried_job_leaves_one_run(string kind)
+    {
+        string store = NewStore(kind);
+        string first = Path.Combine(Dir, $"job1-{kind}"), second = Path.Combine(Dir, $"job2-{kind}");
+        Ok(Encode(first, "--store", store, "--job-id", "job-42"));
+        Ok(Encode(second, "--store", store, "--job-id", "job-42"));
+        var run = Assert.Single(Sql(store, "SELECT id, job_id FROM runs"));
+        Assert.Equal(RunId(second), run[0]);
+        Assert.Equal(2, Sql(store, "SELECT id FROM renditions").Count);
+        AssertStoreHoldsFolder(store, second);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Import_round_trips_a_folder(string kind)
+    {
+        string store = NewStore(kind), dir = Path.Combine(Dir, $"import-{kind}");
+        Ok(Encode(dir));
+        Ok(EqProcess.Run("store", "import", dir, "--store", store));
+        Ok(EqProcess.Run("store", "import", dir, "--store", store)); // again: replaces, never duplicates
+        Assert.Equal(RunId(dir), Assert.Single(Sql(store, "SELECT id FROM runs"))[0]);
+        AssertStoreHoldsFolder(store, dir);
+    }
+
+    /// <summary>numpy's default percentile (linear between closest ranks), written out again here.</summary>
+    private static double Percentile(IEnumerable<double> values, double p)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        double rank = p / 100 * (v.Length - 1);
+        int lo = (int)rank;
+        return lo + 1 < v.Length ? v[lo] + (rank - lo) * (v[lo + 1] - v[lo]) : v[lo];
+    }
+
+    private static List<Dictionary<string, JsonElement>> Query(string store, params string[] args)
+    {
+        var o = EqProcess.Run(["query", .. args, "--store", store, "--format", "json"]);
+        Ok(o);
+        return JsonSerializer.Deserialize<List<Dictionary<string, JsonElement>>>(o.StdOut)!;
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Named_queries_match_a_hand_computation_over_the_files(string kind)
+    {
+        string store = NewStore(kind), dir = Path.Combine(Dir, $"queries-{kind}");
+        Ok(Encode(dir, "--store", store));
+        var logs = Logs(dir);
+        double[] Vmaf(string r, string mode) => [.. logs.Where(kv => kv.Key.Item1 == r && kv.Key.Item2 == mode && kv.Key.Item3 == "vmaf")
+            .OrderBy(kv => kv.Key.Item4).Select(kv => kv.Value)];
+        const double Printed = 1e-5; // the logs carry six decimals
+
+        var profiles = Query(store, "profile-percentiles");
+        Assert.Equal(["large", "small"], profiles.Select(r => r["rendition"].GetString()));
+        foreach (var row in profiles)
+        {
+            var v = Vmaf(row["rendition"].GetString()!, "encode");
+            Assert.InRange(row["vmaf_mean"].GetDouble() - v.Average(), -Printed, Printed);
+            Assert.InRange(row["vmaf_p1"].GetDouble() - Percentile(v, 1), -Printed, Printed);
+            Assert.InRange(row["vmaf_p5"].GetDouble() - Percentile(v, 5), -Printed, Printed);
+            Assert.InRange(row["vmaf_p50"].GetDouble() - Percentile(v, 50), -Printed, Printed);
+        }
+
+        // kbit/s of the video stream as ffprobe counts its packets, over 12 frames at the clip's 25 fps.
+        var knee = Assert.Single(Query(store, "bitrate-vs-vmaf", "--rendition", "large"));
+        long bytes = Ffmpeg.Probe("-select_streams", "v:0", "-show_entries", "packet=size", "-of", "csv=p=0", Path.Combine(dir, "large.mp4"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(l => long.Parse(l.Trim().TrimEnd(','), CultureInfo.InvariantCulture));
+        double kbps = bytes * 8 / 1000.0 / (12 / 25.0);
+        Assert.InRange(knee["bitrate_kbps"].GetDouble() - kbps, -0.01, 0.01);
+        Assert.InRange(knee["vmaf_encode"].GetDouble() - Vmaf("large", "encode").Average(), -Printed, Printed);
+        Assert.InRange(knee["vmaf_source"].GetDouble() - Vmaf("large", "source").Average(), -Printed, Printed);
+
+        // small (176x144) against large (352x288) at source size.
+        bool inverted = Vmaf("small", "source").Average() >= Vmaf("large", "source").Average();
+        Assert.True(inverted, "the test ladder is meant to invert; pick rungs that do");
+        var inversion = Assert.Single(Query(store, "ladder-inversions"));
+        Assert.Equal(("small", "large"), (inversion["smaller"].GetString(), inversion["larger"].GetString()));
+        Assert.InRange(inversion["smaller_vmaf"].GetDouble() - Vmaf("small", "source").Average(), -Printed, Printed);
+
+        var frames = Query(store, "frames", "--rendition", "small", "--score-at", "source", "--metric", "psnr_y");
+        Assert.Equal(12, frames.Count);
+        for (int f = 0; f < 12; f++)
+        {
+            Assert.Equal(f, frames[f]["frame"].GetInt64());
+            Assert.InRange(frames[f]["value"].GetDouble() - logs[("small", "source", "psnr_y", f)], -5e-7, 5e-7);
+        }
+
+        Assert.Empty(Query(store, "profile-percentiles", "--since", DateTimeOffset.UtcNow.AddMinutes(5).ToString("O", CultureInfo.InvariantCulture)));
+    }
+
+    private static void AssertStoreFailedFilesKept(EqProcess.Outcome o, string dir, string because)
+    {
+        Assert.True(o.ExitCode == 2, $"exit {o.ExitCode}: {o.StdErr}");
+        var line = Assert.Single(o.Errors);
+        Assert.Contains(because, line, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"eq store import {dir}", line);
+        Assert.DoesNotContain("   at ", o.StdErr);
+        Assert.True(File.Exists(Path.Combine(dir, "summary.json")), "the files must be committed when only the store failed");
+        Assert.Empty(Directory.GetFiles(dir, "*.partial"));
+    }
+
+    [Fact]
+    public void A_refused_store_costs_one_line_and_exit_2_but_not_the_files()
+    {
+        string dir = Path.Combine(Dir, "refused");
+        AssertStoreFailedFilesKept(Encode(dir, "--store", $"postgres://eq:x@127.0.0.1:{PostgresServer.FreePort()}/eq"), dir, "refused");
+    }
+
+    [Fact]
+    public void A_wrong_password_costs_one_line_and_exit_2_but_not_the_files()
+    {
+        string dir = Path.Combine(Dir, "password");
+        AssertStoreFailedFilesKept(Encode(dir, "--store", postgres.Url(password: "wrong")), dir, "password");
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void A_store_of_a_newer_schema_is_refused(string kind)
+    {
+        string store = NewStore(kind), dir = Path.Combine(Dir, $"newer-{kind}");
+        new ResultStore(StoreLocation.Parse(store)).EnsureSchema();
+        var s = new ResultStore(StoreLocation.Parse(store));
+        using (var c = s.Connect())
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "INSERT INTO schemaversions (scriptname, applied) VALUES ('0099_from_the_future.sql', CURRENT_TIMESTAMP)";
+            cmd.ExecuteNonQuery();
+        }
+        AssertStoreFailedFilesKept(Encode(dir, "--store", store), dir, "newer schema");
+    }
+
+    [Theory]
+    [InlineData("postgres://eq@:99999999/x")]
+    [InlineData("Host=127.0.0.1;Port=notaport")]
+    public void A_malformed_store_is_an_input_error_before_any_work(string spec)
+    {
+        string dir = Path.Combine(Dir, $"malformed-{Guid.NewGuid():N}");
+        var o = Encode(dir, "--store", spec);
+        Assert.True(o.ExitCode == 1, $"exit {o.ExitCode}: {o.StdErr}");
+        Assert.Contains("--store", Assert.Single(o.Errors));
+        Assert.False(Directory.Exists(dir) && Directory.GetFiles(dir).Length > 0, "nothing may be written for a malformed store");
+    }
+}
