@@ -50,22 +50,13 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
     }
 
     /// <summary>The run's settings as the store and summary keep them.</summary>
-    public static string Settings(EncodeRequest request, IReadOnlyDictionary<string, string?> more)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+    public static string Settings(EncodeRequest request, IReadOnlyDictionary<string, string?> more) =>
+        RunIdentity.SettingsJson(new Dictionary<string, object?>
         {
-            w.WriteStartObject();
-            w.WriteString("score_at", request.ScoreAt switch { ScoreAt.Both => "both", ScoreAt.Source => "source", _ => "encode" });
-            w.WriteStartArray("metrics");
-            foreach (var m in request.Metrics) w.WriteStringValue(m);
-            w.WriteEndArray();
-            w.WriteString("container", request.Container);
-            w.WriteNumber("encoder_threads", request.EncoderThreads);
-            w.WriteNumber("max_frames", request.MaxFrames);
-            foreach (var (k, v) in more) w.WriteString(k, v);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+            ["score_at"] = request.ScoreAt switch { ScoreAt.Both => "both", ScoreAt.Source => "source", _ => "encode" },
+            ["metrics"] = request.Metrics,
+            ["container"] = request.Container,
+            ["encoder_threads"] = request.EncoderThreads,
+            ["max_frames"] = request.MaxFrames,
+        }.Concat(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value))));
 }

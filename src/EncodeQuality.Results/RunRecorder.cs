@@ -10,6 +10,10 @@ namespace EncodeQuality.Results;
 public sealed record RunIdentity(string Kind, string Source, string Settings, string? JobId = null)
 {
     public string RunId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>A run's settings as summaries and stores keep them: one JSON object.</summary>
+    public static string SettingsJson(IEnumerable<KeyValuePair<string, object?>> settings) =>
+        System.Text.Json.JsonSerializer.Serialize(settings.ToDictionary());
 }
 
 /// <summary>
@@ -18,12 +22,13 @@ public sealed record RunIdentity(string Kind, string Source, string Settings, st
 /// aborts everything; then the others (a store) prepare; essential sinks commit, then the others.
 /// A non-essential sink that fails is aborted alone and reported after the rest is committed.
 /// </summary>
-public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink> sinks) : ILadderObserver
+public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink> sinkList) : ILadderObserver
 {
+    // An array, so the per-frame loop below allocates no enumerator.
+    private readonly IResultSink[] sinks = [.. sinkList];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
     public RunStart? Start { get; private set; }
-    public IReadOnlyList<IResultSink> Sinks => sinks;
 
     public void SourceOpened(SourceInfo source, IReadOnlyList<Rendition> ladder) => Begin(SourceFacts(source, identity.Source), LadderWriter.ToJson(ladder));
 
@@ -42,7 +47,7 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
 
     public void FrameScored(string rendition, ScoreAt mode, long frame, ScoreSheet sheet)
     {
-        foreach (var s in sinks) s.FrameScored(rendition, mode, frame, sheet);
+        for (int i = 0; i < sinks.Length; i++) sinks[i].FrameScored(rendition, mode, frame, sheet);
     }
 
     /// <summary>Reports the renditions and commits the run to every sink.</summary>

@@ -35,10 +35,8 @@ public static class ScoreCommand
 
     /// <summary>A score run's settings as the store keeps them.</summary>
     public static string Settings(IReadOnlyList<string> metrics, IReadOnlyDictionary<string, string?> more) =>
-        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)))
-        {
-            ["metrics"] = metrics,
-        });
+        RunIdentity.SettingsJson(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value))
+            .Append(new KeyValuePair<string, object?>("metrics", metrics)));
 
     public static Command Create(MetricCatalog catalog)
     {

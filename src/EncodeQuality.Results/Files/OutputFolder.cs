@@ -53,7 +53,11 @@ public sealed partial class OutputFolder : IDisposable
     }
 
     /// <summary>The temporary name a file of this run has until it is committed.</summary>
-    public string TempPathFor(string fileName) => Path.Combine(FullPath, $".{fileName}.{Environment.ProcessId}{TempSuffix}");
+    public string TempPathFor(string fileName) => TempPathBeside(Path.Combine(FullPath, fileName));
+
+    /// <summary>The temporary name of any file of a run: hidden, beside it, with the process id.</summary>
+    public static string TempPathBeside(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}{TempSuffix}");
 
     public string PathFor(string fileName) => Path.Combine(FullPath, fileName);
 

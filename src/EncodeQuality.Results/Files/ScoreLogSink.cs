@@ -18,7 +18,7 @@ public sealed class ScoreLogSink : IResultSink
         string dir = Path.GetDirectoryName(_path)!;
         if (Directory.Exists(_path)) throw new InputException($"--json {path}: this is a folder, not a file");
         if (!Directory.Exists(dir)) throw new InputException($"--json {path}: the folder {dir} does not exist");
-        _temp = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Environment.ProcessId}.partial");
+        _temp = OutputFolder.TempPathBeside(_path);
     }
 
     public bool Essential => true;

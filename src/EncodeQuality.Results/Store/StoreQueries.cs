@@ -69,12 +69,14 @@ public static class StoreQueries
 
     private static QueryResult Select(DbConnection c, string sql, QueryFilter f)
     {
-        var parameters = new List<(string, object)> { ("at", f.ScoreAt) };
+        // Bind only the parameters the text uses.
+        var parameters = new List<(string, object)>();
+        if (sql.Contains("@at")) parameters.Add(("at", f.ScoreAt));
         if (sql.Contains("@since")) parameters.Add(("since", RunWriter.Time(f.Since!.Value, c is Npgsql.NpgsqlConnection)));
         if (sql.Contains("@rendition")) parameters.Add(("rendition", f.Rendition!));
         if (sql.Contains("@run")) parameters.Add(("run", f.RunId!));
         if (sql.Contains("@metric")) parameters.Add(("metric", f.Metric));
-        using var cmd = RunWriter.Command(c, null, sql, [.. parameters.Where(p => sql.Contains("@" + p.Item1))]);
+        using var cmd = RunWriter.Command(c, null, sql, [.. parameters]);
         using var reader = cmd.ExecuteReader();
         var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         var rows = new List<object?[]>();
