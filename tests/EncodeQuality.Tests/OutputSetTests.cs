@@ -111,6 +111,31 @@ public class OutputSetTests
         Assert.Equal(["a.mp4", "a.scores.json"], SummaryReader.TryListFiles(Path.Combine(dir, "summary.json")).Order());
     }
 
+    /// <summary>An essential sink that cannot prepare: the run must leave nothing, not even its finished media.</summary>
+    private sealed class FailingSink : IResultSink
+    {
+        public bool Essential => true;
+        public string Name => "failing";
+        public void Prepare(RunOutcome run) => throw new IOException("no space left on device");
+        public void Commit() { }
+        public void Abort(Exception cause) { }
+    }
+
+    [Fact]
+    public void A_sink_that_fails_after_the_encode_leaves_no_file_at_all()
+    {
+        string dir = Path.Combine(Dir, "prepare-fails");
+        var request = new EncodeRequest
+        {
+            Source = Repo.Media("BA1_FT_C.264"), Ladder = [Rung("a", Native.VideoCodec.X264, 144)], Metrics = ["psnr"], MaxFrames = 5,
+        };
+        var run = new EncodeRun(MetricCatalog.WithBuiltIns(), Serilog.Core.Logger.None);
+        var e = Assert.Throws<IOException>(() => run.Run(request, dir, new RunIdentity("encode", request.Source, "{}"), [new FailingSink()],
+            CancellationToken.None).GetAwaiter().GetResult());
+        Assert.Contains("no space", e.Message);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
+
     /// <summary>Records what a sink hears.</summary>
     private sealed class Recorder : IResultSink
     {
