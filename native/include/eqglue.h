@@ -69,6 +69,9 @@ EQ_API void eq_scaler_free(EqScaler *s);
 enum { EQ_CODEC_X264 = 0, EQ_CODEC_X265 = 1 };
 enum { EQ_RC_CRF = 0, EQ_RC_ABR = 1 };
 
+/* What the glue sets itself. Every setting of a rung (crf, bitrate, vbv-maxrate, keyint, ...)
+ * comes as an option, applied with the library's own x264_param_parse / x265_param_parse after
+ * the preset, so both libraries read them by the same names. */
 typedef struct EqEncoderConfig {
     int32_t codec;              /* EQ_CODEC_* */
     int32_t width;
@@ -76,26 +79,25 @@ typedef struct EqEncoderConfig {
     int32_t bit_depth;          /* 8 or 10 */
     int32_t fps_num;
     int32_t fps_den;
-    int32_t rc_mode;            /* EQ_RC_* */
-    double crf;
-    int32_t bitrate_kbps;
-    int32_t maxrate_kbps;       /* 0: no VBV cap */
-    int32_t bufsize_kbits;
-    int32_t keyint;             /* -1: encoder default */
-    int32_t bframes;            /* -1: encoder default */
-    int32_t rc_lookahead;       /* -1: encoder default */
     int32_t threads;            /* 0: encoder default */
     char preset[32];
     char tune[32];
 } EqEncoderConfig;
 
-/* What the opened encoder will actually do, read back from it. */
+/* What an encoder does with its settings, read back from the library's resolved parameters. */
 typedef struct EqEncoderInfo {
     int32_t max_delayed_frames; /* frames the encoder may hold before it returns a recon */
     int32_t bframes;
     int32_t rc_lookahead;
-    int32_t threads;            /* x264 threads, x265 frame threads */
+    int32_t threads;            /* x264 threads, x265 frame threads; 0 from a plan: chosen at open */
     int32_t bit_depth;
+    int32_t rc_mode;            /* EQ_RC_* */
+    double crf;                 /* with EQ_RC_CRF */
+    int32_t bitrate_kbps;       /* with EQ_RC_ABR */
+    int32_t maxrate_kbps;       /* 0: no VBV cap */
+    int32_t bufsize_kbits;
+    int32_t keyint;
+    int32_t refs;
 } EqEncoderInfo;
 
 typedef struct EqEncodedFrame {
@@ -109,7 +111,11 @@ typedef struct EqEncodedFrame {
 } EqEncodedFrame;
 
 typedef struct EqEncoder EqEncoder;
-/* keys/values: extra options for x264_param_parse / x265_param_parse, applied after the config. */
+/* keys/values: options for x264_param_parse / x265_param_parse, applied in order after the preset.
+ * Resolves them as eq_encoder_open would, without opening an encoder: for a memory estimate
+ * before any work. max_delayed_frames is then an upper bound. 0 or <0 with text in err. */
+EQ_API int32_t eq_encoder_plan(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values,
+                               int32_t n_params, EqEncoderInfo *info, char *err, int32_t err_len);
 EQ_API EqEncoder *eq_encoder_open(const EqEncoderConfig *cfg, const char *const *keys,
                                   const char *const *values, int32_t n_params, char *err, int32_t err_len);
 EQ_API void eq_encoder_info(EqEncoder *enc, EqEncoderInfo *info);

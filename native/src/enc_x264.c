@@ -24,16 +24,14 @@ static void x264_close_impl(void *impl)
     free(e);
 }
 
-static void *x264_open_impl(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
-                            char *err, int err_len)
+/* Preset and tune, the fixed facts, then the rung's options in order: exactly what open uses. */
+static int configure(x264_param_t *p, const EqEncoderConfig *cfg, const char *const *keys, const char *const *values,
+                     int n, char *err, int err_len)
 {
-    X264Enc *e = calloc(1, sizeof *e);
-    if (!e) { eq_set_err(err, err_len, "out of memory"); return NULL; }
-    x264_param_t *p = &e->param;
     const char *preset = cfg->preset[0] ? cfg->preset : "medium";
     if (x264_param_default_preset(p, preset, cfg->tune[0] ? cfg->tune : NULL) < 0) {
         eq_set_err(err, err_len, "x264 rejects preset '%s' or tune '%s'", preset, cfg->tune);
-        goto fail;
+        return -1;
     }
     p->i_log_level = X264_LOG_ERROR;
     p->i_width = cfg->width;
@@ -47,33 +45,56 @@ static void *x264_open_impl(const EqEncoderConfig *cfg, const char *const *keys,
     p->b_vfr_input = 0;
     p->b_annexb = 1;
     p->b_repeat_headers = 0;      /* headers go into the container's extradata */
-    p->b_full_recon = 1;          /* recon must be exactly what a decoder shows */
     if (cfg->threads > 0) p->i_threads = cfg->threads;
-    if (cfg->rc_mode == EQ_RC_CRF) {
-        p->rc.i_rc_method = X264_RC_CRF;
-        p->rc.f_rf_constant = (float)cfg->crf;
-    } else {
-        p->rc.i_rc_method = X264_RC_ABR;
-        p->rc.i_bitrate = cfg->bitrate_kbps;
-    }
-    if (cfg->maxrate_kbps > 0) {
-        p->rc.i_vbv_max_bitrate = cfg->maxrate_kbps;
-        p->rc.i_vbv_buffer_size = cfg->bufsize_kbits > 0 ? cfg->bufsize_kbits : cfg->maxrate_kbps * 2;
-    }
-    if (cfg->keyint > 0) p->i_keyint_max = cfg->keyint;
-    if (cfg->bframes >= 0) p->i_bframe = cfg->bframes;
-    if (cfg->rc_lookahead >= 0) p->rc.i_lookahead = cfg->rc_lookahead;
     for (int i = 0; i < n; i++) {
         int r = x264_param_parse(p, keys[i], values[i]);
-        if (r == X264_PARAM_BAD_NAME) { eq_set_err(err, err_len, "x264 has no option '%s'", keys[i]); goto fail; }
-        if (r != 0) { eq_set_err(err, err_len, "x264 rejects %s=%s", keys[i], values[i]); goto fail; }
+        if (r == X264_PARAM_BAD_NAME) { eq_set_err(err, err_len, "x264 has no option '%s'", keys[i]); return -1; }
+        if (r != 0) { eq_set_err(err, err_len, "x264 rejects %s=%s", keys[i], values[i]); return -1; }
     }
-    /* Keep what b_full_recon guarantees even if params overrode it. */
-    p->b_full_recon = 1;
+    p->b_full_recon = 1;          /* recon must be exactly what a decoder shows, whatever the options say */
     if (x264_param_apply_profile(p, cfg->bit_depth > 8 ? "high10" : "high") < 0) {
         eq_set_err(err, err_len, "x264 cannot apply the %s profile to these settings", cfg->bit_depth > 8 ? "high10" : "high");
-        goto fail;
+        return -1;
     }
+    return 0;
+}
+
+/* The settings part of the info, from resolved parameters. */
+static void describe(const x264_param_t *p, EqEncoderInfo *info)
+{
+    info->bframes = p->i_bframe;
+    info->rc_lookahead = p->rc.i_lookahead;
+    info->threads = p->i_threads;
+    info->bit_depth = p->i_bitdepth;
+    info->rc_mode = p->rc.i_rc_method == X264_RC_CRF ? EQ_RC_CRF : EQ_RC_ABR;
+    info->crf = p->rc.f_rf_constant;
+    info->bitrate_kbps = p->rc.i_bitrate;
+    info->maxrate_kbps = p->rc.i_vbv_max_bitrate;
+    info->bufsize_kbits = p->rc.i_vbv_buffer_size;
+    info->keyint = p->i_keyint_max;
+    info->refs = p->i_frame_reference;
+}
+
+static int x264_plan_impl(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
+                          EqEncoderInfo *info, char *err, int err_len)
+{
+    x264_param_t p;
+    if (configure(&p, cfg, keys, values, n, err, err_len) < 0) return -1;
+    describe(&p, info);
+    /* x264 sets its delay at open (encoder.c): the larger of bframes and lookahead, one per extra
+     * frame thread, and a sync lookahead of bframes + 1 when threaded. Threads still 0 here. */
+    int la = p.rc.i_lookahead > p.i_bframe ? p.rc.i_lookahead : p.i_bframe;
+    info->max_delayed_frames = la + p.i_bframe + 1 + (p.i_threads > 1 ? p.i_threads - 1 : 0);
+    return 0;
+}
+
+static void *x264_open_impl(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
+                            char *err, int err_len)
+{
+    X264Enc *e = calloc(1, sizeof *e);
+    if (!e) { eq_set_err(err, err_len, "out of memory"); return NULL; }
+    x264_param_t *p = &e->param;
+    if (configure(p, cfg, keys, values, n, err, err_len) < 0) goto fail;
     e->h = x264_encoder_open(p);
     if (!e->h) { eq_set_err(err, err_len, "x264 cannot open an encoder with these settings"); goto fail; }
     x264_encoder_parameters(e->h, p);
@@ -98,11 +119,8 @@ fail:
 static void x264_info_impl(void *impl, EqEncoderInfo *info)
 {
     X264Enc *e = impl;
+    describe(&e->param, info);
     info->max_delayed_frames = x264_encoder_maximum_delayed_frames(e->h);
-    info->bframes = e->param.i_bframe;
-    info->rc_lookahead = e->param.rc.i_lookahead;
-    info->threads = e->param.i_threads;
-    info->bit_depth = e->param.i_bitdepth;
 }
 
 static int x264_headers_impl(void *impl, const uint8_t **data, int32_t *size)
@@ -173,4 +191,4 @@ static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const 
     return 1;
 }
 
-const EqEncoderOps eq_x264_ops = {x264_open_impl, x264_info_impl, x264_headers_impl, x264_encode_impl, x264_close_impl};
+const EqEncoderOps eq_x264_ops = {x264_plan_impl, x264_open_impl, x264_info_impl, x264_headers_impl, x264_encode_impl, x264_close_impl};

@@ -31,12 +31,68 @@ static void x265_close_impl(void *impl)
     free(e);
 }
 
-static int set(X265Enc *e, const char *k, const char *v, char *err, int err_len)
+/* Preset and tune, the fixed facts, then the rung's options in order: exactly what open uses. */
+static int configure(const x265_api *api, x265_param *p, const EqEncoderConfig *cfg, const char *const *keys,
+                     const char *const *values, int n, char *err, int err_len)
 {
-    int r = e->api->param_parse(e->param, k, v);
-    if (r == X265_PARAM_BAD_NAME) { eq_set_err(err, err_len, "x265 has no option '%s'", k); return -1; }
-    if (r != 0) { eq_set_err(err, err_len, "x265 rejects %s=%s", k, v); return -1; }
+    const char *preset = cfg->preset[0] ? cfg->preset : "medium";
+    if (api->param_default_preset(p, preset, cfg->tune[0] ? cfg->tune : NULL) < 0) {
+        eq_set_err(err, err_len, "x265 rejects preset '%s' or tune '%s'", preset, cfg->tune);
+        return -1;
+    }
+    p->logLevel = X265_LOG_ERROR;
+    p->sourceWidth = cfg->width;
+    p->sourceHeight = cfg->height;
+    p->internalCsp = X265_CSP_I420;
+    p->internalBitDepth = cfg->bit_depth;
+    p->fpsNum = (uint32_t)cfg->fps_num;
+    p->fpsDenom = (uint32_t)cfg->fps_den;
+    p->bRepeatHeaders = 0;
+    p->bAnnexB = 1;
+    if (cfg->threads > 0) p->frameNumThreads = cfg->threads;
+    for (int i = 0; i < n; i++) {
+        int r = api->param_parse(p, keys[i], values[i]);
+        if (r == X265_PARAM_BAD_NAME) { eq_set_err(err, err_len, "x265 has no option '%s'", keys[i]); return -1; }
+        if (r != 0) { eq_set_err(err, err_len, "x265 rejects %s=%s", keys[i], values[i]); return -1; }
+    }
+    if (cfg->bit_depth > 8 && api->param_apply_profile(p, "main10") < 0) {
+        eq_set_err(err, err_len, "x265 cannot apply the main10 profile to these settings");
+        return -1;
+    }
     return 0;
+}
+
+static void describe(const x265_param *p, EqEncoderInfo *info)
+{
+    /* x265 has no call for its delay. Frames wait in the lookahead (lookaheadDepth, at least
+     * bframes + 1 for a mini-GOP decision), then one per frame-encoder thread is in flight, and
+     * the output is held one more call while the next frame's encode starts. */
+    int la = p->lookaheadDepth > p->bframes ? p->lookaheadDepth : p->bframes;
+    info->max_delayed_frames = la + p->bframes + p->frameNumThreads + 2;
+    info->bframes = p->bframes;
+    info->rc_lookahead = p->lookaheadDepth;
+    info->threads = p->frameNumThreads;
+    info->bit_depth = p->internalBitDepth;
+    info->rc_mode = p->rc.rateControlMode == X265_RC_CRF ? EQ_RC_CRF : EQ_RC_ABR;
+    info->crf = p->rc.rfConstant;
+    info->bitrate_kbps = p->rc.bitrate;
+    info->maxrate_kbps = p->rc.vbvMaxBitrate;
+    info->bufsize_kbits = p->rc.vbvBufferSize;
+    info->keyint = p->keyframeMax;
+    info->refs = p->maxNumReferences;
+}
+
+static int x265_plan_impl(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
+                          EqEncoderInfo *info, char *err, int err_len)
+{
+    const x265_api *api = x265_api_get(cfg->bit_depth);
+    if (!api) { eq_set_err(err, err_len, "this libx265 has no %d-bit encoder", cfg->bit_depth); return -1; }
+    x265_param *p = api->param_alloc();
+    if (!p) { eq_set_err(err, err_len, "out of memory"); return -1; }
+    int r = configure(api, p, cfg, keys, values, n, err, err_len);
+    if (r == 0) describe(p, info);
+    api->param_free(p);
+    return r;
 }
 
 static void *x265_open_impl(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
@@ -48,42 +104,8 @@ static void *x265_open_impl(const EqEncoderConfig *cfg, const char *const *keys,
     if (!e->api) { eq_set_err(err, err_len, "this libx265 has no %d-bit encoder", cfg->bit_depth); free(e); return NULL; }
     e->param = e->api->param_alloc();
     if (!e->param) { eq_set_err(err, err_len, "out of memory"); goto fail; }
-    const char *preset = cfg->preset[0] ? cfg->preset : "medium";
-    if (e->api->param_default_preset(e->param, preset, cfg->tune[0] ? cfg->tune : NULL) < 0) {
-        eq_set_err(err, err_len, "x265 rejects preset '%s' or tune '%s'", preset, cfg->tune);
-        goto fail;
-    }
     x265_param *p = e->param;
-    p->logLevel = X265_LOG_ERROR;
-    p->sourceWidth = cfg->width;
-    p->sourceHeight = cfg->height;
-    p->internalCsp = X265_CSP_I420;
-    p->internalBitDepth = cfg->bit_depth;
-    p->fpsNum = (uint32_t)cfg->fps_num;
-    p->fpsDenom = (uint32_t)cfg->fps_den;
-    p->bRepeatHeaders = 0;
-    p->bAnnexB = 1;
-    if (cfg->rc_mode == EQ_RC_CRF) {
-        p->rc.rateControlMode = X265_RC_CRF;
-        p->rc.rfConstant = cfg->crf;
-    } else {
-        p->rc.rateControlMode = X265_RC_ABR;
-        p->rc.bitrate = cfg->bitrate_kbps;
-    }
-    if (cfg->maxrate_kbps > 0) {
-        p->rc.vbvMaxBitrate = cfg->maxrate_kbps;
-        p->rc.vbvBufferSize = cfg->bufsize_kbits > 0 ? cfg->bufsize_kbits : cfg->maxrate_kbps * 2;
-    }
-    if (cfg->keyint > 0) p->keyframeMax = cfg->keyint;
-    if (cfg->bframes >= 0) p->bframes = cfg->bframes;
-    if (cfg->rc_lookahead >= 0) p->lookaheadDepth = cfg->rc_lookahead;
-    if (cfg->threads > 0) p->frameNumThreads = cfg->threads;
-    for (int i = 0; i < n; i++)
-        if (set(e, keys[i], values[i], err, err_len) < 0) goto fail;
-    if (cfg->bit_depth > 8 && e->api->param_apply_profile(p, "main10") < 0) {
-        eq_set_err(err, err_len, "x265 cannot apply the main10 profile to these settings");
-        goto fail;
-    }
+    if (configure(e->api, p, cfg, keys, values, n, err, err_len) < 0) goto fail;
     e->enc = e->api->encoder_open(p);
     if (!e->enc) { eq_set_err(err, err_len, "x265 cannot open an encoder with these settings"); goto fail; }
     e->api->encoder_parameters(e->enc, p);
@@ -113,16 +135,7 @@ fail:
 static void x265_info_impl(void *impl, EqEncoderInfo *info)
 {
     X265Enc *e = impl;
-    const x265_param *p = e->param;
-    /* x265 has no call for its delay. Frames wait in the lookahead (lookaheadDepth, at least
-     * bframes + 1 for a mini-GOP decision), then one per frame-encoder thread is in flight, and
-     * the output is held one more call while the next frame's encode starts. */
-    int la = p->lookaheadDepth > p->bframes ? p->lookaheadDepth : p->bframes;
-    info->max_delayed_frames = la + p->bframes + p->frameNumThreads + 2;
-    info->bframes = p->bframes;
-    info->rc_lookahead = p->lookaheadDepth;
-    info->threads = p->frameNumThreads;
-    info->bit_depth = p->internalBitDepth;
+    describe(e->param, info);
 }
 
 static int x265_headers_impl(void *impl, const uint8_t **data, int32_t *size)
@@ -175,4 +188,4 @@ static int x265_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const 
     return 1;
 }
 
-const EqEncoderOps eq_x265_ops = {x265_open_impl, x265_info_impl, x265_headers_impl, x265_encode_impl, x265_close_impl};
+const EqEncoderOps eq_x265_ops = {x265_plan_impl, x265_open_impl, x265_info_impl, x265_headers_impl, x265_encode_impl, x265_close_impl};

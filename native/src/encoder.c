@@ -14,12 +14,27 @@ void eq_copy_plane(uint8_t *dst, int dst_stride, const uint8_t *src, int src_str
     for (int y = 0; y < h; y++) memcpy(dst + (size_t)y * dst_stride, src + (size_t)y * src_stride, (size_t)row_bytes);
 }
 
-EqEncoder *eq_encoder_open(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values,
-                           int32_t n_params, char *err, int32_t err_len)
+static const EqEncoderOps *ops_for(const EqEncoderConfig *cfg, char *err, int err_len)
 {
     const EqEncoderOps *ops = cfg->codec == EQ_CODEC_X265 ? &eq_x265_ops : cfg->codec == EQ_CODEC_X264 ? &eq_x264_ops : NULL;
     if (!ops) { eq_set_err(err, err_len, "unknown codec %d", cfg->codec); return NULL; }
     if (cfg->width % 2 || cfg->height % 2) { eq_set_err(err, err_len, "4:2:0 needs even width and height, got %dx%d", cfg->width, cfg->height); return NULL; }
+    return ops;
+}
+
+int32_t eq_encoder_plan(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int32_t n_params,
+                        EqEncoderInfo *info, char *err, int32_t err_len)
+{
+    memset(info, 0, sizeof *info);
+    const EqEncoderOps *ops = ops_for(cfg, err, err_len);
+    return ops ? ops->plan(cfg, keys, values, n_params, info, err, err_len) : -1;
+}
+
+EqEncoder *eq_encoder_open(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values,
+                           int32_t n_params, char *err, int32_t err_len)
+{
+    const EqEncoderOps *ops = ops_for(cfg, err, err_len);
+    if (!ops) return NULL;
     void *impl = ops->open(cfg, keys, values, n_params, err, err_len);
     if (!impl) return NULL;
     EqEncoder *e = calloc(1, sizeof *e);

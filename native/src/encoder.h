@@ -4,6 +4,9 @@
 #include "eqglue.h"
 
 typedef struct EqEncoderOps {
+    /* Applies preset, tune and options to the library's parameters as open does, and reports them. */
+    int (*plan)(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
+                EqEncoderInfo *info, char *err, int err_len);
     void *(*open)(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values, int n,
                   char *err, int err_len);
     void (*info)(void *impl, EqEncoderInfo *info);
@@ -16,6 +19,6 @@ typedef struct EqEncoderOps {
 extern const EqEncoderOps eq_x264_ops;
 extern const EqEncoderOps eq_x265_ops;
 
-/* Copies one plane of w samples by h rows; bps bytes per sample. */
+/* Copies one plane of h rows of row_bytes bytes each. */
 void eq_copy_plane(uint8_t *dst, int dst_stride, const uint8_t *src, int src_stride, int row_bytes, int h);
 #endif

@@ -6,29 +6,48 @@ namespace EncodeQuality.Native;
 
 public enum VideoCodec { X264 = 0, X265 = 1 }
 
-/// <summary>Everything the glue needs to open an x264 or x265 encoder.</summary>
+/// <summary>What a rung asks of its encoder: the library, preset and tune, the settings of <see cref="EncoderOptions"/>, and extra library options.</summary>
 public sealed record EncoderSettings
 {
     public required VideoCodec Codec { get; init; }
-    public required VideoFormat Format { get; init; }
-    public required int FpsNum { get; init; }
-    public required int FpsDen { get; init; }
-    public double? Crf { get; init; }
-    public int? BitrateKbps { get; init; }
-    public int? MaxrateKbps { get; init; }
-    public int? BufsizeKbits { get; init; }
-    public int? Keyint { get; init; }
-    public int? Bframes { get; init; }
-    public int? RcLookahead { get; init; }
-    public int Threads { get; init; }
     public string? Preset { get; init; }
     public string? Tune { get; init; }
-    /// <summary>Extra options for x264_param_parse / x265_param_parse, applied in order.</summary>
+    /// <summary>The options that are set.</summary>
+    public IReadOnlyDictionary<EncoderOption, double> Values { get; init; } = new Dictionary<EncoderOption, double>();
+    /// <summary>Extra options for x264_param_parse / x265_param_parse, applied in order after the settings.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Params { get; init; } = [];
+
+    public double? this[EncoderOption option] => Values.TryGetValue(option, out var v) ? v : null;
+
+    public static EncoderSettings Of(VideoCodec codec, string? preset, params (EncoderOption Option, double Value)[] values) => new()
+    {
+        Codec = codec, Preset = preset, Values = values.ToDictionary(v => v.Option, v => v.Value),
+    };
+
+    /// <summary>Every option as the library parses it: the settings, then the params.</summary>
+    public IEnumerable<KeyValuePair<string, string>> LibraryOptions()
+    {
+        foreach (var o in EncoderOptions.All)
+            if (this[o] is { } v) yield return new(o.Param, o.Format(v));
+        // A cap without a buffer gets two seconds' worth at the cap, as FFmpeg users expect.
+        if (this[EncoderOptions.Maxrate] is { } max && this[EncoderOptions.Bufsize] is null)
+            yield return new(EncoderOptions.Bufsize.Param, EncoderOptions.Bufsize.Format(2 * max));
+        foreach (var p in Params) yield return p;
+    }
+
+    /// <summary>"crf 23" or "3000 kbit/s".</summary>
+    public string RateControlText => this[EncoderOptions.Crf] is { } c ? $"crf {c:0.##}" : $"{this[EncoderOptions.Bitrate]} kbit/s";
 }
 
-/// <summary>What the opened encoder reports about itself.</summary>
-public readonly record struct EncoderDelay(int MaxDelayedFrames, int Bframes, int RcLookahead, int Threads, int BitDepth);
+/// <summary>What an encoder does with its settings, read back from the library (or, from a plan, what it would do).</summary>
+public readonly record struct EncoderInfo(int MaxDelayedFrames, int Bframes, int RcLookahead, int Threads, int BitDepth,
+    bool Crf, double CrfValue, int BitrateKbps, int MaxrateKbps, int BufsizeKbits, int Keyint, int Refs)
+{
+    public string RateControlText => Crf ? $"crf {CrfValue:0.##}" : $"{BitrateKbps} kbit/s";
+
+    internal static EncoderInfo From(in EqEncoderInfo i) => new(i.MaxDelayedFrames, i.Bframes, i.RcLookahead, i.Threads, i.BitDepth,
+        i.RcMode == 0, i.Crf, i.BitrateKbps, i.MaxrateKbps, i.BufsizeKbits, i.Keyint, i.Refs);
+}
 
 /// <summary>One access unit out of the encoder; <see cref="Data"/> is valid until the next Encode call.</summary>
 public readonly unsafe struct EncodedPacket(byte* data, int size, long pts, long dts, bool keyframe, char sliceType)
@@ -50,54 +69,90 @@ public sealed unsafe class VideoEncoder : IDisposable
 {
     private nint _handle;
 
-    public VideoEncoder(EncoderSettings s)
+    public VideoEncoder(EncoderSettings settings, VideoFormat format, int fpsNum, int fpsDen, int threads = 0)
     {
-        Settings = s;
-        var cfg = new EqEncoderConfig
-        {
-            Codec = (int)s.Codec, Width = s.Format.Width, Height = s.Format.Height, BitDepth = s.Format.BitDepth,
-            FpsNum = s.FpsNum, FpsDen = s.FpsDen,
-            RcMode = s.BitrateKbps is null ? 0 : 1, Crf = s.Crf ?? 23, BitrateKbps = s.BitrateKbps ?? 0,
-            MaxrateKbps = s.MaxrateKbps ?? 0, BufsizeKbits = s.BufsizeKbits ?? 0,
-            Keyint = s.Keyint ?? -1, Bframes = s.Bframes ?? -1, RcLookahead = s.RcLookahead ?? -1, Threads = s.Threads,
-        };
-        FixedText.Write(cfg.Preset, s.Preset, "preset");
-        FixedText.Write(cfg.Tune, s.Tune, "tune");
-
-        int n = s.Params.Count;
-        var strings = new List<nint>(2 * n);
-        try
-        {
-            byte** keys = stackalloc byte*[Math.Max(n, 1)];
-            byte** values = stackalloc byte*[Math.Max(n, 1)];
-            for (int i = 0; i < n; i++)
-            {
-                keys[i] = (byte*)Marshal.StringToCoTaskMemUTF8(s.Params[i].Key);
-                values[i] = (byte*)Marshal.StringToCoTaskMemUTF8(s.Params[i].Value);
-                strings.Add((nint)keys[i]);
-                strings.Add((nint)values[i]);
-            }
-            byte* err = stackalloc byte[FixedText.ErrorLength];
-            err[0] = 0;
-            _handle = GlueMethods.EncoderOpen(&cfg, keys, values, n, err, FixedText.ErrorLength);
-            if (_handle == 0) throw new GlueException(FixedText.Read(err));
-        }
-        finally
-        {
-            foreach (var p in strings) Marshal.FreeCoTaskMem(p);
-        }
+        Settings = settings;
+        Format = format;
+        var cfg = Config(settings, format, fpsNum, fpsDen, threads);
+        byte* err = stackalloc byte[FixedText.ErrorLength];
+        err[0] = 0;
+        using (var o = new NativeOptions(settings.LibraryOptions()))
+            _handle = GlueMethods.EncoderOpen(&cfg, o.Keys, o.Values, o.Count, err, FixedText.ErrorLength);
+        if (_handle == 0) throw new GlueException(FixedText.Read(err));
 
         EqEncoderInfo info;
         GlueMethods.EncoderInfo(_handle, &info);
-        Delay = new EncoderDelay(info.MaxDelayedFrames, info.Bframes, info.RcLookahead, info.Threads, info.BitDepth);
+        Info = EncoderInfo.From(info);
         byte* h;
         int size;
         GlueMethods.EncoderHeaders(_handle, &h, &size);
         Headers = new ReadOnlySpan<byte>(h, size).ToArray();
     }
 
+    /// <summary>
+    /// What an encoder with these settings would do, resolved by the library without opening one:
+    /// for checks before any work. Threads is 0 when the library chooses them at open.
+    /// </summary>
+    public static EncoderInfo Plan(EncoderSettings settings, VideoFormat format, int fpsNum, int fpsDen, int threads = 0)
+    {
+        var cfg = Config(settings, format, fpsNum, fpsDen, threads);
+        byte* err = stackalloc byte[FixedText.ErrorLength];
+        err[0] = 0;
+        EqEncoderInfo info;
+        int r;
+        using (var o = new NativeOptions(settings.LibraryOptions()))
+            r = GlueMethods.EncoderPlan(&cfg, o.Keys, o.Values, o.Count, &info, err, FixedText.ErrorLength);
+        if (r < 0) throw new GlueException(FixedText.Read(err));
+        return EncoderInfo.From(info);
+    }
+
+    private static EqEncoderConfig Config(EncoderSettings s, VideoFormat format, int fpsNum, int fpsDen, int threads)
+    {
+        var cfg = new EqEncoderConfig
+        {
+            Codec = (int)s.Codec, Width = format.Width, Height = format.Height, BitDepth = format.BitDepth,
+            FpsNum = fpsNum, FpsDen = fpsDen, Threads = threads,
+        };
+        FixedText.Write(cfg.Preset, s.Preset, "preset");
+        FixedText.Write(cfg.Tune, s.Tune, "tune");
+        return cfg;
+    }
+
+    /// <summary>Options as the two C string arrays the glue takes, freed on dispose.</summary>
+    private readonly struct NativeOptions : IDisposable
+    {
+        public readonly byte** Keys, Values;
+        public readonly int Count;
+
+        public NativeOptions(IEnumerable<KeyValuePair<string, string>> options)
+        {
+            var list = options.ToList();
+            Count = list.Count;
+            Keys = (byte**)NativeMemory.AllocZeroed((nuint)Math.Max(Count, 1), (nuint)sizeof(byte*));
+            Values = (byte**)NativeMemory.AllocZeroed((nuint)Math.Max(Count, 1), (nuint)sizeof(byte*));
+            for (int i = 0; i < Count; i++)
+            {
+                Keys[i] = (byte*)Marshal.StringToCoTaskMemUTF8(list[i].Key);
+                Values[i] = (byte*)Marshal.StringToCoTaskMemUTF8(list[i].Value);
+            }
+        }
+
+        public void Dispose()
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                Marshal.FreeCoTaskMem((nint)Keys[i]);
+                Marshal.FreeCoTaskMem((nint)Values[i]);
+            }
+            NativeMemory.Free(Keys);
+            NativeMemory.Free(Values);
+        }
+    }
+
     public EncoderSettings Settings { get; }
-    public EncoderDelay Delay { get; }
+    public VideoFormat Format { get; }
+    /// <summary>What the opened encoder really does, read back from it.</summary>
+    public EncoderInfo Info { get; }
 
     /// <summary>Sequence headers for the container (SPS/PPS, plus VPS for HEVC), Annex B.</summary>
     public byte[] Headers { get; }
@@ -109,11 +164,11 @@ public sealed unsafe class VideoEncoder : IDisposable
     public bool Encode(VideoFrame? input, VideoFrame recon, out EncodedPacket packet)
     {
         ObjectDisposedException.ThrowIf(_handle == 0, this);
-        if (recon.Format != Settings.Format) throw new ArgumentException("recon frame has the wrong format");
+        if (recon.Format != Format) throw new ArgumentException("recon frame has the wrong format");
         EqPlanes inPlanes = default;
         if (input is not null)
         {
-            if (input.Format != Settings.Format) throw new ArgumentException($"input is {input.Format}, encoder takes {Settings.Format}");
+            if (input.Format != Format) throw new ArgumentException($"input is {input.Format}, encoder takes {Format}");
             inPlanes = input.NativePlanes();
         }
         var reconPlanes = recon.NativePlanes();

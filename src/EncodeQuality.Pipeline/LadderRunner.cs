@@ -63,8 +63,9 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 }
                 jobs.Add((job, media));
                 observer.RenditionStarted(r, job.Format);
-                log.Information("Rendition {Name}: {Codec} {Format}, {Rate}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
-                    r.Name, r.Codec, job.Format, r.RateControlText, job.Delay.MaxDelayedFrames, job.Delay.Bframes, job.Delay.RcLookahead, job.Delay.Threads);
+                var used = job.Encoder;
+                log.Information("Rendition {Name}: {Codec} {Format}, {Rate}, keyint {Keyint}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
+                    r.Name, r.Codec, job.Format, used.RateControlText, used.Keyint, used.MaxDelayedFrames, used.Bframes, used.RcLookahead, used.Threads);
             }
 
             long frames = await RunAll(decoder, jobs.Select(j => j.Job).ToList(), request.MaxFrames, cancel);

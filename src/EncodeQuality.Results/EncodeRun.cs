@@ -13,11 +13,12 @@ namespace EncodeQuality.Results;
 /// </summary>
 public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
 {
+    /// <param name="inputs">Files the run reads besides the source (a ladder file, a model): no output may replace them.</param>
     public async Task<RunOutcome> Run(EncodeRequest request, string outDir, RunIdentity identity, IReadOnlyList<IResultSink> others,
-        CancellationToken ct)
+        RunInputs inputs, CancellationToken ct)
     {
-        using var folder = OutputFolder.Open(outDir, log);
-        var files = new FileSink(folder, request.Container);
+        using var folder = OutputFolder.Open(outDir, inputs.With("source", request.Source), log);
+        var files = new FileSink(folder, request.Container, request.Metrics.Count > 0 ? request.ScoreAt : 0);
         var recorder = new RunRecorder(identity, [files, .. others]);
         LadderResult result;
         try

@@ -92,7 +92,7 @@ public class OutputSetTests
     public void A_second_run_into_a_held_folder_fails_at_once_with_exit_1()
     {
         string dir = Path.Combine(Dir, "held");
-        using var held = OutputFolder.Open(dir, Serilog.Core.Logger.None);
+        using var held = OutputFolder.Open(dir, RunInputs.None, Serilog.Core.Logger.None);
         var o = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", dir, "--frames", "5");
         Assert.Equal(1, o.ExitCode);
         Assert.Contains("another eq run is writing to this folder", Assert.Single(o.Errors));
@@ -131,7 +131,7 @@ public class OutputSetTests
         };
         var run = new EncodeRun(MetricCatalog.WithBuiltIns(), Serilog.Core.Logger.None);
         var e = Assert.Throws<IOException>(() => run.Run(request, dir, new RunIdentity("encode", request.Source, "{}"), [new FailingSink()],
-            CancellationToken.None).GetAwaiter().GetResult());
+            RunInputs.None, CancellationToken.None).GetAwaiter().GetResult());
         Assert.Contains("no space", e.Message);
         Assert.Empty(Directory.GetFiles(dir));
     }
@@ -171,7 +171,7 @@ public class OutputSetTests
         var catalog = MetricCatalog.WithBuiltIns();
         VmafMetric.Register(catalog, engine: EncodeQuality.LibVmaf.VmafEngineKind.Managed);
         var run = new EncodeRun(catalog, Serilog.Core.Logger.None).Run(request, dir,
-            new RunIdentity("encode", request.Source, "{}"), [recorder], CancellationToken.None).GetAwaiter().GetResult();
+            new RunIdentity("encode", request.Source, "{}"), [recorder], RunInputs.None, CancellationToken.None).GetAwaiter().GetResult();
         Assert.Equal(["started", "finished a", "finished b", "prepare", "commit"], recorder.Events);
         Assert.Equal(4, recorder.Frames.Count);
         foreach (var r in run.Renditions)

@@ -1,4 +1,5 @@
 using EncodeQuality.Vmaf;
+using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
@@ -129,7 +130,7 @@ public class UnitTests
     [Fact]
     public void Rung_width_follows_the_source_aspect_ratio_rounded_to_even()
     {
-        var r = new Rendition { Name = "r", Codec = EncodeQuality.Native.VideoCodec.X264, Height = 240, Crf = 23 };
+        var r = new Rendition { Name = "r", Height = 240, Encoder = EncoderSettings.Of(VideoCodec.X264, null, (EncoderOptions.Crf, 23)) };
         Assert.Equal((426, 240), r.SizeFor(new VideoFormat(1280, 720, 8)));
         Assert.Equal((294, 240), r.SizeFor(new VideoFormat(352, 288, 8)));
         Assert.Equal((100, 240), (r with { Width = 100 }).SizeFor(new VideoFormat(1280, 720, 8)));
@@ -152,8 +153,11 @@ public class UnitTests
               "params": {"aq-mode": 3, "sao": false, "psy-rd": "1.5"}}]}
             """, "test");
         var r = Assert.Single(l);
-        Assert.Equal((640, 360, 800, 1200, 2400, "slow", "grain", 48, 5, 30), (r.Width, r.Height, r.BitrateKbps, r.MaxrateKbps, r.BufsizeKbits, r.Preset, r.Tune, r.Keyint, r.Bframes, r.RcLookahead));
-        Assert.Equal([new("aq-mode", "3"), new("sao", "0"), new KeyValuePair<string, string>("psy-rd", "1.5")], r.Params);
+        var e = r.Encoder;
+        Assert.Equal((640, 360, 800.0, 1200.0, 2400.0, "slow", "grain", 48.0, 5.0, 30.0),
+            (r.Width, r.Height, e[EncoderOptions.Bitrate], e[EncoderOptions.Maxrate], e[EncoderOptions.Bufsize], e.Preset, e.Tune,
+             e[EncoderOptions.Keyint], e[EncoderOptions.Bframes], e[EncoderOptions.RcLookahead]));
+        Assert.Equal([new("aq-mode", "3"), new("sao", "0"), new KeyValuePair<string, string>("psy-rd", "1.5")], e.Params);
         Assert.Throws<InputException>(() => LadderParser.Parse("""{"renditions": [{"name": "a/b", "codec": "x264", "height": 360, "crf": 20}]}""", "t"));
     }
 }

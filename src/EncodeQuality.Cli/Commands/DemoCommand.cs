@@ -34,7 +34,8 @@ public static class DemoCommand
                 Metrics = catalog.Parse(p.GetValue(metrics)!),
             };
             var run = await new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!,
-                new RunIdentity("encode", Pattern, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], ct);
+                new RunIdentity("encode", Pattern, EncodeRun.Settings(request, new Dictionary<string, string?>())), [],
+                EncodeQuality.Results.Files.RunInputs.None, ct);
             Console.Out.Write(ResultTable.Render(run));
             log.Information("Outputs in {Dir}: one .mp4, .scores.json and .source-scores.json per rendition, and summary.json", p.GetValue(outDir));
         }));

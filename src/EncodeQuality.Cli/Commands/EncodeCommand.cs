@@ -3,6 +3,7 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
 using EncodeQuality.Results;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -56,7 +57,8 @@ public static class EncodeCommand
                 ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
             });
             var run = await SharedOptions.Stored(p.GetValue(outDir)!, p.GetValue(store), () =>
-                new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!, new RunIdentity("encode", src, settings, p.GetValue(jobId)), stores, ct));
+                new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!, new RunIdentity("encode", src, settings, p.GetValue(jobId)), stores,
+                    new RunInputs([("ladder", p.GetValue(ladder) is "default" ? null : p.GetValue(ladder)), ("model", p.GetValue(vmafModel))]), ct));
             Console.Out.Write(ResultTable.Render(run));
         }));
         return cmd;

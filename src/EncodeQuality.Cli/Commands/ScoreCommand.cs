@@ -13,12 +13,12 @@ public static class ScoreCommand
 {
     /// <summary>Decodes both files, scores them, prints pooled scores, commits the JSON log and the store. Shared by eq score and eq vmaf.</summary>
     public static void Score(MetricCatalog catalog, Serilog.ILogger log, string r, string d, IReadOnlyList<string> names,
-        string? json, string? store, string? size, string? fps, string settings, CancellationToken ct)
+        string? json, string? store, string? size, string? fps, string? model, string settings, CancellationToken ct)
     {
         SharedOptions.CheckFile(r, "reference");
         SharedOptions.CheckFile(d, "distorted");
         var sinks = new List<IResultSink>();
-        if (json is not null) sinks.Add(new ScoreLogSink(json));
+        if (json is not null) sinks.Add(new ScoreLogSink(json, new RunInputs([("reference", r), ("distorted", d), ("model", model)])));
         sinks.AddRange(SharedOptions.StoreSinks(store, log));
         var refOptions = SharedOptions.SourceOptionsFor(r, size, fps);
         var distOptions = SharedOptions.SourceOptionsFor(d, size, fps);
@@ -60,7 +60,7 @@ public static class ScoreCommand
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
             var names = catalog.Parse(p.GetValue(metrics)!);
             Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, names, p.GetValue(json), p.GetValue(store),
-                p.GetValue(size), p.GetValue(fps), Settings(names, new Dictionary<string, string?>
+                p.GetValue(size), p.GetValue(fps), p.GetValue(vmafModel), Settings(names, new Dictionary<string, string?>
                 {
                     ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
                 }), ct);

@@ -38,7 +38,7 @@ public static class VmafCommand
                 Threads = p.GetValue(threads), Subsample = p.GetValue(subsample), EnableTransform = p.GetValue(transform),
             }, log);
             ScoreCommand.Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json), p.GetValue(store),
-                p.GetValue(size), p.GetValue(fps), ScoreCommand.Settings(["vmaf"], new Dictionary<string, string?>
+                p.GetValue(size), p.GetValue(fps), p.GetValue(model), ScoreCommand.Settings(["vmaf"], new Dictionary<string, string?>
                 {
                     ["vmaf_model"] = p.GetValue(model), ["vmaf_engine"] = p.GetValue(engine),
                     ["threads"] = p.GetValue(threads).ToString(), ["subsample"] = p.GetValue(subsample).ToString(),

@@ -21,6 +21,8 @@ internal static unsafe partial class GlueMethods
     [LibraryImport(Lib, EntryPoint = "eq_scaler_free")]
     public static partial void ScalerFree(nint s);
 
+    [LibraryImport(Lib, EntryPoint = "eq_encoder_plan")]
+    public static partial int EncoderPlan(EqEncoderConfig* cfg, byte** keys, byte** values, int nParams, EqEncoderInfo* info, byte* err, int errLen);
     [LibraryImport(Lib, EntryPoint = "eq_encoder_open")]
     public static partial nint EncoderOpen(EqEncoderConfig* cfg, byte** keys, byte** values, int nParams, byte* err, int errLen);
     [LibraryImport(Lib, EntryPoint = "eq_encoder_info")]

@@ -33,9 +33,7 @@ internal unsafe struct EqOpenOptions
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct EqEncoderConfig
 {
-    public int Codec, Width, Height, BitDepth, FpsNum, FpsDen, RcMode;
-    public double Crf;
-    public int BitrateKbps, MaxrateKbps, BufsizeKbits, Keyint, Bframes, RcLookahead, Threads;
+    public int Codec, Width, Height, BitDepth, FpsNum, FpsDen, Threads;
     public fixed byte Preset[32];
     public fixed byte Tune[32];
 }
@@ -43,7 +41,9 @@ internal unsafe struct EqEncoderConfig
 [StructLayout(LayoutKind.Sequential)]
 internal struct EqEncoderInfo
 {
-    public int MaxDelayedFrames, Bframes, RcLookahead, Threads, BitDepth;
+    public int MaxDelayedFrames, Bframes, RcLookahead, Threads, BitDepth, RcMode;
+    public double Crf;
+    public int BitrateKbps, MaxrateKbps, BufsizeKbits, Keyint, Refs;
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -15,13 +15,19 @@ public static class DefaultLadder
         X264("540p", 540, 2000),
         X264("360p", 360, 1000),
         X264("240p", 240, 500),
-        new Rendition { Name = "720p-hevc", Codec = VideoCodec.X265, Height = 720, Crf = 28, MaxrateKbps = 2500, BufsizeKbits = 5000, Preset = "fast", Keyint = 250 },
+        new Rendition
+        {
+            Name = "720p-hevc", Height = 720,
+            Encoder = EncoderSettings.Of(VideoCodec.X265, "fast", (EncoderOptions.Crf, 28), (EncoderOptions.Maxrate, 2500),
+                (EncoderOptions.Bufsize, 5000), (EncoderOptions.Keyint, 250)),
+        },
     ];
 
     private static Rendition X264(string name, int height, int maxrate) => new()
     {
-        Name = name, Codec = VideoCodec.X264, Height = height, Crf = 23, MaxrateKbps = maxrate, BufsizeKbits = 2 * maxrate,
-        Preset = "medium", Keyint = 250,
+        Name = name, Height = height,
+        Encoder = EncoderSettings.Of(VideoCodec.X264, "medium", (EncoderOptions.Crf, 23), (EncoderOptions.Maxrate, maxrate),
+            (EncoderOptions.Bufsize, 2 * maxrate), (EncoderOptions.Keyint, 250)),
     };
 
     public static IReadOnlyList<Rendition> For(int sourceHeight)

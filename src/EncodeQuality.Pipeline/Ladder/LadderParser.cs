@@ -5,17 +5,21 @@ namespace EncodeQuality.Pipeline.Ladder;
 
 /// <summary>
 /// Reads a ladder file: {"renditions": [ {...}, ... ]}. Every mistake is an
-/// <see cref="InputException"/> naming the rendition and the key.
+/// <see cref="InputException"/> naming the rendition and the key, found before any work.
 /// </summary>
 public static class LadderParser
 {
-    private static readonly HashSet<string> Keys =
-    [
-        "name", "codec", "width", "height", "crf", "bitrate", "maxrate", "bufsize",
-        "preset", "tune", "keyint", "bframes", "rcLookahead", "params",
-    ];
+    /// <summary>
+    /// The most rungs a ladder may have unless the caller raises it: every rung holds an encoder
+    /// with its lookahead (about 420 MB for a 720p x265 rung with rc-lookahead 60), and real
+    /// ladders have under a dozen.
+    /// </summary>
+    public const int DefaultMaxRungs = 32;
 
-    public static IReadOnlyList<Rendition> Load(string path)
+    private static readonly HashSet<string> Keys =
+        ["name", "codec", "width", "height", "preset", "tune", "params", .. EncoderOptions.All.Select(o => o.Key)];
+
+    public static IReadOnlyList<Rendition> Load(string path, int maxRungs = DefaultMaxRungs)
     {
         string text;
         try { text = File.ReadAllText(path); }
@@ -23,10 +27,10 @@ public static class LadderParser
         {
             throw new InputException($"ladder {path}: cannot read it ({e.Message})");
         }
-        return Parse(text, path);
+        return Parse(text, path, maxRungs);
     }
 
-    public static IReadOnlyList<Rendition> Parse(string json, string origin)
+    public static IReadOnlyList<Rendition> Parse(string json, string origin, int maxRungs = DefaultMaxRungs)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
@@ -43,13 +47,16 @@ public static class LadderParser
                 if (p.Name != "renditions") throw new InputException($"ladder {origin}: unknown key '{p.Name}' at the top level");
             if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
                 throw new InputException($"ladder {origin}: \"renditions\" must be a non-empty array");
+            if (list.GetArrayLength() > maxRungs)
+                throw new InputException($"ladder {origin}: {list.GetArrayLength()} renditions; at most {maxRungs} (--max-rungs raises the limit)");
 
             var result = new List<Rendition>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             int index = 0;
             foreach (var item in list.EnumerateArray())
             {
                 var r = ParseOne(item, index++, origin);
-                if (result.Any(x => x.Name == r.Name)) throw new InputException($"ladder {origin}: rendition '{r.Name}' appears twice");
+                if (!names.Add(r.Name)) throw new InputException($"ladder {origin}: rendition '{r.Name}' appears twice");
                 result.Add(r);
             }
             return result;
@@ -68,8 +75,12 @@ public static class LadderParser
         }
         else throw new InputException($"{where}: missing 'name'");
         string name = nameEl.GetString()!;
+        if (name.Any(char.IsControl))
+            throw new InputException($"ladder {origin}: rendition #{index + 1}: 'name' has a control character (a newline, a tab, ...)");
         if (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or ".." || name == "summary")
             throw new InputException($"{where}: 'name' must be usable as a file name");
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
+            throw new InputException($"{where}: 'name' is {System.Text.Encoding.UTF8.GetByteCount(name)} bytes long; at most {MaxNameBytes}");
 
         foreach (var p in e.EnumerateObject())
             if (!Keys.Contains(p.Name)) throw new InputException($"{where}: unknown key '{p.Name}'");
@@ -85,13 +96,14 @@ public static class LadderParser
         int? width = Int(e, "width", where, 16, 8192);
         if (height % 2 != 0) throw new InputException($"{where}: 'height' must be even for 4:2:0, got {height}");
         if (width is { } w && w % 2 != 0) throw new InputException($"{where}: 'width' must be even for 4:2:0, got {width}");
-        double? crf = Number(e, "crf", where, 0, 51);
-        int? bitrate = Int(e, "bitrate", where, 1, 1_000_000);
-        if (crf is null == bitrate is null) throw new InputException($"{where}: give exactly one of 'crf' and 'bitrate'");
-        int? maxrate = Int(e, "maxrate", where, 1, 1_000_000);
-        int? bufsize = Int(e, "bufsize", where, 1, 10_000_000);
-        if (bufsize is not null && maxrate is null) throw new InputException($"{where}: 'bufsize' needs 'maxrate'");
-        if (maxrate is not null && bitrate is not null && maxrate < bitrate)
+        var values = new Dictionary<EncoderOption, double>();
+        foreach (var o in EncoderOptions.All)
+            if (Number(e, o, where) is { } v) values[o] = v;
+        if (values.ContainsKey(EncoderOptions.Crf) == values.ContainsKey(EncoderOptions.Bitrate))
+            throw new InputException($"{where}: give exactly one of 'crf' and 'bitrate'");
+        if (values.ContainsKey(EncoderOptions.Bufsize) && !values.ContainsKey(EncoderOptions.Maxrate))
+            throw new InputException($"{where}: 'bufsize' needs 'maxrate'");
+        if (values.TryGetValue(EncoderOptions.Maxrate, out var maxrate) && values.TryGetValue(EncoderOptions.Bitrate, out var bitrate) && maxrate < bitrate)
             throw new InputException($"{where}: 'maxrate' ({maxrate}) is below 'bitrate' ({bitrate})");
 
         var prms = new List<KeyValuePair<string, string>>();
@@ -100,6 +112,12 @@ public static class LadderParser
             if (pe.ValueKind != JsonValueKind.Object) throw new InputException($"{where}: 'params' must be an object of encoder options");
             foreach (var p in pe.EnumerateObject())
             {
+                // The rung's own keys win by refusal: a param that silently overrode "crf" would
+                // make the summary report settings the encode did not use.
+                if (EncoderOptions.OwnerOf(p.Name) is { } owner)
+                    throw new InputException(EncoderOptions.All.Any(o => o.Key == owner)
+                        ? $"{where}: params.{p.Name} sets '{owner}', a key of the rendition: give it there"
+                        : $"{where}: params.{p.Name} is set by eq itself and cannot be changed");
                 string v = p.Value.ValueKind switch
                 {
                     JsonValueKind.String => p.Value.GetString()!,
@@ -114,13 +132,20 @@ public static class LadderParser
 
         return new Rendition
         {
-            Name = name, Codec = codec, Width = width, Height = height, Crf = crf, BitrateKbps = bitrate,
-            MaxrateKbps = maxrate, BufsizeKbits = bufsize,
-            Preset = String(e, "preset", where), Tune = String(e, "tune", where),
-            Keyint = Int(e, "keyint", where, 1, 100_000), Bframes = Int(e, "bframes", where, 0, 16),
-            RcLookahead = Int(e, "rcLookahead", where, 0, 250), Params = prms,
+            Name = name, Width = width, Height = height,
+            Encoder = new EncoderSettings
+            {
+                Codec = codec, Preset = String(e, "preset", where), Tune = String(e, "tune", where), Values = values, Params = prms,
+            },
         };
     }
+
+    /// <summary>
+    /// The longest rendition name in UTF-8 bytes: its longest file while written,
+    /// ".NAME.source-scores.json.PID.partial", must fit the 255-byte name limit of Linux file
+    /// systems (36 bytes besides the name). The output folder checks its own limit too.
+    /// </summary>
+    public const int MaxNameBytes = 200;
 
     private static string? String(JsonElement e, string key, string where)
     {
@@ -130,11 +155,11 @@ public static class LadderParser
         return v.GetString();
     }
 
-    private static double? Number(JsonElement e, string key, string where, double min, double max)
+    private static double? Number(JsonElement e, EncoderOption o, string where)
     {
-        if (!e.TryGetProperty(key, out var v)) return null;
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d < min || d > max)
-            throw new InputException($"{where}: '{key}' must be a number from {min} to {max}, got {v.GetRawText()}");
+        if (!e.TryGetProperty(o.Key, out var v)) return null;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d < o.Min || d > o.Max || (o.Whole && d != Math.Floor(d)))
+            throw new InputException($"{where}: '{o.Key}' must be a {(o.Whole ? "whole number" : "number")} from {o.Min} to {o.Max}, got {v.GetRawText()}");
         return d;
     }
 

@@ -22,19 +22,15 @@ public static class LadderWriter
         w.WriteString("codec", r.Codec == VideoCodec.X264 ? "x264" : "x265");
         if (r.Width is { } width) w.WriteNumber("width", width);
         w.WriteNumber("height", r.Height);
-        if (r.Crf is { } crf) w.WriteNumber("crf", crf);
-        if (r.BitrateKbps is { } bitrate) w.WriteNumber("bitrate", bitrate);
-        if (r.MaxrateKbps is { } maxrate) w.WriteNumber("maxrate", maxrate);
-        if (r.BufsizeKbits is { } bufsize) w.WriteNumber("bufsize", bufsize);
-        if (r.Preset is not null) w.WriteString("preset", r.Preset);
-        if (r.Tune is not null) w.WriteString("tune", r.Tune);
-        if (r.Keyint is { } keyint) w.WriteNumber("keyint", keyint);
-        if (r.Bframes is { } bframes) w.WriteNumber("bframes", bframes);
-        if (r.RcLookahead is { } lookahead) w.WriteNumber("rcLookahead", lookahead);
-        if (r.Params.Count > 0)
+        var e = r.Encoder;
+        foreach (var o in EncoderOptions.All)
+            if (e[o] is { } v) w.WriteNumber(o.Key, v);
+        if (e.Preset is not null) w.WriteString("preset", e.Preset);
+        if (e.Tune is not null) w.WriteString("tune", e.Tune);
+        if (e.Params.Count > 0)
         {
             w.WriteStartObject("params");
-            foreach (var (k, v) in r.Params) w.WriteString(k, v);
+            foreach (var (k, v) in e.Params) w.WriteString(k, v);
             w.WriteEndObject();
         }
         w.WriteEndObject();

@@ -41,7 +41,7 @@ internal sealed class RungJob : IDisposable
         _scoreAt = scoreAt;
         var (w, h) = rendition.SizeFor(sourceFormat);
         Format = new VideoFormat(w, h, sourceFormat.BitDepth);
-        _encoder = new VideoEncoder(rendition.ToEncoderSettings(Format, fpsNum, fpsDen) with { Threads = encoderThreads });
+        _encoder = new VideoEncoder(rendition.Encoder, Format, fpsNum, fpsDen, encoderThreads);
         _muxer = new ContainerMuxer(mediaPath, container, rendition.Codec, Format, fpsNum, fpsDen, _encoder.Headers);
         bool resized = Format != sourceFormat;
         // One bicubic scaler setting for both directions, so reference and recon are treated alike.
@@ -49,7 +49,7 @@ internal sealed class RungJob : IDisposable
         _up = resized && scoreAt.HasFlag(ScoreAt.Source) ? new FrameScaler(Format, sourceFormat) : null;
         _rungPool = new FramePool(Format);
         _upPool = new FramePool(sourceFormat);
-        _lookahead = new LookaheadQueue(_encoder.Delay.MaxDelayedFrames);
+        _lookahead = new LookaheadQueue(_encoder.Info.MaxDelayedFrames);
         _reorder = new ReorderQueue(_lookahead.Capacity);
         _recons = Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(ReconCapacity) { SingleReader = true, SingleWriter = true });
         Input = Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(InputCapacity) { SingleReader = true, SingleWriter = true });
@@ -62,7 +62,8 @@ internal sealed class RungJob : IDisposable
     public Channel<VideoFrame> Input { get; }
     public Comparison? AtEncode { get; }
     public Comparison? AtSource { get; }
-    public EncoderDelay Delay => _encoder.Delay;
+    /// <summary>What the opened encoder really does, read back from it.</summary>
+    public EncoderInfo Encoder => _encoder.Info;
     public long FramesEncoded { get; private set; }
     public long BytesWritten => _muxer.BytesWritten;
     public TimeSpan EncodeTime { get; private set; }
@@ -76,7 +77,7 @@ internal sealed class RungJob : IDisposable
     /// </summary>
     public int MaxRungFrames => _lookahead.Capacity + _reorder.Capacity + ReconCapacity + 2;
 
-    public QueueMarks Marks => new(_encoder.Delay.MaxDelayedFrames, _lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity,
+    public QueueMarks Marks => new(_encoder.Info.MaxDelayedFrames, _lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity,
         _reorder.HighWater, EncoderHighWater, MaxRungFrames, _rungPool.Allocated, _upPool.Allocated);
 
     public async Task RunEncoder(CancellationToken ct)

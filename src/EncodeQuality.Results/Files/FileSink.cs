@@ -8,7 +8,7 @@ namespace EncodeQuality.Results.Files;
 /// name), NAME.scores.json and NAME.source-scores.json, and summary.json, all committed together
 /// by the <see cref="OutputFolder"/>.
 /// </summary>
-public sealed class FileSink(OutputFolder folder, string container) : IResultSink
+public sealed class FileSink(OutputFolder folder, string container, ScoreAt scoreAt) : IResultSink
 {
     private readonly List<(string Temp, string Name)> _files = [];
     private readonly List<string> _media = [];
@@ -23,9 +23,15 @@ public sealed class FileSink(OutputFolder folder, string container) : IResultSin
     public static string ScoreLogName(string rendition, ScoreAt mode) =>
         mode == ScoreAt.Source ? $"{rendition}.source-scores.json" : $"{rendition}.scores.json";
 
-    /// <summary>Where the pipeline writes a rung's media until the run commits.</summary>
+    /// <summary>
+    /// Where the pipeline writes a rung's media until the run commits. Asked before the rung's
+    /// encoder opens, so a rung whose files would replace an input is refused before any work.
+    /// </summary>
     public string MediaTemp(Rendition r)
     {
+        folder.Reserve(MediaName(r.Name, container));
+        foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
+            if (scoreAt.HasFlag(mode)) folder.Reserve(ScoreLogName(r.Name, mode));
         string temp = folder.TempPathFor(MediaName(r.Name, container));
         lock (_media) _media.Add(temp);
         return temp;

@@ -18,18 +18,23 @@ public sealed partial class OutputFolder : IDisposable
 
     private readonly int _lock;
     private readonly ILogger _log;
+    private readonly RunInputs _inputs;
 
-    private OutputFolder(string path, int held, ILogger log)
+    private OutputFolder(string path, int held, RunInputs inputs, ILogger log)
     {
         FullPath = path;
         _lock = held;
+        _inputs = inputs;
         _log = log;
     }
 
     public string FullPath { get; }
 
-    /// <summary>Creates the folder if needed and locks it; every refusal is an input error with one plain line.</summary>
-    public static OutputFolder Open(string path, ILogger log)
+    /// <summary>
+    /// Creates the folder if needed and locks it; every refusal is an input error with one plain
+    /// line. No file of the run may replace one of <paramref name="inputs"/> (<see cref="Reserve"/>).
+    /// </summary>
+    public static OutputFolder Open(string path, RunInputs inputs, ILogger log)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new InputException($"--out {path}: this is a file, not a folder");
@@ -47,10 +52,14 @@ public sealed partial class OutputFolder : IDisposable
             _ = Close(held);
             throw new InputException($"--out {path}: another eq run is writing to this folder");
         }
-        var folder = new OutputFolder(full, held, log);
+        var folder = new OutputFolder(full, held, inputs, log);
+        folder.Reserve(SummaryName);
         folder.RemoveStale();
         return folder;
     }
+
+    /// <summary>Refuses a final file name that would replace one of the run's inputs (an input error, before any work).</summary>
+    public void Reserve(string fileName) => _inputs.CheckOutput(PathFor(fileName), "--out");
 
     /// <summary>The temporary name a file of this run has until it is committed.</summary>
     public string TempPathFor(string fileName) => TempPathBeside(Path.Combine(FullPath, fileName));
@@ -102,6 +111,8 @@ public sealed partial class OutputFolder : IDisposable
         }
         foreach (var name in previous.Except(files.Select(f => f.Name)))
         {
+            // The previous run's file may since have become this run's source: it stays.
+            if (_inputs.IsInput(PathFor(name))) continue;
             TryDelete(PathFor(name));
             _log.Information("Removed {File} of the previous run in this folder", name);
         }

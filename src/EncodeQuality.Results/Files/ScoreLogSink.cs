@@ -12,8 +12,9 @@ public sealed class ScoreLogSink : IResultSink
     private readonly string _path;
     private readonly string _temp;
 
-    public ScoreLogSink(string path)
+    public ScoreLogSink(string path, RunInputs inputs)
     {
+        inputs.CheckOutput(path, "--json");
         _path = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(_path)!;
         if (Directory.Exists(_path)) throw new InputException($"--json {path}: this is a folder, not a file");

@@ -3,6 +3,7 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
 using EncodeQuality.Results;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Tests.Support;
 
@@ -29,7 +30,7 @@ public static class Harness
             Metrics = metrics.Length == 0 ? ["capture"] : metrics, MaxFrames = maxFrames,
         };
         var outcome = new EncodeRun(catalog, Serilog.Core.Logger.None).Run(request, outDir,
-            new RunIdentity("encode", source, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], CancellationToken.None)
+            new RunIdentity("encode", source, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], RunInputs.None, CancellationToken.None)
             .GetAwaiter().GetResult();
         return new Run(outcome, captures, outDir);
     }
@@ -37,8 +38,11 @@ public static class Harness
     public static Rendition Rung(string name, VideoCodec codec, int height, int? width = null, double crf = 30, int? bframes = null,
         int? lookahead = null, string preset = "veryfast", params (string Key, string Value)[] prms) => new()
     {
-        Name = name, Codec = codec, Height = height, Width = width, Crf = crf, Bframes = bframes, RcLookahead = lookahead,
-        Preset = preset, Params = prms.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)).ToList(),
+        Name = name, Height = height, Width = width,
+        Encoder = EncoderSettings.Of(codec, preset, [(EncoderOptions.Crf, crf),
+            .. bframes is { } b ? [(EncoderOptions.Bframes, (double)b)] : Array.Empty<(EncoderOption, double)>(),
+            .. lookahead is { } l ? [(EncoderOptions.RcLookahead, (double)l)] : Array.Empty<(EncoderOption, double)>()])
+            with { Params = prms.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)).ToList() },
     };
 
     /// <summary>A 10-bit 4:2:0 lossless copy (FFV1 in Matroska) of the first frames of a clip.</summary>

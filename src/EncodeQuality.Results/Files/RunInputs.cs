@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+using EncodeQuality.Pipeline;
+
+namespace EncodeQuality.Results.Files;
+
+/// <summary>
+/// The files a run reads (source, reference, ladder, model). No output of the run may replace
+/// one of them: an output is the same file as an input when both have the same device and inode,
+/// which also catches symbolic links, hard links and a folder reached by two paths.
+/// </summary>
+public sealed partial class RunInputs
+{
+    private readonly List<(string Role, string Path, (ulong Dev, ulong Ino) Id)> _files = [];
+
+    public static RunInputs None { get; } = new([]);
+
+    /// <param name="files">(role, path) pairs; a null path or a path that is not an existing file is skipped.</param>
+    public RunInputs(IEnumerable<(string Role, string? Path)> files)
+    {
+        foreach (var (role, path) in files)
+            if (path is not null && IdentityOf(path) is { } id) _files.Add((role, path, id));
+    }
+
+    /// <summary>These inputs and one more.</summary>
+    public RunInputs With(string role, string? path) =>
+        new(_files.Select(f => (f.Role, (string?)f.Path)).Append((role, path)));
+
+    /// <summary>Refuses (input error, before any work) an output path that is one of the inputs.</summary>
+    public void CheckOutput(string output, string option)
+    {
+        if (InputAt(output) is { } input)
+            throw new InputException($"{option}: writing {output} would replace the {input.Role} {input.Path}; choose another output or rename it");
+    }
+
+    /// <summary>True if the file at this path is one of the inputs.</summary>
+    public bool IsInput(string path) => InputAt(path) is not null;
+
+    private (string Role, string Path)? InputAt(string path)
+    {
+        if (_files.Count == 0 || IdentityOf(path) is not { } id) return null;
+        foreach (var f in _files)
+            if (f.Id == id) return (f.Role, f.Path);
+        return null;
+    }
+
+    private static unsafe (ulong Dev, ulong Ino)? IdentityOf(string path)
+    {
+        // struct stat on 64-bit Linux (x86_64 and aarch64 alike) starts with st_dev and st_ino,
+        // both 64-bit (<bits/struct_stat.h>); the buffer is larger than either struct.
+        byte* buf = stackalloc byte[256];
+        if (Stat(path, buf) != 0) return null;
+        return (*(ulong*)buf, *(ulong*)(buf + 8));
+    }
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Stat(string path, byte* buf);
+}
