@@ -11,8 +11,11 @@ typedef struct X264Enc {
     x264_t *h;
     x264_param_t param;
     int width, height, bps;
-    uint8_t *headers;
+    uint8_t *headers;           /* SPS and PPS, for the container's extradata */
     int headers_size;
+    uint8_t *sei;               /* x264's version and options SEI, sent with the first frame */
+    int sei_size;
+    uint8_t *packet;            /* the first frame's access unit with the SEI in front */
 } X264Enc;
 
 static void x264_close_impl(void *impl)
@@ -21,6 +24,8 @@ static void x264_close_impl(void *impl)
     if (!e) return;
     if (e->h) x264_encoder_close(e->h);
     free(e->headers);
+    free(e->sei);
+    free(e->packet);
     free(e);
 }
 
@@ -106,10 +111,19 @@ static void *x264_open_impl(const EqEncoderConfig *cfg, const char *const *keys,
     int nnal;
     int size = x264_encoder_headers(e->h, &nals, &nnal);
     if (size < 0) { eq_set_err(err, err_len, "x264 cannot write its headers"); goto fail; }
+    /* MP4 and Matroska keep only SPS and PPS in extradata, so x264's SEI (its version and every
+     * option it used, what MediaInfo shows as the encoding settings) travels in band with the
+     * first frame, as FFmpeg's libx264 wrapper does. */
     e->headers = malloc((size_t)size);
-    if (!e->headers) { eq_set_err(err, err_len, "out of memory"); goto fail; }
-    memcpy(e->headers, nals[0].p_payload, (size_t)size); /* payloads are contiguous */
-    e->headers_size = size;
+    e->sei = malloc((size_t)size);
+    if (!e->headers || !e->sei) { eq_set_err(err, err_len, "out of memory"); goto fail; }
+    for (int i = 0; i < nnal; i++) {
+        int is_sei = nals[i].i_type == NAL_SEI;
+        uint8_t *dst = is_sei ? e->sei + e->sei_size : e->headers + e->headers_size;
+        memcpy(dst, nals[i].p_payload, (size_t)nals[i].i_payload);
+        if (is_sei) e->sei_size += nals[i].i_payload;
+        else e->headers_size += nals[i].i_payload;
+    }
     return e;
 fail:
     x264_close_impl(e);
@@ -162,6 +176,15 @@ static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const 
 
     out->data = nals[0].p_payload;
     out->size = size;
+    if (e->sei_size > 0) {
+        e->packet = malloc((size_t)(e->sei_size + size));
+        if (!e->packet) { eq_set_err(err, err_len, "out of memory"); return -1; }
+        memcpy(e->packet, e->sei, (size_t)e->sei_size);
+        memcpy(e->packet + e->sei_size, nals[0].p_payload, (size_t)size);
+        out->data = e->packet;
+        out->size = e->sei_size + size;
+        e->sei_size = 0;        /* once; the buffer stays valid until the next call */
+    }
     out->keyframe = res.b_keyframe;
     out->pts = res.i_pts;
     out->dts = res.i_dts;

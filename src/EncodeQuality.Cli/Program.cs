@@ -23,11 +23,24 @@ public static class Program
         if (parsed.Errors.Count > 0)
         {
             // Usage errors: one line each, exit 1.
-            foreach (var e in parsed.Errors) Console.Error.WriteLine($"eq: error: {e.Message}");
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"eq: error: {UsageLine(e)}");
             return ExitCodes.InputError;
         }
         // On Ctrl+C the running command is cancelled; give it time to close encoders and delete
         // its temporary files instead of being killed after System.CommandLine's default 2 s.
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+    }
+
+    /// <summary>A parse error on one line, naming the option it is about.</summary>
+    private static string UsageLine(System.CommandLine.Parsing.ParseError e)
+    {
+        var option = e.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult p } => p.Option,
+            _ => null,
+        };
+        string text = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim();
+        return option is null || text.Contains(option.Name) ? text : $"{option.Name}: {text}";
     }
 }

@@ -78,7 +78,7 @@ public sealed unsafe class VideoEncoder : IDisposable
         err[0] = 0;
         using (var o = new NativeOptions(settings.LibraryOptions()))
             _handle = GlueMethods.EncoderOpen(&cfg, o.Keys, o.Values, o.Count, err, FixedText.ErrorLength);
-        if (_handle == 0) throw new GlueException(FixedText.Read(err));
+        if (_handle == 0) throw new EncoderSettingsException(FixedText.Read(err));
 
         EqEncoderInfo info;
         GlueMethods.EncoderInfo(_handle, &info);
@@ -102,7 +102,7 @@ public sealed unsafe class VideoEncoder : IDisposable
         int r;
         using (var o = new NativeOptions(settings.LibraryOptions()))
             r = GlueMethods.EncoderPlan(&cfg, o.Keys, o.Values, o.Count, &info, err, FixedText.ErrorLength);
-        if (r < 0) throw new GlueException(FixedText.Read(err));
+        if (r < 0) throw new EncoderSettingsException(FixedText.Read(err));
         return EncoderInfo.From(info);
     }
 

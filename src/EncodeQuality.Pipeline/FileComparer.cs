@@ -11,7 +11,7 @@ namespace EncodeQuality.Pipeline;
 /// A distorted file of another size is scaled to the reference's size with the pipeline's
 /// bicubic scaler, as --score-at source does with recon.
 /// </summary>
-public sealed class FileComparer(MetricCatalog catalog)
+public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = null)
 {
     public sealed record Result(ScoreSheet Sheet, int Frames, double Fps, VideoFormat Format, SourceInfo Reference, SourceInfo Distorted);
 
@@ -29,7 +29,11 @@ public sealed class FileComparer(MetricCatalog catalog)
         var df = distorted.Info.Format;
         if (rf.BitDepth != df.BitDepth)
             throw new InputException($"reference is {rf.BitDepth}-bit and distorted is {df.BitDepth}-bit");
+        catalog.CheckSize(metrics, rf.Width, rf.Height, referencePath);
         using var scaler = df != rf ? new FrameScaler(df, rf) : null;
+        if (scaler is not null)
+            log?.Warning("{Distorted} is {DistortedSize}, the reference {ReferenceSize}: it is scaled to the reference's size (bicubic) before scoring",
+                Path.GetFileName(distortedPath), $"{df.Width}x{df.Height}", $"{rf.Width}x{rf.Height}");
         var refPool = new FramePool(rf);
         var distPool = new FramePool(df);
         var r = refPool.Rent();

@@ -43,13 +43,25 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 ? new Comparison(catalog.Create(request.Metrics), (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet))
                 : null;
 
+        // Before any encoder opens: sizes the metrics cannot score, every output name, the memory the run needs.
+        if (scoring)
+            foreach (var r in ladder)
+            {
+                var (w, h) = r.SizeFor(format);
+                if (request.ScoreAt.HasFlag(ScoreAt.Encode)) catalog.CheckSize(request.Metrics, w, h, $"rendition '{r.Name}' at its own size");
+                if (request.ScoreAt.HasFlag(ScoreAt.Source)) catalog.CheckSize(request.Metrics, format.Width, format.Height, $"rendition '{r.Name}' at the source's size");
+            }
+        var mediaPaths = ladder.Select(r => request.MediaPath(r)).ToList();
+        long estimate = CheckMemory(request, ladder, info, scoring);
+
         var jobs = new List<(RungJob Job, string Media)>();
         bool done = false;
         try
         {
-            foreach (var r in ladder)
+            for (int i = 0; i < ladder.Count; i++)
             {
-                string media = request.MediaPath(r);
+                var r = ladder[i];
+                string media = mediaPaths[i];
                 RungJob job;
                 try
                 {
@@ -59,7 +71,9 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 catch (GlueException e)
                 {
                     DeleteQuietly(media);
-                    throw new InputException($"rendition '{r.Name}': {e.Message}");
+                    // Settings the encoder refuses are the user's to fix; a muxer that cannot write is a processing failure.
+                    if (e is EncoderSettingsException) throw new InputException($"rendition '{r.Name}': {e.Message}");
+                    throw new GlueException($"rendition '{r.Name}': {e.Message}");
                 }
                 jobs.Add((job, media));
                 observer.RenditionStarted(r, job.Format);
@@ -74,6 +88,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
 
             var reports = new List<RenditionReport>();
             foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info));
+            log.Information("Memory: peak {Peak} of the {Estimate} estimated before the run",
+                MemoryEstimate.Text(Process.GetCurrentProcess().PeakWorkingSet64), MemoryEstimate.Text(estimate));
             done = true;
             return new LadderResult(request.Source, info, frames, wall.Elapsed, reports);
         }
@@ -86,6 +102,29 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             }
         }
     }
+    /// <summary>Estimates the run's peak memory from what each encoder would resolve, and refuses a run that cannot fit.</summary>
+    private long CheckMemory(EncodeRequest request, IReadOnlyList<Rendition> ladder, SourceInfo info, bool scoring)
+    {
+        var rungs = new List<long>();
+        foreach (var r in ladder)
+        {
+            var (w, h) = r.SizeFor(info.Format);
+            var format = new VideoFormat(w, h, info.Format.BitDepth);
+            EncoderInfo plan;
+            try { plan = VideoEncoder.Plan(r.Encoder, format, info.FpsNum, info.FpsDen, request.EncoderThreads); }
+            catch (EncoderSettingsException e) { throw new InputException($"rendition '{r.Name}': {e.Message}"); }
+            rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0));
+        }
+        long estimate = MemoryEstimate.Run(info.Format, rungs);
+        long? available = MemoryEstimate.Available();
+        if (available is { } a && estimate > a)
+            throw new InputException($"this run needs about {MemoryEstimate.Text(estimate)} of memory and {MemoryEstimate.Text(a)} is available: " +
+                "use fewer or smaller rungs, or a shorter rcLookahead");
+        log.Information("Memory: about {Estimate} needed, {Available} available", MemoryEstimate.Text(estimate),
+            available is { } av ? MemoryEstimate.Text(av) : "unknown");
+        return estimate;
+    }
+
     private async Task<long> RunAll(SourceDecoder decoder, List<RungJob> jobs, long maxFrames, CancellationToken cancel)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -186,7 +225,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         var report = new RenditionReport
         {
             Rendition = r, Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
-            BitDepth = job.Format.BitDepth, RateControl = r.RateControlText, Frames = frames,
+            BitDepth = job.Format.BitDepth, RateControl = job.Encoder.RateControlText, Frames = frames, Encoder = job.Encoder,
             SizeBytes = job.BytesWritten, BitrateKbps = job.BytesWritten * 8 / 1000.0 / seconds,
             EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9), ScoreFps = frames / Math.Max(job.ScoreTime.TotalSeconds, 1e-9),
             MediaPath = media, Queues = job.Marks,

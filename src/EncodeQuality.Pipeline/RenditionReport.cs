@@ -1,3 +1,4 @@
+using EncodeQuality.Native;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Pipeline.Metrics;
 using EncodeQuality.Pipeline.Stages;
@@ -21,6 +22,8 @@ public sealed record RenditionReport
     public required double ScoreFps { get; init; }
     public required string MediaPath { get; init; }
     public required QueueMarks Queues { get; init; }
+    /// <summary>What the encoder really did with the rung's settings, read back from it.</summary>
+    public required EncoderInfo Encoder { get; init; }
     public ScoreSheet? AtEncode { get; init; }
     public ScoreSheet? AtSource { get; init; }
 }

@@ -42,7 +42,7 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             Name = r.Name, Codec = r.Codec, Width = r.Width, Height = r.Height, BitDepth = r.BitDepth, RateControl = r.RateControl,
             Settings = LadderWriter.RungJson(r.Rendition), Frames = r.Frames, SizeBytes = r.SizeBytes, BitrateKbps = r.BitrateKbps,
             EncodeFps = r.EncodeFps, ScoreFps = r.AtEncode is null && r.AtSource is null ? null : r.ScoreFps,
-            File = FileSink.MediaName(r.Name, container), Queues = r.Queues,
+            File = FileSink.MediaName(r.Name, container), Queues = r.Queues, Encoder = r.Encoder,
         };
         var scores = new List<ScoreSet>();
         if (r.AtEncode is not null) scores.Add(new ScoreSet(ScoreAt.Encode, r.AtEncode));

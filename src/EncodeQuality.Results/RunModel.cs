@@ -64,6 +64,8 @@ public sealed record RenditionFacts
     /// <summary>The media file's final name (in the output folder), or the distorted file's path for eq score.</summary>
     public required string File { get; init; }
     public QueueMarks? Queues { get; init; }
+    /// <summary>What the encoder really did, read back from it; null for eq score.</summary>
+    public EncodeQuality.Native.EncoderInfo? Encoder { get; init; }
 }
 
 /// <summary>A finished rendition: its facts, where its media waits under a temporary name (encode), its scores.</summary>

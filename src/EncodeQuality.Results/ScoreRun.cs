@@ -10,7 +10,7 @@ namespace EncodeQuality.Results;
 /// recorded as the run's one rendition (score-at source: it is scored at the reference's size),
 /// and the run sent to the sinks (the --json log, a store) all or nothing.
 /// </summary>
-public sealed class ScoreRun(MetricCatalog catalog)
+public sealed class ScoreRun(MetricCatalog catalog, Serilog.ILogger log)
 {
     public RunOutcome Run(string reference, SourceOptions? refOptions, string distorted, SourceOptions? distOptions,
         IReadOnlyList<string> metrics, RunIdentity identity, IReadOnlyList<IResultSink> sinks, CancellationToken ct)
@@ -20,7 +20,7 @@ public sealed class ScoreRun(MetricCatalog catalog)
         FileComparer.Result result;
         try
         {
-            result = new FileComparer(catalog).Compare(reference, refOptions, distorted, distOptions, metrics, recorder, ct);
+            result = new FileComparer(catalog, log).Compare(reference, refOptions, distorted, distOptions, metrics, recorder, ct);
         }
         catch (Exception e)
         {

@@ -28,7 +28,7 @@ public sealed class VmafScorer : IVmafEngine
 
     public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink)
     {
-        if (width < MinimumSize || height < MinimumSize)
+        if (Math.Min(width, height) < MinimumSize)
             throw new ArgumentException($"VMAF needs at least {MinimumSize}x{MinimumSize} pixels, got {width}x{height}");
         if (options.Subsample < 1) throw new ArgumentException("subsample must be at least 1");
         _model = model;

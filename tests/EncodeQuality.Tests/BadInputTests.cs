@@ -1,3 +1,4 @@
+using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Tests.Support;
 
 namespace EncodeQuality.Tests;
@@ -93,7 +94,8 @@ public class BadInputTests
         var cut = Path.Combine(Dir, "truncated.mp4");
         File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
         var o = Path.Combine(Dir, "out-trunc");
-        AssertRejected(Encode(cut, o), 1, "truncated.mp4", o);
+        // Cut before its index (moov), the file cannot be opened at all: FFmpeg's own reason is given.
+        AssertRejected(Encode(cut, o), 1, "truncated.mp4: cannot open: Invalid data found", o);
     }
 
     [Fact]
@@ -137,6 +139,16 @@ public class BadInputTests
     [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 23, \"params\": {\"no-such-option\": 1}} ]}", "rendition 'a': x264 has no option 'no-such-option'")]
     [InlineData("{\"renditions\": [ {\"name\": \"h\", \"codec\": \"x265\", \"height\": 144, \"crf\": 23, \"params\": {\"ref\": \"many\"}} ]}", "rendition 'h': x265 rejects ref=many")]
     [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 23}, {\"name\": \"a\", \"codec\": \"x265\", \"height\": 144, \"crf\": 23} ]}", "'a' appears twice")]
+    // params may not change what the rung or eq decides (the summary would report settings the
+    // encode did not use), whatever spelling the libraries accept.
+    [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"crf\": \"10\"}} ]}", "rendition 'a': params.crf sets 'crf'")]
+    [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x265\", \"height\": 144, \"crf\": 30, \"maxrate\": 500, \"params\": {\"vbv_maxrate\": 900}} ]}", "params.vbv_maxrate sets 'maxrate'")]
+    [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"keyint-max\": 9}} ]}", "params.keyint-max sets 'keyint'")]
+    [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"qp\": 20}} ]}", "params.qp is set by eq itself")]
+    [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"preset\": \"ultrafast\"}} ]}", "params.preset is set by eq itself")]
+    // A name is one line of a table and a file name that must fit with its temporary affixes.
+    [InlineData("{\"renditions\": [ {\"name\": \"a\\nb\", \"codec\": \"x264\", \"height\": 144, \"crf\": 23} ]}", "rendition #1: 'name' has a control character")]
+    [InlineData("{\"renditions\": [ {\"name\": \"tab\\there\", \"codec\": \"x264\", \"height\": 144, \"crf\": 23} ]}", "rendition #1: 'name' has a control character")]
     public void Ladder_with_mistakes(string ladder, string because)
     {
         var f = Path.Combine(Dir, $"ladder-{Guid.NewGuid():N}.json");
@@ -145,14 +157,148 @@ public class BadInputTests
         AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "5"), 1, because, o);
     }
 
+    /// <summary>Names up to the documented limit are written; one byte more is refused before any work.</summary>
+    [Fact]
+    public void Rendition_names_longer_than_the_limit_are_refused_and_the_longest_allowed_is_written()
+    {
+        string Ladder(string name) => $"{{\"renditions\": [ {{\"name\": \"{name}\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30}} ]}}";
+        // "é" is two bytes: the limit is in bytes, as file systems count.
+        string longest = new string('n', LadderParser.MaxNameBytes - 2) + "é";
+        var f = Path.Combine(Dir, "ladder-long-ok.json");
+        File.WriteAllText(f, Ladder(longest));
+        var o = Path.Combine(Dir, "out-long-ok");
+        var ok = Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "3", "--metrics", "psnr", "--score-at", "both");
+        Assert.True(ok.ExitCode == 0, ok.StdErr);
+        Assert.True(File.Exists(Path.Combine(o, longest + ".source-scores.json")));
+
+        File.WriteAllText(f, Ladder(longest + "x"));
+        var o2 = Path.Combine(Dir, "out-long-bad");
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o2, f, "--frames", "3"), 1, $"is {LadderParser.MaxNameBytes + 1} bytes long; at most {LadderParser.MaxNameBytes}", o2);
+    }
+
+    /// <summary>A ladder above the cap is refused at once, whatever its size; --max-rungs raises the cap.</summary>
+    [Fact]
+    public void Ladder_with_more_rungs_than_the_cap()
+    {
+        string Rungs(int n) => "{\"renditions\": [" + string.Join(",", Enumerable.Range(0, n).Select(i =>
+            $"{{\"name\": \"r{i}\", \"codec\": \"x264\", \"height\": 16, \"crf\": 51, \"preset\": \"ultrafast\"}}")) + "]}";
+        var f = Path.Combine(Dir, "ladder-many.json");
+        File.WriteAllText(f, Rungs(120_000));
+        var o = Path.Combine(Dir, "out-many");
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, f), 1, $"120000 renditions; at most {LadderParser.DefaultMaxRungs}", o);
+
+        File.WriteAllText(f, Rungs(LadderParser.DefaultMaxRungs + 1));
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, f), 1, $"{LadderParser.DefaultMaxRungs + 1} renditions", o);
+        var raised = Encode(Repo.Media("BA1_FT_C.264"), o, f, "--max-rungs", "40", "--frames", "2", "--metrics", "none");
+        Assert.True(raised.ExitCode == 0, raised.StdErr);
+        Assert.Equal(LadderParser.DefaultMaxRungs + 1, Directory.GetFiles(o, "*.mp4").Length);
+    }
+
+    /// <summary>
+    /// A run whose estimate exceeds the machine's memory is refused before any encoder opens
+    /// (one 8192x8192 x265 rung with a 250-frame lookahead needs tens of GiB).
+    /// </summary>
+    [Fact]
+    public void Run_that_cannot_fit_in_memory_is_refused_before_any_encoder_opens()
+    {
+        var f = Path.Combine(Dir, "ladder-huge.json");
+        File.WriteAllText(f, """{"renditions": [ {"name": "huge", "codec": "x265", "width": 8192, "height": 8192, "crf": 30, "rcLookahead": 250, "bframes": 16} ]}""");
+        var o = Path.Combine(Dir, "out-huge");
+        var r = Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "2", "--metrics", "none");
+        AssertRejected(r, 1, "GiB of memory and", o);
+        Assert.DoesNotContain("Rendition huge:", r.StdErr); // the encoder never opened
+    }
+
+    /// <summary>No output may replace an input: not the source, not a reference, whatever path reaches it.</summary>
+    [Fact]
+    public void Outputs_never_replace_an_input()
+    {
+        string d = Path.Combine(Dir, "in-place");
+        Directory.CreateDirectory(d);
+        string source = Path.Combine(d, "r.mp4");
+        Ffmpeg.Run("-i", Repo.Media("BA1_FT_C.264"), "-frames:v", "10", "-c", "copy", "-y", source);
+        byte[] before = File.ReadAllBytes(source);
+        var ladder = Path.Combine(Dir, "ladder-r.json");
+        File.WriteAllText(ladder, """{"renditions": [ {"name": "r", "codec": "x264", "height": 144, "crf": 30} ]}""");
+
+        var r = Encode(source, d, ladder, "--metrics", "psnr");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("would replace the source", Assert.Single(r.Errors));
+        // Another path to the same folder, through a symbolic link.
+        string link = Path.Combine(Dir, "in-place-link");
+        if (!Directory.Exists(link)) Directory.CreateSymbolicLink(link, d);
+        Assert.Equal(1, Encode(Path.Combine(link, "r.mp4"), d, ladder, "--metrics", "psnr").ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(source));
+        Assert.Equal(["r.mp4"], Directory.GetFiles(d).Select(Path.GetFileName));
+
+        // eq score's --json onto its own reference.
+        var s = EqProcess.Run("score", "--ref", source, "--dist", source, "--metrics", "psnr", "--json", source);
+        Assert.Equal(1, s.ExitCode);
+        Assert.Contains("would replace the reference", Assert.Single(s.Errors));
+        Assert.Equal(before, File.ReadAllBytes(source));
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_source_is_named_as_one()
+    {
+        var o = Path.Combine(Dir, "out-folder-source");
+        AssertRejected(Encode(Dir, o), 1, "this is a folder, not a video file", o);
+    }
+
+    /// <summary>--score-at source compares at the source's size: a source too small for a metric is refused before any encoder opens.</summary>
+    [Theory]
+    [InlineData("ssim", "at the source's size: SSIM needs at least 11x11 pixels, got 8x8")]
+    [InlineData("vmaf", "at the source's size: VMAF needs at least 16x16 pixels, got 8x8")]
+    public void Source_too_small_for_a_metric_at_score_at_source(string metric, string because)
+    {
+        string tiny = Path.Combine(Dir, "tiny8.y4m");
+        if (!File.Exists(tiny)) Ffmpeg.Run("-f", "lavfi", "-i", "testsrc2=size=8x8:rate=25:duration=0.2", "-pix_fmt", "yuv420p", "-y", tiny);
+        var ladder = Path.Combine(Dir, "ladder-16.json");
+        File.WriteAllText(ladder, """{"renditions": [ {"name": "a", "codec": "x264", "height": 16, "crf": 30} ]}""");
+        var o = Path.Combine(Dir, $"out-tiny-{metric}");
+        var r = Encode(tiny, o, ladder, "--metrics", metric, "--score-at", "source", "--vmaf-engine", "managed");
+        AssertRejected(r, 1, because, o);
+        Assert.DoesNotContain("Rendition a:", r.StdErr);
+    }
+
+    /// <summary>A model the engine cannot read names its defect: the key, the support vector, the reversed clip.</summary>
+    [Theory]
+    [InlineData("array", "expected a JSON object with a model_dict, not an array")]
+    [InlineData("clip", "score_clip [100, 0] is reversed")]
+    [InlineData("missing", "missing key 'norm_type'")]
+    [InlineData("sv", "support vector 2: 'garbage' is not a coefficient")]
+    public void Malformed_model(string defect, string because)
+    {
+        var text = File.ReadAllText(Repo.Shared("vmaf-models/vmaf_v0.6.1.json"));
+        var model = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+        var md = model["model_dict"]!.AsObject();
+        switch (defect)
+        {
+            case "array": model = new System.Text.Json.Nodes.JsonArray(model); break;
+            case "clip": md["score_clip"] = new System.Text.Json.Nodes.JsonArray(100, 0); break;
+            case "missing": md.Remove("norm_type"); break;
+            case "sv":
+                var lines = md["model"]!.GetValue<string>().Split('\n');
+                int second = Array.IndexOf(lines, "SV") + 2;
+                lines[second] = "garbage " + lines[second];
+                md["model"] = string.Join('\n', lines);
+                break;
+        }
+        string path = Path.Combine(Dir, $"bad-model-{defect}.json");
+        File.WriteAllText(path, model.ToJsonString());
+        var o = Path.Combine(Dir, $"out-bad-model-{defect}");
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, "default", "--vmaf-engine", "managed", "--vmaf-model", path), 1, because, o);
+    }
+
     [Fact]
     public void Unknown_metric_and_bad_options_are_usage_errors()
     {
         var o = Path.Combine(Dir, "out-usage");
         AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, "default", "--metrics", "psnr,blur"), 1, "unknown metric 'blur'", o);
-        var r = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--out", o, "--score-at", "middle");
+        // With every required option given, so the refusal is --score-at's own.
+        var r = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", o, "--score-at", "middle");
         Assert.Equal(1, r.ExitCode);
-        Assert.NotEmpty(r.Errors);
+        Assert.Contains(r.Errors, e => e.Contains("'middle'") && e.Contains("--score-at"));
     }
 
     [Fact]

@@ -1,31 +1,98 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using EncodeQuality.Native;
+using EncodeQuality.Native.Frames;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
 
 namespace EncodeQuality.Tests;
 
 /// <summary>
-/// Queue high-water marks stay within the documented bounds: the lookahead queue and reorder
-/// window within encoder delay + 1, the frames the encoder holds within the delay it reports,
-/// and the rung's frame pool within RungJob.MaxRungFrames.
+/// Memory is bounded by design: the lookahead queue is sized from the delay each encoder reports,
+/// so that delay must cover what the encoder really holds; the frame pools stay within the bound
+/// the rung computes; and the estimate a run is admitted on must cover the memory it really uses.
 /// </summary>
 public class BoundedMemoryTests
 {
+    /// <summary>
+    /// The delay the glue reports (x264's own call; for x265 an estimate from its parameters) is
+    /// checked against the delay measured by feeding frames one by one: the most frames ever in
+    /// the encoder between calls without their recon out. Too small and the pipeline would stall or mismatch;
+    /// far too large and every rung would hold frames it never needs.
+    /// </summary>
     [Theory]
-    [InlineData(VideoCodec.X265, 60, 8, "medium")]
-    [InlineData(VideoCodec.X265, 60, 8, "ultrafast")]
-    [InlineData(VideoCodec.X264, 60, 8, "medium")]
-    public void High_water_marks_stay_within_the_documented_bound(VideoCodec codec, int lookahead, int bframes, string preset)
+    [InlineData(VideoCodec.X265, "ultrafast", 60, 8, 1)]
+    [InlineData(VideoCodec.X265, "medium", 60, 8, 4)]
+    [InlineData(VideoCodec.X265, "slower", 40, 16, 0)]
+    [InlineData(VideoCodec.X264, "medium", 60, 8, 0)]
+    [InlineData(VideoCodec.X264, "veryslow", 60, 16, 3)]
+    public void Reported_encoder_delay_covers_the_measured_delay(VideoCodec codec, string preset, int lookahead, int bframes, int threads)
+    {
+        var format = new VideoFormat(176, 144, 8);
+        var settings = EncoderSettings.Of(codec, preset, (EncoderOptions.Crf, 30), (EncoderOptions.RcLookahead, lookahead),
+            (EncoderOptions.Bframes, bframes));
+        using var encoder = new VideoEncoder(settings, format, 25, 1, threads);
+        var pool = new FramePool(format);
+        var input = pool.Rent();
+        var recon = pool.Rent();
+        var rng = new Random(7);
+        int inside = 0, measured = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            // Moving noise keeps the lookahead from deciding early on static content.
+            rng.NextBytes(input.Plane(0));
+            input.DisplayIndex = i;
+            inside++;
+            if (encoder.Encode(input, recon, out _)) inside--;
+            // What the encoder holds between calls: what the lookahead queue must have room for.
+            measured = Math.Max(measured, inside);
+        }
+        while (encoder.Encode(null, recon, out _)) inside--;
+        Assert.Equal(0, inside);
+        int reported = encoder.Info.MaxDelayedFrames;
+        Assert.True(measured <= reported, $"{codec} {preset}: the encoder held {measured} frames, delay reported {reported}");
+        Assert.True(reported <= measured + encoder.Info.Threads + 3, $"{codec} {preset}: delay reported {reported}, measured {measured}");
+    }
+
+    /// <summary>
+    /// The pools allocate frames only when none is free: a rung that held more frames than its
+    /// bound (a leak, or a queue sized wrong) would allocate past it. With the deepest reordering
+    /// (16 B-frames) every recon still finds its slot in the reorder window.
+    /// </summary>
+    [Theory]
+    [InlineData(VideoCodec.X265, 60, 16, "medium")]
+    [InlineData(VideoCodec.X264, 60, 16, "medium")]
+    public void Frame_pools_stay_within_the_rung_bound(VideoCodec codec, int lookahead, int bframes, string preset)
     {
         var dir = Repo.Scratch("bound");
         var run = Encode(Repo.Media("BA1_FT_C.264"), [Rung("r", codec, 144, lookahead: lookahead, bframes: bframes, preset: preset)],
-            dir, maxFrames: 150, metrics: ["psnr"]);
+            dir, maxFrames: 150, metrics: ["psnr"], scoreAt: EncodeQuality.Pipeline.ScoreAt.Both);
         var q = run.Outcome.Renditions[0].Facts.Queues!.Value;
         Assert.True(q.EncoderMaxDelay >= lookahead, $"reported delay {q.EncoderMaxDelay} ignores rc-lookahead {lookahead}");
-        Assert.Equal(q.EncoderMaxDelay + 1, q.LookaheadCapacity);
-        Assert.InRange(q.EncoderHighWater, 1, q.EncoderMaxDelay);
-        Assert.InRange(q.LookaheadHighWater, 1, q.LookaheadCapacity);
-        Assert.InRange(q.ReorderHighWater, 1, q.ReorderCapacity);
         Assert.InRange(q.RungFramesAllocated, 1, q.MaxRungFrames);
+        Assert.Equal(150, run.Outcome.Renditions[0].Scores[0].Sheet.FrameCount);
+    }
+
+    /// <summary>
+    /// The estimate a run is admitted on, against the peak resident memory the same run measures
+    /// of itself (VmHWM): it must cover it, without refusing runs that fit by a wide margin.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"name": "a", "codec": "x265", "height": 720, "crf": 28, "rcLookahead": 60, "bframes": 8}""", "none", "encode")]
+    [InlineData("""{"name": "a", "codec": "x264", "height": 360, "crf": 28}, {"name": "b", "codec": "x265", "height": 540, "crf": 28}""", "vmaf,psnr,ssim", "both")]
+    public void Memory_estimate_covers_the_measured_peak(string rungs, string metrics, string scoreAt)
+    {
+        string dir = Repo.Scratch("estimate");
+        string ladder = Path.Combine(dir, $"ladder-{Guid.NewGuid():N}.json");
+        File.WriteAllText(ladder, $$"""{"renditions": [{{rungs}}]}""");
+        var o = EqProcess.Run("encode", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", ladder, "--out",
+            Path.Combine(dir, Guid.NewGuid().ToString("N")), "--frames", "120", "--metrics", metrics, "--score-at", scoreAt, "--vmaf-engine", "managed");
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        var m = Regex.Match(o.StdErr, @"Memory: peak ([\d.]+) (MiB|GiB) of the ([\d.]+) (MiB|GiB) estimated");
+        Assert.True(m.Success, o.StdErr);
+        double MiB(int g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture) * (m.Groups[g + 1].Value == "GiB" ? 1024 : 1);
+        double peak = MiB(1), estimate = MiB(3);
+        Assert.True(estimate >= peak, $"estimate {estimate} MiB is below the measured peak {peak} MiB");
+        Assert.True(estimate <= 1.5 * peak, $"estimate {estimate} MiB is far above the measured peak {peak} MiB");
     }
 }

@@ -111,6 +111,19 @@ public class OutputSetTests
         Assert.Equal(["a.mp4", "a.scores.json"], SummaryReader.TryListFiles(Path.Combine(dir, "summary.json")).Order());
     }
 
+    /// <summary>A file of the previous run that has since become this run's source is not removed with the rest of that run.</summary>
+    [Fact]
+    public void A_previous_runs_file_that_is_now_the_source_is_kept()
+    {
+        string dir = Path.Combine(Dir, "source-from-previous");
+        Encode(Repo.Media("BA1_FT_C.264"), [Rung("a", Native.VideoCodec.X264, 144)], dir, maxFrames: 5, metrics: ["psnr"]);
+        string source = Path.Combine(dir, "a.mp4");
+        byte[] before = File.ReadAllBytes(source);
+        Encode(source, [Rung("b", Native.VideoCodec.X264, 96)], dir, maxFrames: 5, metrics: ["psnr"]);
+        Assert.Equal(["a.mp4", "b.mp4", "b.scores.json", "summary.json"], Final(dir));
+        Assert.Equal(before, File.ReadAllBytes(source));
+    }
+
     /// <summary>An essential sink that cannot prepare: the run must leave nothing, not even its finished media.</summary>
     private sealed class FailingSink : IResultSink
     {

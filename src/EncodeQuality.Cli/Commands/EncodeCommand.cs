@@ -22,6 +22,10 @@ public static class EncodeCommand
         var metrics = SharedOptions.Metrics();
         var threads = new Option<int>("--encoder-threads") { Description = "Threads per encoder (0: encoder's choice)" };
         var frames = new Option<long>("--frames") { Description = "Encode only the first N frames (0: all)" };
+        var maxRungs = new Option<int>("--max-rungs")
+        {
+            Description = "Refuse a ladder with more renditions than this", DefaultValueFactory = _ => LadderParser.DefaultMaxRungs,
+        };
         var vmafEngine = SharedOptions.VmafEngine();
         var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();
@@ -33,11 +37,12 @@ public static class EncodeCommand
 
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon")
         {
-            source, ladder, outDir, scoreAt, container, metrics, threads, frames, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,
+            source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
             string src = p.GetValue(source)!;
+            if (p.GetValue(maxRungs) < 1) throw new InputException("--max-rungs must be at least 1");
             SharedOptions.CheckFile(src, "source");
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
             var stores = SharedOptions.StoreSinks(p.GetValue(store), log);
@@ -45,7 +50,7 @@ public static class EncodeCommand
             {
                 Source = src,
                 SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps)),
-                Ladder = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!),
+                Ladder = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!, p.GetValue(maxRungs)),
                 ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
                 Metrics = catalog.Parse(p.GetValue(metrics)!),
                 Container = p.GetValue(container)!,

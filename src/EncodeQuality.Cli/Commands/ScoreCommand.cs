@@ -22,7 +22,7 @@ public static class ScoreCommand
         sinks.AddRange(SharedOptions.StoreSinks(store, log));
         var refOptions = SharedOptions.SourceOptionsFor(r, size, fps);
         var distOptions = SharedOptions.SourceOptionsFor(d, size, fps);
-        var run = SharedOptions.Stored(json, store, () => Task.FromResult(new ScoreRun(catalog).Run(
+        var run = SharedOptions.Stored(json, store, () => Task.FromResult(new ScoreRun(catalog, log).Run(
             r, refOptions, d, distOptions, names, new RunIdentity("score", r, settings), sinks, ct))).GetAwaiter().GetResult();
         var scores = run.Renditions[0].Scores[0];
         foreach (var (f, pooled) in scores.Pooled)

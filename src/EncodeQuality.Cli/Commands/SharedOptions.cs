@@ -28,7 +28,11 @@ public static class SharedOptions
         return o;
     }
 
-    public static Option<string?> VmafModel() => new("--vmaf-model") { Description = "VMAF model name or path (default vmaf_v0.6.1)" };
+    /// <summary>--vmaf-model everywhere; eq vmaf users may know it as libvmaf's --model, kept as an alias.</summary>
+    public static Option<string?> VmafModel() => new("--vmaf-model", "--model")
+    {
+        Description = "VMAF model: a name (vmaf_v0.6.1, vmaf_float_v0.6.1, vmaf_4k_v0.6.1, ...neg) or a libvmaf JSON model file (default vmaf_v0.6.1)",
+    };
 
     /// <summary>Registers "vmaf" with the command's engine choice; the engine chosen is logged once.</summary>
     public static void UseVmaf(EncodeQuality.Pipeline.Metrics.MetricCatalog catalog, string engine, string? model,
@@ -78,6 +82,7 @@ public static class SharedOptions
     /// <summary>A missing or empty file is reported before FFmpeg sees it, in plain words.</summary>
     public static void CheckFile(string path, string what)
     {
+        if (Directory.Exists(path)) throw new InputException($"{what} {path}: this is a folder, not a video file");
         if (!File.Exists(path)) throw new InputException($"{what} {path}: no such file");
         if (new FileInfo(path).Length == 0) throw new InputException($"{what} {path}: the file is empty");
     }

@@ -5,7 +5,7 @@ using EncodeQuality.Vmaf;
 namespace EncodeQuality.Cli.Commands;
 
 /// <summary>
-/// eq vmaf --ref REF --dist DIST [--model NAME|PATH] [--threads N] [--subsample N] [--json OUT]:
+/// eq vmaf --ref REF --dist DIST [--vmaf-model NAME|PATH] [--threads N] [--subsample N] [--json OUT]:
 /// the managed VMAF engine on two files; the same path as eq score --metrics vmaf.
 /// </summary>
 public static class VmafCommand
@@ -14,7 +14,7 @@ public static class VmafCommand
     {
         var reference = new Option<string>("--ref") { Description = "Reference video", Required = true };
         var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
-        var model = new Option<string?>("--model") { Description = "Model name (vmaf_v0.6.1, vmaf_float_v0.6.1, vmaf_4k_v0.6.1, ...neg) or path to a libvmaf JSON model" };
+        var model = SharedOptions.VmafModel();
         var threads = new Option<int>("--threads") { Description = "Threads", DefaultValueFactory = _ => 1 };
         var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame", DefaultValueFactory = _ => 1 };
         var transform = new Option<bool>("--enable-transform") { Description = "Apply the model's score transform" };

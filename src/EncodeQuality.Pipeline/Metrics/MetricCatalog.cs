@@ -36,4 +36,19 @@ public sealed class MetricCatalog
     }
 
     public IFrameMetric[] Create(IReadOnlyList<string> names) => names.Select(n => _factories[n]()).ToArray();
+
+    /// <summary>Refuses (an input error, before any work) pictures of a size one of the metrics cannot score.</summary>
+    public void CheckSize(IReadOnlyList<string> names, int width, int height, string what)
+    {
+        var metrics = Create(names);
+        try
+        {
+            foreach (var m in metrics)
+                if (m.CannotScore(width, height) is { } why) throw new InputException($"{what}: {why}");
+        }
+        finally
+        {
+            foreach (var m in metrics) m.Dispose();
+        }
+    }
 }

@@ -53,11 +53,13 @@ public sealed class MsSsimMetric : IFrameMetric
         sheet.Set(_column, frameIndex, Compute());
     }
 
+    public string? CannotScore(int width, int height) =>
+        Math.Min(width, height) < MinimumSide ? $"MS-SSIM needs at least {MinimumSide} pixels on each side, got {width}x{height}" : null;
+
     private void Prepare(int width, int height)
     {
         if (width == _width && height == _height) return;
-        if (Math.Min(width, height) < MinimumSide)
-            throw new ArgumentException($"MS-SSIM needs at least {MinimumSide} pixels on each side, got {width}x{height}");
+        if (CannotScore(width, height) is { } why) throw new ArgumentException(why);
         _width = width;
         _height = height;
         int w = width, h = height;

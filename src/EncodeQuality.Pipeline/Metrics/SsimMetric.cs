@@ -23,6 +23,9 @@ public sealed class SsimMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => Names;
 
+    public string? CannotScore(int width, int height) =>
+        Math.Min(width, height) < IqaSsim.Window ? $"SSIM needs at least {IqaSsim.Window}x{IqaSsim.Window} pixels, got {width}x{height}" : null;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         if (_column < 0) _column = sheet.Column(Names[0]);
@@ -49,7 +52,7 @@ public sealed class SsimMetric : IFrameMetric
     private void Prepare(int width, int height)
     {
         if (width == _width && height == _height) return;
-        if (Math.Min(width, height) < IqaSsim.Window) throw new ArgumentException($"SSIM needs at least {IqaSsim.Window}x{IqaSsim.Window} pixels, got {width}x{height}");
+        if (CannotScore(width, height) is { } why) throw new ArgumentException(why);
         _width = width;
         _height = height;
         // ssim.c: _max(1, _round((float)_min(w, h) / 256.0f)).

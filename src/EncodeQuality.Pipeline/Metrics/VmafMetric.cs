@@ -18,6 +18,10 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
 
     public IReadOnlyList<string> FeatureNames => ["vmaf", .. _engine?.FeatureNames ?? []];
 
+    public string? CannotScore(int width, int height) =>
+        Math.Min(width, height) < VmafScorer.MinimumSize
+            ? $"VMAF needs at least {VmafScorer.MinimumSize}x{VmafScorer.MinimumSize} pixels, got {width}x{height}" : null;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         var f = reference.Format;

@@ -45,6 +45,7 @@ public sealed partial class OutputFolder : IDisposable
         }
         // The lock is flock(2) on the folder itself: no lock file to leave behind or to race on,
         // and the kernel drops it when the process dies, however it dies.
+        if (Access(full, WriteAndSearch) != 0) throw new InputException($"--out {path}: this folder is not writable");
         int held = Open(full, 0); // O_RDONLY
         if (held < 0) throw new InputException($"--out {path}: cannot open the folder");
         if (Flock(held, LockExclusive | LockNonBlocking) != 0)
@@ -58,8 +59,18 @@ public sealed partial class OutputFolder : IDisposable
         return folder;
     }
 
-    /// <summary>Refuses a final file name that would replace one of the run's inputs (an input error, before any work).</summary>
-    public void Reserve(string fileName) => _inputs.CheckOutput(PathFor(fileName), "--out");
+    /// <summary>
+    /// Refuses, as an input error before any work, a final file name that would replace one of
+    /// the run's inputs, or whose temporary name is too long for this folder's file system.
+    /// </summary>
+    public void Reserve(string fileName)
+    {
+        _inputs.CheckOutput(PathFor(fileName), "--out");
+        string temp = Path.GetFileName(TempPathFor(fileName));
+        long max = Fpathconf(_lock, NameMax);
+        if (max > 0 && System.Text.Encoding.UTF8.GetByteCount(temp) > max)
+            throw new InputException($"--out {FullPath}: the file name {fileName} is too long for this file system (at most {max} bytes with its temporary prefix and suffix)");
+    }
 
     /// <summary>The temporary name a file of this run has until it is committed.</summary>
     public string TempPathFor(string fileName) => TempPathBeside(Path.Combine(FullPath, fileName));
@@ -143,6 +154,14 @@ public sealed partial class OutputFolder : IDisposable
     private static partial int Fsync(int fd);
 
     private const int LockExclusive = 2, LockNonBlocking = 4; // <sys/file.h>
+    private const int NameMax = 3; // _PC_NAME_MAX, <bits/confname.h>
+    private const int WriteAndSearch = 2 | 1; // W_OK | X_OK, <unistd.h>
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "fpathconf")]
+    private static partial long Fpathconf(int fd, int name);
 
     [LibraryImport("libc", EntryPoint = "flock")]
     private static partial int Flock(int fd, int operation);

@@ -78,6 +78,25 @@ public static class SummaryWriter
             w.WritePropertyName("settings");
             w.WriteRawValue(r.Settings);
         }
+        if (r.Encoder is { } e)
+        {
+            w.WriteStartObject("encoder");
+            w.WriteString("rate_control", e.Crf ? "crf" : "abr");
+            if (e.Crf) w.WriteNumber("crf", Math.Round(e.CrfValue, 3));
+            else w.WriteNumber("bitrate_kbps", e.BitrateKbps);
+            if (e.MaxrateKbps > 0)
+            {
+                w.WriteNumber("maxrate_kbps", e.MaxrateKbps);
+                w.WriteNumber("bufsize_kbits", e.BufsizeKbits);
+            }
+            w.WriteNumber("keyint", e.Keyint);
+            w.WriteNumber("bframes", e.Bframes);
+            w.WriteNumber("rc_lookahead", e.RcLookahead);
+            w.WriteNumber("refs", e.Refs);
+            w.WriteNumber("threads", e.Threads);
+            w.WriteNumber("max_delayed_frames", e.MaxDelayedFrames);
+            w.WriteEndObject();
+        }
         w.WriteNumber("frames", r.Frames);
         w.WriteNumber("size_bytes", r.SizeBytes);
         w.WriteNumber("bitrate_kbps", Math.Round(r.BitrateKbps, 3));

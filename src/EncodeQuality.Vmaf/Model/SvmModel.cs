@@ -40,12 +40,10 @@ public sealed class SvmModel
                     throw new FormatException($"svm_type {parts[1]} is not a regression model");
                 case "kernel_type" when parts[1] != "rbf":
                     throw new FormatException($"kernel_type {parts[1]} is not supported (rbf only)");
-                case "gamma":
-                    gamma = double.Parse(parts[1], CultureInfo.InvariantCulture);
-                    break;
-                case "rho":
-                    rho = double.Parse(parts[1], CultureInfo.InvariantCulture);
-                    break;
+                case "gamma" when parts.Length < 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out gamma):
+                    throw new FormatException($"libsvm model: gamma is not a number in \"{lines[i]}\"");
+                case "rho" when parts.Length < 2 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out rho):
+                    throw new FormatException($"libsvm model: rho is not a number in \"{lines[i]}\"");
             }
         }
         if (i == lines.Length || double.IsNaN(gamma) || double.IsNaN(rho)) throw new FormatException("libsvm model lacks gamma, rho or SV");
@@ -53,15 +51,21 @@ public sealed class SvmModel
         var vectors = new List<double>();
         for (i++; i < lines.Length; i++)
         {
+            // A support vector line: "coefficient index:value index:value ...".
             var parts = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            coefficients.Add(double.Parse(parts[0], CultureInfo.InvariantCulture));
+            string Bad(string why) => $"libsvm model, support vector {coefficients.Count + 1}: {why} in \"{(lines[i].Length > 40 ? lines[i][..40] + "..." : lines[i])}\"";
+            if (!double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double coefficient))
+                throw new FormatException(Bad($"'{parts[0]}' is not a coefficient"));
+            coefficients.Add(coefficient);
             var v = new double[dimensions];
             foreach (var p in parts.Skip(1))
             {
                 int colon = p.IndexOf(':');
-                int index = int.Parse(p.AsSpan(0, colon), CultureInfo.InvariantCulture);
-                if (index < 1 || index > dimensions) throw new FormatException($"support vector index {index} outside 1..{dimensions}");
-                v[index - 1] = double.Parse(p.AsSpan(colon + 1), CultureInfo.InvariantCulture);
+                if (colon < 1 || !int.TryParse(p.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                    || !double.TryParse(p.AsSpan(colon + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                    throw new FormatException(Bad($"'{p}' is not index:value"));
+                if (index < 1 || index > dimensions) throw new FormatException(Bad($"index {index} outside 1..{dimensions}"));
+                v[index - 1] = value;
             }
             vectors.AddRange(v);
         }

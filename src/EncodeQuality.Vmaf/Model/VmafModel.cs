@@ -46,15 +46,18 @@ public sealed class VmafModel
         return FromJson(doc.RootElement, Path.GetFileNameWithoutExtension(path));
     }
 
+    /// <summary>Reads a model; every defect is a <see cref="FormatException"/> naming the key.</summary>
     public static VmafModel FromJson(JsonElement root, string name)
     {
-        var md = root.GetProperty("model_dict");
-        string type = md.GetProperty("model_type").GetString() ?? "";
+        if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"expected a JSON object with a model_dict, not {Kind(root)}");
+        var md = Required(root, "model_dict", JsonValueKind.Object);
+        string type = Required(md, "model_type", JsonValueKind.String).GetString()!;
         if (type != "LIBSVMNUSVR") throw new FormatException($"model_type {type} is not supported (LIBSVMNUSVR only)");
-        string norm = md.GetProperty("norm_type").GetString() ?? "";
-        var featureNames = md.GetProperty("feature_names").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        var slopes = md.GetProperty("slopes").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        var intercepts = md.GetProperty("intercepts").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        string norm = Required(md, "norm_type", JsonValueKind.String).GetString()!;
+        var featureNames = Required(md, "feature_names", JsonValueKind.Array).EnumerateArray()
+            .Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new FormatException("feature_names must hold strings")).ToArray();
+        var slopes = Numbers(md, "slopes");
+        var intercepts = Numbers(md, "intercepts");
         if (norm == "none")
         {
             slopes = Enumerable.Repeat(1.0, featureNames.Length + 1).ToArray();
@@ -65,8 +68,13 @@ public sealed class VmafModel
             throw new FormatException("slopes and intercepts need one entry for the score and one per feature");
 
         (double, double)? clip = null;
-        if (md.TryGetProperty("score_clip", out var c) && c.ValueKind == JsonValueKind.Array)
-            clip = (c[0].GetDouble(), c[1].GetDouble());
+        if (md.TryGetProperty("score_clip", out _))
+        {
+            var c = Numbers(md, "score_clip");
+            if (c.Length != 2) throw new FormatException("score_clip must be [min, max]");
+            if (c[0] > c[1]) throw new FormatException($"score_clip [{c[0]}, {c[1]}] is reversed: it must be [min, max]");
+            clip = (c[0], c[1]);
+        }
         Transform? transform = null;
         if (md.TryGetProperty("score_transform", out var t) && t.ValueKind == JsonValueKind.Object)
             transform = new Transform(Num(t, "p0"), Num(t, "p1"), Num(t, "p2"), Flag(t, "out_gte_in"), Flag(t, "out_lte_in"));
@@ -91,7 +99,7 @@ public sealed class VmafModel
                 options[i++] = d;
             }
         }
-        var svm = SvmModel.Parse(md.GetProperty("model").GetString()!, featureNames.Length);
+        var svm = SvmModel.Parse(Required(md, "model", JsonValueKind.String).GetString()!, featureNames.Length);
         return new VmafModel(name, [.. featureNames.Select((f, i) => new Feature(f, options[i]))], slopes, intercepts, svm, clip, transform);
     }
 
@@ -130,7 +138,27 @@ public sealed class VmafModel
         return score;
     }
 
-    private static double Num(JsonElement e, string key) => e.TryGetProperty(key, out var v) ? v.GetDouble() : 0;
+    private static JsonElement Required(JsonElement e, string key, JsonValueKind kind)
+    {
+        if (!e.TryGetProperty(key, out var v)) throw new FormatException($"missing key '{key}'");
+        if (v.ValueKind != kind) throw new FormatException($"'{key}' must be {Kind(kind)}, not {Kind(v)}");
+        return v;
+    }
+
+    private static double[] Numbers(JsonElement e, string key) =>
+        [.. Required(e, key, JsonValueKind.Array).EnumerateArray()
+            .Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FormatException($"'{key}' must hold numbers"))];
+
+    private static string Kind(JsonElement e) => Kind(e.ValueKind);
+
+    private static string Kind(JsonValueKind k) => k switch
+    {
+        JsonValueKind.Object => "an object", JsonValueKind.Array => "an array", JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number", _ => k.ToString().ToLowerInvariant(),
+    };
+
+    private static double Num(JsonElement e, string key) =>
+        !e.TryGetProperty(key, out var v) ? 0 : v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FormatException($"score_transform.{key} must be a number");
 
     private static bool Flag(JsonElement e, string key) =>
         e.TryGetProperty(key, out var v) && (v.ValueKind == JsonValueKind.True || (v.ValueKind == JsonValueKind.String && v.GetString() == "true"));

@@ -18,6 +18,8 @@ public sealed class CaptureMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => ["capture"];
 
+    public string? CannotScore(int width, int height) => null;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         if (_column < 0) _column = sheet.Column("capture");
