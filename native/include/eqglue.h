@@ -138,6 +138,11 @@ EQ_API int32_t eq_muxer_write(EqMuxer *m, const uint8_t *data, int32_t size, int
 EQ_API int32_t eq_muxer_finish(EqMuxer *m, char *err, int32_t err_len);
 EQ_API void eq_muxer_free(EqMuxer *m);
 
+/* FFmpeg's log lines go to fn (level: AV_LOG_ERROR 16, AV_LOG_WARNING 24, AV_LOG_INFO 32, AV_LOG_VERBOSE
+ * 40), those up to level; fn may be called from FFmpeg's threads. NULL restores FFmpeg's printer. */
+typedef void (*EqLogFn)(int32_t level, const char *line);
+EQ_API void eq_log_route(EqLogFn fn, int32_t level);
+
 /* Library versions, for logs. */
 EQ_API const char *eq_versions(void);
 

@@ -41,7 +41,6 @@ EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVide
     const AVInputFormat *ifmt = NULL;
     EqDecoder *d = av_mallocz(sizeof *d);
     if (!d) { eq_set_err(err, err_len, "out of memory"); return NULL; }
-    av_log_set_level(AV_LOG_QUIET);
     avdevice_register_all();
 
     if (options) {
@@ -66,7 +65,8 @@ EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVide
 
     d->codec = avcodec_alloc_context3(codec);
     if (!d->codec) { eq_set_err(err, err_len, "out of memory"); goto fail; }
-    avcodec_parameters_to_context(d->codec, st->codecpar);
+    r = avcodec_parameters_to_context(d->codec, st->codecpar);
+    if (r < 0) { eq_set_err(err, err_len, "cannot set up the %s decoder: %s", codec->name, eq_av_err(r, eb, sizeof eb)); goto fail; }
     /* Damaged input must fail loudly rather than be concealed into plausible pictures. */
     d->codec->err_recognition |= AV_EF_EXPLODE;
     d->codec->thread_count = 0;
@@ -123,7 +123,10 @@ static int copy_out(EqDecoder *d, const EqPlanes *dst, char *err, int32_t err_le
                                       d->width, d->height, out, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
                                       NULL, NULL, NULL);
     if (!d->convert) { eq_set_err(err, err_len, "cannot convert pixel format %s", av_get_pix_fmt_name(f->format)); return AVERROR(EINVAL); }
-    sws_scale(d->convert, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst->data, dst->stride);
+    if (sws_scale(d->convert, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst->data, dst->stride) <= 0) {
+        eq_set_err(err, err_len, "cannot convert pixel format %s", av_get_pix_fmt_name(f->format));
+        return AVERROR(EINVAL);
+    }
     return 0;
 }
 

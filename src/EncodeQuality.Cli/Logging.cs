@@ -1,10 +1,14 @@
+using EncodeQuality.Native;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
 
 namespace EncodeQuality.Cli;
 
-/// <summary>Readable lines on stderr; with --log-json, structured events to a file as well.</summary>
+/// <summary>
+/// Readable lines on stderr; with --log-json, structured events to a file as well. FFmpeg's own
+/// log joins them: its errors and warnings as such, its information with --verbose.
+/// </summary>
 public static class Logging
 {
     public static ILogger Create(string? jsonPath, bool verbose)
@@ -14,6 +18,15 @@ public static class Logging
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}");
         if (jsonPath is not null)
             cfg = cfg.WriteTo.File(new JsonFormatter(renderMessage: true), jsonPath, restrictedToMinimumLevel: LogEventLevel.Debug);
-        return cfg.CreateLogger();
+        var log = cfg.CreateLogger();
+        var ffmpeg = log.ForContext("SourceContext", "ffmpeg");
+        FfmpegLog.Route((level, line) => ffmpeg.Write(level switch
+        {
+            FfmpegLogLevel.Error => LogEventLevel.Error,
+            FfmpegLogLevel.Warning => LogEventLevel.Warning,
+            FfmpegLogLevel.Info => LogEventLevel.Debug,
+            _ => LogEventLevel.Verbose,
+        }, "FFmpeg {Line}", line), verbose ? FfmpegLogLevel.Info : FfmpegLogLevel.Warning);
+        return log;
     }
 }

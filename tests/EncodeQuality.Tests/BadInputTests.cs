@@ -105,7 +105,10 @@ public class BadInputTests
         var cut = Path.Combine(Dir, "cut.264");
         File.WriteAllBytes(cut, bytes[..(bytes.Length * 6 / 10 + 37)]);
         var o = Path.Combine(Dir, "out-cut");
-        AssertRejected(Encode(cut, o), 1, "frame", o);
+        var r = Encode(cut, o);
+        AssertRejected(r, 1, "frame", o);
+        // FFmpeg's own diagnosis reaches eq's log at FFmpeg's level, not FFmpeg's stderr printer.
+        Assert.Contains("ERR] FFmpeg h264: error while decoding MB", r.StdErr);
     }
 
     [Fact]

@@ -44,6 +44,9 @@ internal static unsafe partial class GlueMethods
     [LibraryImport(Lib, EntryPoint = "eq_muxer_free")]
     public static partial void MuxerFree(nint m);
 
+    [LibraryImport(Lib, EntryPoint = "eq_log_route")]
+    public static partial void LogRoute(delegate* unmanaged<int, byte*, void> fn, int level);
+
     [LibraryImport(Lib, EntryPoint = "eq_versions")]
     public static partial byte* Versions();
 }
