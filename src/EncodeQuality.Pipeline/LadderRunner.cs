@@ -142,15 +142,13 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             }
         }
 
-        var tasks = new List<Task>
-        {
-            Task.Factory.StartNew(() => Guard(async () => frames = await ReadSource(decoder, jobs, maxFrames, ct)),
-                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap(),
-        };
+        // Each loop on a thread of its own, as the README's picture shows: the decoder, and per rung
+        // the encoder loop and the scorer loop.
+        var tasks = new List<Task> { DedicatedThread.Run("eq decoder", () => Guard(async () => frames = await ReadSource(decoder, jobs, maxFrames, ct))) };
         foreach (var job in jobs)
         {
-            tasks.Add(Task.Factory.StartNew(() => Guard(() => job.RunEncoder(ct)), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
-            tasks.Add(Task.Factory.StartNew(() => Guard(() => job.RunScorer(ct)), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+            tasks.Add(DedicatedThread.Run($"eq encode {job.Rendition.Name}", () => Guard(() => job.RunEncoder(ct))));
+            tasks.Add(DedicatedThread.Run($"eq score {job.Rendition.Name}", () => Guard(() => job.RunScorer(ct))));
         }
         try
         {

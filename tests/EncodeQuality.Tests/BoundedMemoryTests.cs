@@ -74,6 +74,25 @@ public class BoundedMemoryTests
     }
 
     /// <summary>
+    /// Every frame of a rung is scored on the rung's own scorer thread: the loop never moves to
+    /// the thread pool after its first wait, where blocking work would starve other tasks.
+    /// </summary>
+    [Fact]
+    public void Each_rung_scores_on_one_dedicated_thread()
+    {
+        var run = Encode(Repo.Media("BA1_FT_C.264"), [Rung("a", VideoCodec.X264, 144, bframes: 3), Rung("b", VideoCodec.X265, 96)],
+            Repo.Scratch("threads"), maxFrames: 40);
+        Assert.Equal(2, run.Captures.Count);
+        foreach (var capture in run.Captures)
+        {
+            var thread = Assert.Single(capture.Threads.Distinct());
+            Assert.False(thread.Pool);
+            Assert.StartsWith("eq score ", thread.Name);
+        }
+        Assert.NotEqual(run.Captures[0].Threads[0], run.Captures[1].Threads[0]);
+    }
+
+    /// <summary>
     /// The estimate a run is admitted on, against the peak resident memory the same run measures
     /// of itself (VmHWM): it must cover it, without refusing runs that fit by a wide margin.
     /// </summary>

@@ -13,9 +13,6 @@ public interface IFrameMetric : IDisposable
     /// <summary>The features it writes, named as libvmaf names them.</summary>
     IReadOnlyList<string> FeatureNames { get; }
 
-    /// <summary>Why it cannot score pictures of this size (one plain sentence), or null. Asked before any work.</summary>
-    string? CannotScore(int width, int height);
-
     void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet);
 
     void Flush(ScoreSheet sheet);

@@ -8,17 +8,24 @@ namespace EncodeQuality.Pipeline.Metrics;
 public sealed class MetricCatalog
 {
     private readonly Dictionary<string, Func<IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<int, int, string?>> _sizeRules = new(StringComparer.OrdinalIgnoreCase);
 
     public static MetricCatalog WithBuiltIns()
     {
         var c = new MetricCatalog();
         c.Register("psnr", () => new PsnrMetric());
-        c.Register("ssim", () => new SsimMetric());
-        c.Register("ms_ssim", () => new MsSsimMetric());
+        c.Register("ssim", () => new SsimMetric(), SsimMetric.CannotScore);
+        c.Register("ms_ssim", () => new MsSsimMetric(), MsSsimMetric.CannotScore);
         return c;
     }
 
-    public void Register(string name, Func<IFrameMetric> factory) => _factories[name] = factory;
+    /// <param name="cannotScore">Why the metric cannot score pictures of a size (one plain sentence), or null; asked before any work.</param>
+    public void Register(string name, Func<IFrameMetric> factory, Func<int, int, string?>? cannotScore = null)
+    {
+        _factories[name] = factory;
+        if (cannotScore is null) _sizeRules.Remove(name);
+        else _sizeRules[name] = cannotScore;
+    }
 
     public IReadOnlyCollection<string> Names => _factories.Keys;
 
@@ -40,15 +47,7 @@ public sealed class MetricCatalog
     /// <summary>Refuses (an input error, before any work) pictures of a size one of the metrics cannot score.</summary>
     public void CheckSize(IReadOnlyList<string> names, int width, int height, string what)
     {
-        var metrics = Create(names);
-        try
-        {
-            foreach (var m in metrics)
-                if (m.CannotScore(width, height) is { } why) throw new InputException($"{what}: {why}");
-        }
-        finally
-        {
-            foreach (var m in metrics) m.Dispose();
-        }
+        foreach (var n in names)
+            if (_sizeRules.TryGetValue(n, out var rule) && rule(width, height) is { } why) throw new InputException($"{what}: {why}");
     }
 }

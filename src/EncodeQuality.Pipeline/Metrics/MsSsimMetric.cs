@@ -53,7 +53,8 @@ public sealed class MsSsimMetric : IFrameMetric
         sheet.Set(_column, frameIndex, Compute());
     }
 
-    public string? CannotScore(int width, int height) =>
+    /// <summary>Why MS-SSIM cannot score pictures of this size, or null.</summary>
+    public static string? CannotScore(int width, int height) =>
         Math.Min(width, height) < MinimumSide ? $"MS-SSIM needs at least {MinimumSide} pixels on each side, got {width}x{height}" : null;
 
     private void Prepare(int width, int height)

@@ -15,8 +15,6 @@ public sealed class PsnrMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => Names;
 
-    public string? CannotScore(int width, int height) => null;
-
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         _columns ??= Names.Select(sheet.Column).ToArray();

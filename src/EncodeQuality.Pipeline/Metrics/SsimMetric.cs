@@ -23,7 +23,8 @@ public sealed class SsimMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => Names;
 
-    public string? CannotScore(int width, int height) =>
+    /// <summary>Why SSIM cannot score pictures of this size, or null.</summary>
+    public static string? CannotScore(int width, int height) =>
         Math.Min(width, height) < IqaSsim.Window ? $"SSIM needs at least {IqaSsim.Window}x{IqaSsim.Window} pixels, got {width}x{height}" : null;
 
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)

@@ -18,7 +18,8 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
 
     public IReadOnlyList<string> FeatureNames => ["vmaf", .. _engine?.FeatureNames ?? []];
 
-    public string? CannotScore(int width, int height) =>
+    /// <summary>Why VMAF cannot score pictures of this size, or null.</summary>
+    public static string? CannotScore(int width, int height) =>
         Math.Min(width, height) < VmafScorer.MinimumSize
             ? $"VMAF needs at least {VmafScorer.MinimumSize}x{VmafScorer.MinimumSize} pixels, got {width}x{height}" : null;
 
@@ -71,6 +72,6 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
             return new VmafMetric(factory);
-        });
+        }, CannotScore);
     }
 }

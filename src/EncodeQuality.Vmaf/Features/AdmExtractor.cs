@@ -210,7 +210,8 @@ internal sealed class AdmExtractor : IFeatureExtractor
         return j0;
     }
 
-    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
+    /// <summary>Off only where the runtime offers no vectors (DOTNET_EnableHWIntrinsic=0 in the tests' scalar runs).</summary>
+    private static bool UseSimd => Vector.IsHardwareAccelerated;
 
     private static void Decouple(AdmScratch s, int n, float gainLimit)
     {

@@ -14,7 +14,8 @@ internal static class SeparableFilter
 {
     public enum Input { Plain, Squared, Product }
 
-    public static bool UseSimd { get; set; } = Vector.IsHardwareAccelerated;
+    /// <summary>Off only where the runtime offers no vectors (DOTNET_EnableHWIntrinsic=0 in the tests' scalar runs).</summary>
+    private static bool UseSimd => Vector.IsHardwareAccelerated;
 
     /// <summary>dst = filter(a), filter(a*a) or filter(a*b), all w x h packed.</summary>
     public static void Apply(ReadOnlySpan<float> taps, Input mode, float[] a, float[]? b, float[] dst, int w, int h, float[] row)

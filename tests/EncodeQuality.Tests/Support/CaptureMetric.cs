@@ -15,15 +15,16 @@ public sealed class CaptureMetric : IFrameMetric
     public List<string> ReferenceHashes { get; } = [];
     public List<string> DistortedHashes { get; } = [];
     public VideoFormat? Format { get; private set; }
+    /// <summary>The thread each frame was scored on.</summary>
+    public List<(int Id, string? Name, bool Pool)> Threads { get; } = [];
 
     public IReadOnlyList<string> FeatureNames => ["capture"];
-
-    public string? CannotScore(int width, int height) => null;
 
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         if (_column < 0) _column = sheet.Column("capture");
         Indices.Add(frameIndex);
+        Threads.Add((Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
         ReferenceHashes.Add(Hash(reference.Bytes));
         DistortedHashes.Add(Hash(distorted.Bytes));
         Format = distorted.Format;
