@@ -1,6 +1,6 @@
 using System.CommandLine;
 using EncodeQuality.Cli.Commands;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Cli;
 

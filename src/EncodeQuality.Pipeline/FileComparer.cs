@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 
 namespace EncodeQuality.Pipeline;

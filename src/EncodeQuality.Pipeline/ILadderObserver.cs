@@ -1,7 +1,7 @@
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Pipeline;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 using Serilog;
 
@@ -220,17 +220,19 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         if (job.FramesEncoded != frames)
             throw new InvalidOperationException($"rendition '{r.Name}': {job.FramesEncoded} frames encoded of {frames}");
         double seconds = frames * (double)info.FpsDen / info.FpsNum;
-        var report = new RenditionReport
+        bool scored = job.AtEncode is not null || job.AtSource is not null;
+        var facts = new RenditionFacts
         {
-            Rendition = r, Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
-            BitDepth = job.Format.BitDepth, RateControl = job.Encoder.RateControlText, Frames = frames, Encoder = job.Encoder,
-            SizeBytes = job.BytesWritten, BitrateKbps = job.BytesWritten * 8 / 1000.0 / seconds,
-            EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9), ScoreFps = frames / Math.Max(job.ScoreTime.TotalSeconds, 1e-9),
-            MediaPath = media, Queues = job.Marks,
-            AtEncode = job.AtEncode?.Sheet, AtSource = job.AtSource?.Sheet,
+            Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
+            BitDepth = job.Format.BitDepth, RateControl = job.Encoder.RateControlText, Settings = LadderWriter.RungJson(r),
+            Frames = frames, SizeBytes = job.BytesWritten, BitrateKbps = job.BytesWritten * 8 / 1000.0 / seconds,
+            EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9),
+            ScoreFps = scored ? frames / Math.Max(job.ScoreTime.TotalSeconds, 1e-9) : null,
+            File = media, Queues = job.Marks, Encoder = job.Encoder,
         };
+        var report = new RenditionReport(r, facts, media, job.AtEncode?.Sheet, job.AtSource?.Sheet);
         log.Information("Rendition {Name} encoded: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",
-            r.Name, frames, report.BitrateKbps, report.EncodeFps, report.Queues);
+            r.Name, frames, facts.BitrateKbps, facts.EncodeFps, facts.Queues);
         return report;
     }
 

@@ -1,6 +1,6 @@
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Results.Files;
 using Serilog;
 
@@ -37,17 +37,10 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
 
     private static RenditionOutcome Outcome(RenditionReport r, string container)
     {
-        var facts = new RenditionFacts
-        {
-            Name = r.Name, Codec = r.Codec, Width = r.Width, Height = r.Height, BitDepth = r.BitDepth, RateControl = r.RateControl,
-            Settings = LadderWriter.RungJson(r.Rendition), Frames = r.Frames, SizeBytes = r.SizeBytes, BitrateKbps = r.BitrateKbps,
-            EncodeFps = r.EncodeFps, ScoreFps = r.AtEncode is null && r.AtSource is null ? null : r.ScoreFps,
-            File = FileSink.MediaName(r.Name, container), Queues = r.Queues, Encoder = r.Encoder,
-        };
         var scores = new List<ScoreSet>();
         if (r.AtEncode is not null) scores.Add(new ScoreSet(ScoreAt.Encode, r.AtEncode));
         if (r.AtSource is not null) scores.Add(new ScoreSet(ScoreAt.Source, r.AtSource));
-        return new RenditionOutcome(facts, r.MediaPath, scores);
+        return new RenditionOutcome(r.Facts with { File = FileSink.MediaName(r.Facts.Name, container) }, r.MediaPath, scores);
     }
 
     /// <summary>The run's settings as the store and summary keep them.</summary>

@@ -1,5 +1,5 @@
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 using EncodeQuality.Vmaf;
 
@@ -43,29 +43,6 @@ public sealed class ScoreSet
     public string ModeName => NameOf(Mode);
 
     public static string NameOf(ScoreAt mode) => mode == ScoreAt.Source ? "source" : "encode";
-}
-
-/// <summary>A rendition as results record it; for eq score the distorted file is the one rendition.</summary>
-public sealed record RenditionFacts
-{
-    public required string Name { get; init; }
-    public required string Codec { get; init; }
-    public required int Width { get; init; }
-    public required int Height { get; init; }
-    public required int BitDepth { get; init; }
-    public string? RateControl { get; init; }
-    /// <summary>The rung as the ladder gave it (ladder-file JSON object); null for eq score.</summary>
-    public string? Settings { get; init; }
-    public required long Frames { get; init; }
-    public required long SizeBytes { get; init; }
-    public required double BitrateKbps { get; init; }
-    public double? EncodeFps { get; init; }
-    public double? ScoreFps { get; init; }
-    /// <summary>The media file's final name (in the output folder), or the distorted file's path for eq score.</summary>
-    public required string File { get; init; }
-    public QueueMarks? Queues { get; init; }
-    /// <summary>What the encoder really did, read back from it; null for eq score.</summary>
-    public EncodeQuality.Native.EncoderInfo? Encoder { get; init; }
 }
 
 /// <summary>A finished rendition: its facts, where its media waits under a temporary name (encode), its scores.</summary>

@@ -2,7 +2,7 @@ using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Results;
 

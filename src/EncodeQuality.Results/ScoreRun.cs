@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Results;
 

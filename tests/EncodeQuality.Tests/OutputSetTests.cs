@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Results.Store;

@@ -3,7 +3,7 @@ using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 
 namespace EncodeQuality.Tests;

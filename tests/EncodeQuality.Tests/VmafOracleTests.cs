@@ -1,5 +1,5 @@
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Tests.Support;
 using EncodeQuality.Vmaf;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Tests.Support;
 using EncodeQuality.Vmaf;
 

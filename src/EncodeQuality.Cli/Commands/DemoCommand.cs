@@ -1,7 +1,7 @@
 using System.CommandLine;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 
 namespace EncodeQuality.Cli.Commands;

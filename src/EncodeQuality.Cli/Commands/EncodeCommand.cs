@@ -1,7 +1,7 @@
 using System.CommandLine;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 

@@ -2,7 +2,7 @@ using EncodeQuality.Vmaf;
 using System.CommandLine;
 using System.Globalization;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 

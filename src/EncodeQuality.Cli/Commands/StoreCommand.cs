@@ -16,7 +16,7 @@ public static class StoreCommand
         import.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
             string folder = p.GetValue(dir)!;
-            if (!Directory.Exists(folder)) throw new Pipeline.InputException($"{folder}: no such folder");
+            if (!Directory.Exists(folder)) throw new InputException($"{folder}: no such folder");
             var target = new ResultStore(StoreLocation.Parse(p.GetValue(store)!));
             var run = StoreImport.Import(target, folder);
             log.Information("Imported run {RunId} ({Renditions} renditions, {Frames} frames) into {Store}",

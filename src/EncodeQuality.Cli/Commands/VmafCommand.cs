@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 using EncodeQuality.Vmaf;
 
 namespace EncodeQuality.Cli.Commands;
@@ -31,8 +31,8 @@ public static class VmafCommand
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
-            if (p.GetValue(threads) < 1) throw new Pipeline.InputException("--threads must be at least 1");
-            if (p.GetValue(subsample) < 1) throw new Pipeline.InputException("--subsample must be at least 1");
+            if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
+            if (p.GetValue(subsample) < 1) throw new InputException("--subsample must be at least 1");
             SharedOptions.UseVmaf(catalog, p.GetValue(engine)!, p.GetValue(model), new VmafOptions
             {
                 Threads = p.GetValue(threads), Subsample = p.GetValue(subsample), EnableTransform = p.GetValue(transform),

@@ -1,5 +1,5 @@
 using EncodeQuality.Native.Frames;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Pipeline.Stages;
 

@@ -1,3 +1,4 @@
+using EncodeQuality.Pipeline;
 using System.Text.Json;
 
 namespace EncodeQuality.Results.Files;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using EncodeQuality.Native.Frames;
-using EncodeQuality.Pipeline.Metrics;
+using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Tests.Support;
 

@@ -1,4 +1,4 @@
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// Per-frame scores of one comparison, a column per feature. Columns are resolved to indices

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// Sum of squared differences of two sample planes, with <see cref="Vector{T}"/> (256-bit lanes on

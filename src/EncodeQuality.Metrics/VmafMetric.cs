@@ -2,7 +2,7 @@ using EncodeQuality.LibVmaf;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Vmaf;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// VMAF behind the pipeline's metric interface, by whichever engine was chosen (managed or

@@ -1,6 +1,6 @@
 using EncodeQuality.Native.Frames;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// Luma SSIM as libvmaf's float_ssim computes it (float_ssim.c, ssim.c): the picture is first

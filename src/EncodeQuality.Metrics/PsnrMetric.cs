@@ -1,6 +1,6 @@
 using EncodeQuality.Native.Frames;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// PSNR per plane (psnr_y, psnr_cb, psnr_cr, as libvmaf names them) and the 6:1:1 weighted

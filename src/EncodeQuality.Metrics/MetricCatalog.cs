@@ -1,4 +1,4 @@
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// The metrics a run can compute, by the name users type (--metrics psnr,ssim,vmaf). Engines

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// The SSIM map of libvmaf's IQA code (iqa/ssim_tools.c, _iqa_ssim with default arguments), shared

@@ -1,6 +1,6 @@
 using EncodeQuality.Native.Frames;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// Multi-scale SSIM of the luma (Wang, Simoncelli and Bovik 2003) as libvmaf's float_ms_ssim

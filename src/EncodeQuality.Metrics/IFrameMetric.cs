@@ -1,6 +1,6 @@
 using EncodeQuality.Native.Frames;
 
-namespace EncodeQuality.Pipeline.Metrics;
+namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// A full-reference metric fed (reference, distorted) pairs in display order. It may publish a
