@@ -24,6 +24,10 @@ public static class CommandRunner
         {
             return Fail(ExitCodes.InputError, e.Message);
         }
+        catch (EncodeQuality.Decisions.QualityFailedException e)
+        {
+            return Fail(ExitCodes.QualityFailed, e.Message);
+        }
         catch (OperationCanceledException)
         {
             return Fail(ExitCodes.ProcessingError, "interrupted; no output was completed");

@@ -9,4 +9,6 @@ public static class ExitCodes
     public const int InputError = 1;
     /// <summary>A failure while processing (encoder, muxer, disk, interruption).</summary>
     public const int ProcessingError = 2;
+    /// <summary>Everything was written, and a quality gate (or, with --fail-on-ladder, a ladder check) failed.</summary>
+    public const int QualityFailed = 3;
 }

@@ -11,7 +11,10 @@ public static class ResultTable
     public static string Render(RunOutcome run)
     {
         var headers = new List<string> { "rendition", "codec", "size", "kbit/s", "enc fps" };
+        if (!run.Run.Sampled) headers.Add("scores");
         var first = run.Renditions[0];
+        bool gated = run.Checks.Any(c => c.Kind == EncodeQuality.Decisions.Gates.GateCheck.Kind && c.Rendition is not null);
+        if (gated) headers.Add("gates");
         var encodeFeatures = Shown.Where(f => first.At(ScoreAt.Encode)?.Pooled.ContainsKey(f) == true).ToList();
         var sourceFeatures = Shown.Where(f => first.At(ScoreAt.Source)?.Pooled.ContainsKey(f) == true).ToList();
         headers.AddRange(encodeFeatures);
@@ -23,11 +26,21 @@ public static class ResultTable
             {
                 r.Name, r.Codec, $"{r.Width}x{r.Height}", F(r.BitrateKbps, 0), F(r.EncodeFps ?? 0, 1),
             };
+            if (!run.Run.Sampled) row.Add("not sampled");
+            if (gated)
+            {
+                var mine = run.Checks.Where(c => c.Kind == EncodeQuality.Decisions.Gates.GateCheck.Kind && c.Rendition == r.Name).ToList();
+                row.Add(mine.Any(c => c.Result == CheckResult.Failed) ? "FAIL" : mine.Count > 0 ? "ok" : "-");
+            }
             row.AddRange(encodeFeatures.Select(f => F(o.At(ScoreAt.Encode)!.Pooled[f].Mean, f.Contains("ssim") ? 4 : 2)));
             row.AddRange(sourceFeatures.Select(f => F(o.At(ScoreAt.Source)!.Pooled[f].Mean, f.Contains("ssim") ? 4 : 2)));
             return row;
         }).ToList();
-        return Format(headers, rows);
+        var table = Format(headers, rows);
+        // Every failed decision under the table, so a FAIL is never without its reason.
+        var notes = run.Checks.Where(c => c.Result == CheckResult.Failed)
+            .Select(c => (c.Fatal ? "FAIL " : "warning ") + c.Message);
+        return notes.Any() ? table + string.Join(Environment.NewLine, notes) + Environment.NewLine : table;
     }
 
     /// <summary>The columns shown, in this order: VMAF first.</summary>

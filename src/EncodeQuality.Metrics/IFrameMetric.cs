@@ -13,6 +13,12 @@ public interface IFrameMetric : IDisposable
     /// <summary>The features it writes, named as libvmaf names them.</summary>
     IReadOnlyList<string> FeatureNames { get; }
 
+    /// <summary>
+    /// It needs every frame in order even when only every Nth is scored (VMAF's motion compares
+    /// neighbouring frames; it subsamples itself). Other metrics see only the frames scored.
+    /// </summary>
+    bool Temporal { get; }
+
     void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet);
 
     void Flush(ScoreSheet sheet);

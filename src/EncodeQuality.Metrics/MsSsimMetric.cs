@@ -42,6 +42,8 @@ public sealed class MsSsimMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => Names;
 
+    public bool Temporal => false;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         if (_column < 0) _column = sheet.Column(Names[0]);

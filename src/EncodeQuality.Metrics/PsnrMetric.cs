@@ -15,6 +15,8 @@ public sealed class PsnrMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => Names;
 
+    public bool Temporal => false;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         _columns ??= Names.Select(sheet.Column).ToArray();

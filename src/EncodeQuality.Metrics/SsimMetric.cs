@@ -27,6 +27,8 @@ public sealed class SsimMetric : IFrameMetric
     public static string? CannotScore(int width, int height) =>
         Math.Min(width, height) < IqaSsim.Window ? $"SSIM needs at least {IqaSsim.Window}x{IqaSsim.Window} pixels, got {width}x{height}" : null;
 
+    public bool Temporal => false;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         if (_column < 0) _column = sheet.Column(Names[0]);

@@ -18,6 +18,8 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
 
     public IReadOnlyList<string> FeatureNames => ["vmaf", .. _engine?.FeatureNames ?? []];
 
+    public bool Temporal => true;
+
     /// <summary>Why VMAF cannot score pictures of this size, or null.</summary>
     public static string? CannotScore(int width, int height) =>
         Math.Min(width, height) < VmafScorer.MinimumSize

@@ -19,6 +19,8 @@ public sealed record EncodeRequest
     public int EncoderThreads { get; init; }
     /// <summary>Stop after this many source frames (0: all).</summary>
     public long MaxFrames { get; init; }
+    /// <summary>Score every Nth frame (VMAF's motion still sees every frame); 1 scores all.</summary>
+    public int Subsample { get; init; } = 1;
 }
 
 /// <summary>The outcome of a ladder run.</summary>

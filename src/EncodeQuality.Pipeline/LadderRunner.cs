@@ -40,7 +40,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         bool scoring = request.Metrics.Count > 0;
         Comparison? ComparisonFor(Rendition r, ScoreAt mode) =>
             scoring && request.ScoreAt.HasFlag(mode)
-                ? new Comparison(catalog.Create(request.Metrics), (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet))
+                ? new Comparison(catalog.Create(request.Metrics), (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet), request.Subsample)
                 : null;
 
         // Before any encoder opens: sizes the metrics cannot score, every output name, the memory the run needs.

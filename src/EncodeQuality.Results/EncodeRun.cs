@@ -13,6 +13,9 @@ namespace EncodeQuality.Results;
 /// </summary>
 public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
 {
+    /// <summary>The quality decisions (gates, ladder checks) made on the finished run before it is committed.</summary>
+    public Func<RunOutcome, IReadOnlyList<Check>>? Judge { get; init; }
+
     /// <param name="inputs">Files the run reads besides the source (a ladder file, a model): no output may replace them.</param>
     public async Task<RunOutcome> Run(EncodeRequest request, string outDir, RunIdentity identity, IReadOnlyList<IResultSink> others,
         RunInputs inputs, CancellationToken ct)
@@ -30,7 +33,7 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             recorder.Fail(e);
             throw;
         }
-        var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request.Container))]);
+        var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request.Container))], Judge);
         log.Information("Run {RunId} complete: {Renditions} renditions in {Dir}", outcome.Run.RunId, outcome.Renditions.Count, folder.FullPath);
         return outcome;
     }
@@ -52,5 +55,6 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             ["container"] = request.Container,
             ["encoder_threads"] = request.EncoderThreads,
             ["max_frames"] = request.MaxFrames,
+            ["subsample"] = request.Subsample,
         }.Concat(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value))));
 }

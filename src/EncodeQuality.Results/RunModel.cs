@@ -16,7 +16,11 @@ public sealed record SourceFacts(string Path, string Hash, int Width, int Height
 /// Ladder and Settings are JSON texts: the ladder in the ladder-file format, the settings as an object.
 /// </summary>
 public sealed record RunStart(string RunId, string? JobId, string Kind, SourceFacts Source, string? Ladder, string Settings,
-    string Host, string EqVersion, string Libraries, DateTimeOffset StartedAt);
+    string Host, string EqVersion, string Libraries, DateTimeOffset StartedAt)
+{
+    /// <summary>False when sampling decided not to score this run: it encodes, and carries no scores.</summary>
+    public bool Sampled { get; init; } = true;
+}
 
 /// <summary>
 /// One rendition's scores at one score-at mode, pooled once here for every consumer (score logs,
@@ -51,5 +55,21 @@ public sealed record RenditionOutcome(RenditionFacts Facts, string? MediaTemp, I
     public ScoreSet? At(ScoreAt mode) => Scores.FirstOrDefault(s => s.Mode == mode);
 }
 
-/// <summary>A finished run, as every sink receives it.</summary>
-public sealed record RunOutcome(RunStart Run, long Frames, TimeSpan Wall, DateTimeOffset FinishedAt, IReadOnlyList<RenditionOutcome> Renditions);
+/// <summary>A finished run, as every sink receives it, with the quality decisions made on it.</summary>
+public sealed record RunOutcome(RunStart Run, long Frames, TimeSpan Wall, DateTimeOffset FinishedAt, IReadOnlyList<RenditionOutcome> Renditions)
+{
+    public IReadOnlyList<Check> Checks { get; init; } = [];
+
+    /// <summary>A check that must pass did not: eq exits 3 once the run is committed.</summary>
+    public bool Failed => Checks.Any(c => c.Fatal && c.Result == CheckResult.Failed);
+}
+
+public enum CheckResult { Passed, Failed, Skipped }
+
+/// <summary>
+/// One quality decision about a run, as results record it: a gate or a ladder check (Kind), the
+/// rule as the user reads it, the rendition and score-at mode it was measured on, what was
+/// measured against what was required, and whether a failure fails the run (Fatal) or warns.
+/// </summary>
+public sealed record Check(string Kind, string Rule, string? Rendition, ScoreAt? Mode, double? Measured, double? Required,
+    CheckResult Result, bool Fatal, string Message);

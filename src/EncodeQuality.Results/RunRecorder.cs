@@ -11,6 +11,9 @@ public sealed record RunIdentity(string Kind, string Source, string Settings, st
 {
     public string RunId { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>False when sampling decided not to score this run.</summary>
+    public bool Sampled { get; init; } = true;
+
     /// <summary>A run's settings as summaries and stores keep them: one JSON object.</summary>
     public static string SettingsJson(IEnumerable<KeyValuePair<string, object?>> settings) =>
         System.Text.Json.JsonSerializer.Serialize(settings.ToDictionary());
@@ -36,7 +39,7 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
     public void Begin(SourceFacts source, string? ladder)
     {
         Start = new RunStart(identity.RunId, identity.JobId, identity.Kind, source, ladder, identity.Settings,
-            Environment.MachineName, EqVersion, SourceDecoder.LibraryVersions, _started);
+            Environment.MachineName, EqVersion, SourceDecoder.LibraryVersions, _started) { Sampled = identity.Sampled };
         foreach (var s in sinks) s.RunStarted(Start);
     }
 
@@ -50,10 +53,15 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
         for (int i = 0; i < sinks.Length; i++) sinks[i].FrameScored(rendition, mode, frame, sheet);
     }
 
-    /// <summary>Reports the renditions and commits the run to every sink.</summary>
-    public RunOutcome Finish(long frames, TimeSpan wall, IReadOnlyList<RenditionOutcome> renditions)
+    /// <summary>
+    /// Reports the renditions, makes the quality decisions (<paramref name="judge"/>: gates and
+    /// ladder checks) so that every sink records them, and commits the run to every sink.
+    /// </summary>
+    public RunOutcome Finish(long frames, TimeSpan wall, IReadOnlyList<RenditionOutcome> renditions,
+        Func<RunOutcome, IReadOnlyList<Check>>? judge = null)
     {
         var run = new RunOutcome(Start ?? throw new InvalidOperationException("the run never started"), frames, wall, DateTimeOffset.UtcNow, renditions);
+        if (judge is not null) run = run with { Checks = judge(run) };
         foreach (var r in renditions)
             foreach (var s in sinks) s.RenditionFinished(r);
         Commit(run);

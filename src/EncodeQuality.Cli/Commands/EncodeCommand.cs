@@ -4,6 +4,10 @@ using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Decisions;
+using EncodeQuality.Decisions.Gates;
+using EncodeQuality.Decisions.Ladder;
+using EncodeQuality.Decisions.Sampling;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -32,39 +36,85 @@ public static class EncodeCommand
         var fps = SharedOptions.Fps();
         var store = SharedOptions.Store();
         var jobId = new Option<string?>("--job-id") { Description = "The farm's job id: a stored run with the same job id is replaced, so a retry never duplicates" };
+        var gatesFile = new Option<string?>("--gates") { Description = "Quality gates file (JSON): {\"gates\": [\"1080p:vmaf.p5>=70\", ...]}" };
+        var gate = new Option<string[]>("--gate")
+        {
+            Description = "A quality gate, repeatable: [RENDITION|GLOB:]METRIC.STAT>=N (or <=) [@encode|@source]; a failed gate exits 3",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var sampleRate = new Option<double>("--sample-rate")
+        {
+            Description = "Share of runs scored (0 to 1), decided from --job-id, else from the source path and ladder", DefaultValueFactory = _ => 1.0,
+        };
+        var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame (VMAF's motion still sees every frame)", DefaultValueFactory = _ => 1 };
+        var failOnLadder = new Option<bool>("--fail-on-ladder") { Description = "Ladder checks (inversion, bitrate order, knee) fail the run with exit 3 instead of warning" };
+        var inversionTolerance = new Option<double>("--inversion-tolerance")
+        {
+            Description = "VMAF by which a smaller rung may score above a bigger one before it is an inversion", DefaultValueFactory = _ => 0.5,
+        };
+        var kneeGain = new Option<double>("--knee-gain")
+        {
+            Description = "Least VMAF a step up should gain per doubling of bitrate before it is a knee", DefaultValueFactory = _ => 1.0,
+        };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
 
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon")
         {
-            source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,
+            source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, gatesFile, gate, sampleRate, subsample, failOnLadder,
+            inversionTolerance, kneeGain, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
             string src = p.GetValue(source)!;
             if (p.GetValue(maxRungs) < 1) throw new InputException("--max-rungs must be at least 1");
+            if (p.GetValue(sampleRate) is < 0 or > 1 or double.NaN) throw new InputException("--sample-rate must be from 0 to 1");
+            if (p.GetValue(subsample) < 1) throw new InputException("--subsample must be at least 1");
+            if (p.GetValue(inversionTolerance) < 0) throw new InputException("--inversion-tolerance must be at least 0");
             SharedOptions.CheckFile(src, "source");
-            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
+            var rungs = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!, p.GetValue(maxRungs));
+            var wanted = catalog.Parse(p.GetValue(metrics)!);
+            var at = ParseScoreAt(p.GetValue(scoreAt)!);
+            IReadOnlyList<Gate> gates = [
+                .. p.GetValue(gatesFile) is { } file ? GateFile.Load(file) : [],
+                .. (p.GetValue(gate) ?? []).Select(Gate.Parse)];
+            GateCheck.Validate(gates, wanted, at, rungs);
+
+            // Sampling decides before any work whether this run scores at all; a retry decides the same.
+            string key = SampleDecision.KeyFor(p.GetValue(jobId), src, rungs is null ? "default" : LadderWriter.ToJson(rungs));
+            bool sampled = SampleDecision.IsSampled(p.GetValue(sampleRate), key);
+            if (!sampled) log.Information("Sampling: this run is not scored (--sample-rate {Rate}); it encodes only", p.GetValue(sampleRate));
+
+            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel),
+                new EncodeQuality.Vmaf.VmafOptions { Subsample = p.GetValue(subsample) }, log);
             var stores = SharedOptions.StoreSinks(p.GetValue(store), log);
             var request = new EncodeRequest
             {
                 Source = src,
                 SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps)),
-                Ladder = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!, p.GetValue(maxRungs)),
-                ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
-                Metrics = catalog.Parse(p.GetValue(metrics)!),
+                Ladder = rungs,
+                ScoreAt = at,
+                Metrics = sampled ? wanted : [],
                 Container = p.GetValue(container)!,
                 EncoderThreads = p.GetValue(threads),
                 MaxFrames = p.GetValue(frames),
+                Subsample = p.GetValue(subsample),
             };
+            var checks = new LadderCheckOptions(p.GetValue(inversionTolerance), p.GetValue(kneeGain), p.GetValue(failOnLadder));
             var settings = EncodeRun.Settings(request, new Dictionary<string, string?>
             {
                 ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
+                ["sample_rate"] = p.GetValue(sampleRate).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["gates"] = gates.Count == 0 ? null : string.Join(" ", gates.Select(g => g.Rule)),
+                ["ladder_checks"] = $"inversion_tolerance={checks.InversionTolerance} knee_gain={checks.KneeGain} fatal={checks.Fatal}",
             });
+            var identity = new RunIdentity("encode", src, settings, p.GetValue(jobId)) { Sampled = sampled };
             var run = await SharedOptions.Stored(p.GetValue(outDir)!, p.GetValue(store), () =>
-                new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!, new RunIdentity("encode", src, settings, p.GetValue(jobId)), stores,
-                    new RunInputs([("ladder", p.GetValue(ladder) is "default" ? null : p.GetValue(ladder)), ("model", p.GetValue(vmafModel))]), ct));
+                new EncodeRun(catalog, log) { Judge = new Judge(gates, checks).Decide }.Run(request, p.GetValue(outDir)!, identity, stores,
+                    new RunInputs([("ladder", p.GetValue(ladder) is "default" ? null : p.GetValue(ladder)), ("model", p.GetValue(vmafModel)),
+                        ("gates", p.GetValue(gatesFile))]), ct));
             Console.Out.Write(ResultTable.Render(run));
+            Verdict.Report(run, log);
         }));
         return cmd;
     }

@@ -6,9 +6,10 @@ namespace EncodeQuality.Pipeline.Stages;
 /// <summary>
 /// A set of metrics scoring one stream of (reference, distorted) pairs into one sheet. Frames are
 /// reported to <paramref name="scored"/> in order once every metric has published them (VMAF
-/// publishes a frame when it has seen the next one).
+/// publishes a frame when it has seen the next one). With <paramref name="subsample"/> N only every
+/// Nth frame is scored; temporal metrics still see every frame.
 /// </summary>
-public sealed class Comparison(IFrameMetric[] metrics, Action<long, ScoreSheet>? scored = null) : IDisposable
+public sealed class Comparison(IFrameMetric[] metrics, Action<long, ScoreSheet>? scored = null, int subsample = 1) : IDisposable
 {
     private int _columns = -1;
     private long _reported;
@@ -19,7 +20,9 @@ public sealed class Comparison(IFrameMetric[] metrics, Action<long, ScoreSheet>?
     public void Push(long index, VideoFrame reference, VideoFrame distorted)
     {
         if (index != Frames) throw new InvalidOperationException($"frame {index} scored out of order, expected {Frames}");
-        foreach (var m in metrics) m.Push(index, reference, distorted, Sheet);
+        bool scoredFrame = index % subsample == 0;
+        foreach (var m in metrics)
+            if (scoredFrame || m.Temporal) m.Push(index, reference, distorted, Sheet);
         Frames++;
         Report();
     }
@@ -35,8 +38,12 @@ public sealed class Comparison(IFrameMetric[] metrics, Action<long, ScoreSheet>?
         if (scored is null) return;
         // Metrics know all their feature names once they have seen a frame.
         if (_columns < 0) _columns = metrics.Sum(m => m.FeatureNames.Count);
-        while (_reported < Frames && Sheet.HasRow(_reported, _columns))
+        while (_reported < Frames)
+        {
+            if (_reported % subsample != 0) { _reported++; continue; }
+            if (!Sheet.HasRow(_reported, _columns)) break;
             scored(_reported++, Sheet);
+        }
     }
 
     public void Dispose()

@@ -46,7 +46,10 @@ public static class SummaryReader
                 Int(root, "source_bit_depth"), int.Parse(fps[0]), int.Parse(fps[1]), Text(root, "source_codec"));
             var start = new RunStart(Text(root, "run_id"), root.TryGetProperty("job_id", out var job) ? job.GetString() : null, Text(root, "kind"),
                 source, root.TryGetProperty("ladder", out var ladder) ? ladder.GetRawText() : null, root.GetProperty("settings").GetRawText(),
-                Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset());
+                Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset())
+            {
+                Sampled = !root.TryGetProperty("sampled", out var sampled) || sampled.GetBoolean(),
+            };
             var renditions = new List<RenditionOutcome>();
             foreach (var r in root.GetProperty("renditions").EnumerateArray())
             {
@@ -65,8 +68,10 @@ public static class SummaryReader
                     if (files.TryGetProperty(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log.GetString()!))));
                 renditions.Add(new RenditionOutcome(facts, null, scores));
             }
+            var checks = root.TryGetProperty("verdict", out var verdict)
+                ? verdict.GetProperty("checks").EnumerateArray().Select(SummaryWriter.ReadCheck).ToList() : [];
             return new RunOutcome(start, root.GetProperty("frames").GetInt64(), TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
-                root.GetProperty("finished_at").GetDateTimeOffset(), renditions);
+                root.GetProperty("finished_at").GetDateTimeOffset(), renditions) { Checks = checks };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {

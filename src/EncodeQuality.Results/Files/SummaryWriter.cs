@@ -10,6 +10,30 @@ namespace EncodeQuality.Results.Files;
 /// </summary>
 public static class SummaryWriter
 {
+    private static void WriteCheck(Utf8JsonWriter w, Check c)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", c.Kind);
+        w.WriteString("rule", c.Rule);
+        if (c.Rendition is not null) w.WriteString("rendition", c.Rendition);
+        if (c.Mode is { } mode) w.WriteString("score_at", ScoreSet.NameOf(mode));
+        if (c.Measured is { } measured) w.WriteNumber("measured", Math.Round(measured, 6));
+        if (c.Required is { } required) w.WriteNumber("required", required);
+        w.WriteString("result", c.Result.ToString().ToLowerInvariant());
+        w.WriteBoolean("fatal", c.Fatal);
+        w.WriteString("message", c.Message);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A check as summary.json holds it, read back.</summary>
+    public static Check ReadCheck(JsonElement e) => new(
+        e.GetProperty("kind").GetString()!, e.GetProperty("rule").GetString()!,
+        e.TryGetProperty("rendition", out var r) ? r.GetString() : null,
+        e.TryGetProperty("score_at", out var m) ? (m.GetString() == "source" ? ScoreAt.Source : ScoreAt.Encode) : null,
+        e.TryGetProperty("measured", out var v) ? v.GetDouble() : null, e.TryGetProperty("required", out var q) ? q.GetDouble() : null,
+        Enum.Parse<CheckResult>(e.GetProperty("result").GetString()!, ignoreCase: true), e.GetProperty("fatal").GetBoolean(),
+        e.GetProperty("message").GetString()!);
+
     public static void Write(string path, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files)
     {
         using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
@@ -39,6 +63,13 @@ public static class SummaryWriter
             w.WriteString("libraries", start.Libraries);
             w.WritePropertyName("settings");
             w.WriteRawValue(start.Settings);
+            w.WriteBoolean("sampled", start.Sampled);
+            w.WriteStartObject("verdict");
+            w.WriteBoolean("passed", !run.Failed);
+            w.WriteStartArray("checks");
+            foreach (var c in run.Checks) WriteCheck(w, c);
+            w.WriteEndArray();
+            w.WriteEndObject();
             if (start.Ladder is not null)
             {
                 w.WritePropertyName("ladder");

@@ -20,6 +20,8 @@ public sealed class CaptureMetric : IFrameMetric
 
     public IReadOnlyList<string> FeatureNames => ["capture"];
 
+    public bool Temporal => false;
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         if (_column < 0) _column = sheet.Column("capture");

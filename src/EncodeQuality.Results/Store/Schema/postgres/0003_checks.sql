@@ -1,0 +1,18 @@
+-- Schema 3 (PostgreSQL), in step with ../sqlite/0003_checks.sql: whether sampling scored a run,
+-- and the quality decisions made on it (gates and ladder checks), one row each.
+ALTER TABLE runs ADD COLUMN sampled BOOLEAN NOT NULL DEFAULT TRUE;
+
+CREATE TABLE checks (
+    id        BIGSERIAL PRIMARY KEY,
+    run_id    TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    rule      TEXT NOT NULL,
+    rendition TEXT,
+    score_at  TEXT CHECK (score_at IN ('encode', 'source')),
+    measured  DOUBLE PRECISION,
+    required  DOUBLE PRECISION,
+    result    TEXT NOT NULL CHECK (result IN ('passed', 'failed', 'skipped')),
+    fatal     BOOLEAN NOT NULL,
+    message   TEXT NOT NULL
+);
+CREATE INDEX checks_run ON checks (run_id);
