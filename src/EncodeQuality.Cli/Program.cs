@@ -18,6 +18,7 @@ public static class Program
             VmafCommand.Create(catalog),
             StoreCommand.Create(),
             QueryCommand.Create(),
+            CompareCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

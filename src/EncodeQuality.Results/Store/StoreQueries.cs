@@ -65,6 +65,25 @@ public static class StoreQueries
             """, f with { RunId = run });
     }
 
+    /// <summary>A stored run's renditions: source, name, codec, width, height, bitrate_kbps, encode_fps, in ladder order.</summary>
+    public static QueryResult RunRenditions(ResultStore store, string runId) => Read(store, """
+        SELECT r.source_path, d.name, d.codec, d.width, d.height, d.bitrate_kbps, d.encode_fps
+        FROM renditions d JOIN runs r ON r.id = d.run_id WHERE r.id = @run AND r.status = 'complete' ORDER BY d.position
+        """, runId);
+
+    /// <summary>A stored run's pooled scores: rendition, score_at, metric, mean, harmonic_mean, min, max, p1, p5, p50, p95.</summary>
+    public static QueryResult RunPooled(ResultStore store, string runId) => Read(store, """
+        SELECT d.name, s.score_at, s.metric, s.mean, s.harmonic_mean, s.min, s.max, s.p1, s.p5, s.p50, s.p95
+        FROM score_series s JOIN renditions d ON d.id = s.rendition_id WHERE d.run_id = @run
+        """, runId);
+
+    private static QueryResult Read(ResultStore store, string sql, string runId)
+    {
+        store.EnsureSchema();
+        using var c = store.Connect();
+        return store.Guard("read the run", () => Select(c, sql, new QueryFilter(RunId: runId)));
+    }
+
     private static string Since(QueryFilter f) => f.Since is null ? "" : " AND started_at >= @since";
 
     private static QueryResult Select(DbConnection c, string sql, QueryFilter f)
