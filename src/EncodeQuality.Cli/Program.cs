@@ -19,6 +19,7 @@ public static class Program
             StoreCommand.Create(),
             QueryCommand.Create(),
             CompareCommand.Create(),
+            ReportCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -38,6 +38,9 @@ public static class DemoCommand
                 EncodeQuality.Results.Files.RunInputs.None, ct);
             Console.Out.Write(ResultTable.Render(run));
             log.Information("Outputs in {Dir}: one .mp4, .scores.json and .source-scores.json per rendition, and summary.json", p.GetValue(outDir));
+            string report = Path.GetFullPath(Path.Combine(p.GetValue(outDir)!, "report.html"));
+            EncodeQuality.Report.RunReport.Write(run, report);
+            Console.Out.WriteLine($"Report: {report}");
         }));
         return cmd;
     }

@@ -9,10 +9,18 @@ public static class ComparisonJson
     public static void Write(string path, ComparisonResult c)
     {
         string temp = Results.Files.OutputFolder.TempPathBeside(Path.GetFullPath(path));
-        using (var s = File.Create(temp))
-        using (var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true }))
+        File.WriteAllText(temp, ToJson(c, indented: true));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The comparison as one JSON object: what --json writes and what the report page draws.</summary>
+    public static string ToJson(ComparisonResult c, bool indented = false)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
             w.WriteStartObject();
+            w.WriteString("kind", "comparison");
             w.WriteString("bd_method", c.Method == BdMethod.Pchip ? "pchip" : "cubic");
             w.WriteBoolean("passed", !c.Failed);
             w.WriteStartArray("failures");
@@ -29,7 +37,7 @@ public static class ComparisonJson
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        File.Move(temp, path, overwrite: true);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static void WriteSource(Utf8JsonWriter w, SourceComparison s)
@@ -56,6 +64,8 @@ public static class ComparisonJson
         {
             w.WriteStartObject();
             w.WriteString("name", b.Name);
+            w.WriteNumber("width", b.Width);
+            w.WriteNumber("height", b.Height);
             Side(w, "base", b);
             Side(w, "new", n);
             w.WriteEndObject();

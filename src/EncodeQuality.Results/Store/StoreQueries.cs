@@ -77,6 +77,9 @@ public static class StoreQueries
         FROM score_series s JOIN renditions d ON d.id = s.rendition_id WHERE d.run_id = @run
         """, runId);
 
+    /// <summary>Any SELECT over one run (@run), values as <see cref="Run"/> gives them.</summary>
+    internal static QueryResult Select(ResultStore store, string sql, string runId) => Read(store, sql, runId);
+
     private static QueryResult Read(ResultStore store, string sql, string runId)
     {
         store.EnsureSchema();

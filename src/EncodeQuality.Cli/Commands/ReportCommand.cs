@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Text.Json;
+using EncodeQuality.Report;
+using EncodeQuality.Results.Files;
+
+namespace EncodeQuality.Cli.Commands;
+
+/// <summary>eq report SOURCE --out report.html: one self-contained HTML page for a run or a comparison.</summary>
+public static class ReportCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source")
+        {
+            Description = "An output folder, a stored run id (with --store), or the JSON that eq compare --json wrote",
+        };
+        var outFile = new Option<string>("--out") { Description = "The HTML file to write", Required = true };
+        var store = SharedOptions.Store();
+        var logJson = SharedOptions.LogJson();
+        var verbose = SharedOptions.Verbose();
+        var cmd = new Command("report", "Write one self-contained HTML page (charts, tables, verdicts) for a run or a comparison")
+        {
+            source, outFile, store, logJson, verbose,
+        };
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        {
+            string src = p.GetValue(source)!, target = p.GetValue(outFile)!;
+            if (Directory.Exists(target)) throw new InputException($"--out {target}: this is a folder; give the HTML file's path");
+            if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(target))))
+                throw new InputException($"--out {target}: the folder does not exist");
+            if (Directory.Exists(src)) RunReport.Write(SummaryReader.Read(src), target);
+            else if (File.Exists(src)) ComparisonReport.WriteJson(File.ReadAllText(src), src, target);
+            else if (p.GetValue(store) is { } s)
+                RunReport.Write(EncodeQuality.Results.Store.StoreReader.Read(
+                    new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(s)), src), target);
+            else throw new InputException($"{src}: no such folder or file (a stored run id needs --store)");
+            log.Information("Report written: {Path}", Path.GetFullPath(target));
+            Console.Out.WriteLine(Path.GetFullPath(target));
+            return Task.CompletedTask;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Results;
+
+namespace EncodeQuality.Report;
+
+/// <summary>
+/// The report of one run: header, per-frame scores per score-at mode, percentiles per rung,
+/// rate-quality with the hull and inversions, the gates and ladder checks, the worst frames.
+/// </summary>
+public static class RunReport
+{
+    /// <summary>The per-frame metrics the page can show, VMAF first.</summary>
+    private static readonly string[] Shown = ["vmaf", "psnr_y", "float_ssim", "float_ms_ssim"];
+
+    public const int WorstFrames = 10;
+
+    public static void Write(RunOutcome run, string path) =>
+        ReportPage.Write(path, $"EncodeQuality: {Path.GetFileName(run.Run.Source.Path)}", Json(run));
+
+    /// <summary>The page's data: what the score logs and summary.json hold, values as the logs print them.</summary>
+    public static string Json(RunOutcome run)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            var start = run.Run;
+            var src = start.Source;
+            w.WriteStartObject();
+            w.WriteString("kind", "run");
+            w.WriteString("title", Path.GetFileName(src.Path));
+            w.WriteStartObject("run");
+            w.WriteString("id", start.RunId);
+            if (start.JobId is not null) w.WriteString("job_id", start.JobId);
+            w.WriteString("started_at", start.StartedAt);
+            w.WriteNumber("wall_seconds", Math.Round(run.Wall.TotalSeconds, 3));
+            w.WriteBoolean("sampled", start.Sampled);
+            w.WriteString("host", start.Host);
+            w.WriteString("eq_version", start.EqVersion);
+            w.WriteString("libraries", start.Libraries);
+            w.WritePropertyName("settings");
+            w.WriteRawValue(start.Settings);
+            w.WriteEndObject();
+            w.WriteStartObject("source");
+            w.WriteString("path", src.Path);
+            w.WriteString("codec", src.Codec);
+            w.WriteNumber("width", src.Width);
+            w.WriteNumber("height", src.Height);
+            w.WriteNumber("bit_depth", src.BitDepth);
+            w.WriteNumber("fps", Math.Round(src.Fps, 3));
+            w.WriteNumber("frames", run.Frames);
+            w.WriteNumber("duration_seconds", Math.Round(run.Frames / src.Fps, 3));
+            w.WriteEndObject();
+            w.WriteStartArray("renditions");
+            foreach (var r in run.Renditions)
+            {
+                var f = r.Facts;
+                w.WriteStartObject();
+                w.WriteString("name", f.Name);
+                w.WriteString("codec", f.Codec);
+                w.WriteNumber("width", f.Width);
+                w.WriteNumber("height", f.Height);
+                w.WriteNumber("kbps", Math.Round(f.BitrateKbps, 3));
+                if (f.EncodeFps is { } fps) w.WriteNumber("encode_fps", Math.Round(fps, 2));
+                if (f.RateControl is not null) w.WriteString("rate_control", f.RateControl);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            WriteVerdict(w, run);
+            w.WriteStartArray("modes");
+            foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
+                if (run.Renditions.Any(r => r.At(mode) is not null)) WriteMode(w, run, mode);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteVerdict(Utf8JsonWriter w, RunOutcome run)
+    {
+        w.WriteStartObject("verdict");
+        w.WriteBoolean("passed", !run.Failed);
+        w.WriteStartArray("checks");
+        foreach (var c in run.Checks)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", c.Kind);
+            w.WriteString("rule", c.Rule);
+            if (c.Rendition is not null) w.WriteString("rendition", c.Rendition);
+            if (c.Mode is { } m) w.WriteString("score_at", ScoreSet.NameOf(m));
+            if (c.Measured is { } v) w.WriteNumber("measured", Math.Round(v, 6));
+            if (c.Required is { } q) w.WriteNumber("required", q);
+            w.WriteString("result", c.Result.ToString().ToLowerInvariant());
+            w.WriteBoolean("fatal", c.Fatal);
+            w.WriteString("message", c.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteMode(Utf8JsonWriter w, RunOutcome run, ScoreAt mode)
+    {
+        w.WriteStartObject();
+        w.WriteString("mode", ScoreSet.NameOf(mode));
+        var metrics = Shown.Where(m => run.Renditions.All(r => r.At(mode)?.Pooled.ContainsKey(m) != false)
+            && run.Renditions.Any(r => r.At(mode)?.Pooled.ContainsKey(m) == true)).ToList();
+        w.WriteStartArray("metrics");
+        foreach (var m in metrics) w.WriteStringValue(m);
+        w.WriteEndArray();
+        w.WriteStartArray("rungs");
+        foreach (var r in run.Renditions)
+        {
+            if (r.At(mode) is not { } set) continue;
+            w.WriteStartObject();
+            w.WriteString("name", r.Facts.Name);
+            w.WriteStartArray("frames");
+            foreach (int f in set.Frames) w.WriteNumberValue(f);
+            w.WriteEndArray();
+            w.WriteStartObject("values");
+            foreach (var m in metrics)
+            {
+                int col = set.Sheet.Column(m);
+                w.WriteStartArray(m);
+                foreach (int f in set.Frames) w.WriteNumberValue(Math.Round(set.Sheet.Get(col, f), 6));
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("pooled");
+            foreach (var m in metrics)
+            {
+                var p = set.Pooled[m];
+                w.WriteStartObject(m);
+                foreach (var (k, v) in new[] { ("min", p.Min), ("p1", p.P1), ("p5", p.P5), ("p50", p.P50), ("mean", p.Mean), ("p95", p.P95), ("max", p.Max) })
+                    w.WriteNumber(k, Math.Round(v, 6));
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            if (metrics.Contains("vmaf"))
+            {
+                int col = set.Sheet.Column("vmaf");
+                var ranked = set.Frames.Select(f => (Frame: f, Vmaf: set.Sheet.Get(col, f))).OrderBy(x => x.Vmaf).ThenBy(x => x.Frame).ToList();
+                // The worst 1 % of frames (at least one), marked on the per-frame chart.
+                w.WriteStartArray("worst_percent");
+                foreach (var x in ranked.Take((ranked.Count + 99) / 100).OrderBy(x => x.Frame)) w.WriteNumberValue(x.Frame);
+                w.WriteEndArray();
+                w.WriteStartArray("worst");
+                foreach (var x in ranked.Take(WorstFrames))
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("frame", x.Frame);
+                    w.WriteNumber("vmaf", Math.Round(x.Vmaf, 6));
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
