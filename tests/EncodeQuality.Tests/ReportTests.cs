@@ -101,6 +101,30 @@ public class ReportTests(RegressionLadders ladders) : IClassFixture<RegressionLa
         Assert.Equal(10, rows); // 5 rungs at 2 modes
     }
 
+    /// <summary>A stored run's page holds the same per-frame scores as the page of its output folder.</summary>
+    [Fact]
+    public void A_stored_run_reports_as_its_folder_does()
+    {
+        string id = JsonDocument.Parse(File.ReadAllText(Path.Combine(ladders.Medium, "summary.json"))).RootElement.GetProperty("run_id").GetString()!;
+        string fromFolder = Path.Combine(Dir, "folder.html"), fromStore = Path.Combine(Dir, "store.html");
+        Assert.Equal(0, EqProcess.Run("report", ladders.Medium, "--out", fromFolder).ExitCode);
+        var o = EqProcess.Run("report", id, "--store", ladders.Store, "--out", fromStore);
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        static JsonNode Data(string page)
+        {
+            string html = File.ReadAllText(page);
+            const string open = "<script type=\"application/json\" id=\"eq-data\">";
+            int start = html.IndexOf(open, StringComparison.Ordinal) + open.Length;
+            return JsonNode.Parse(html[start..html.IndexOf("</script>", start, StringComparison.Ordinal)])!;
+        }
+        var (a, b) = (Data(fromFolder), Data(fromStore));
+        Assert.Equal(a["modes"]!.AsArray().Count, b["modes"]!.AsArray().Count);
+        for (int m = 0; m < a["modes"]!.AsArray().Count; m++)
+            for (int r = 0; r < 5; r++)
+                Assert.Equal(a["modes"]![m]!["rungs"]![r]!["values"]!.ToJsonString(), b["modes"]![m]!["rungs"]![r]!["values"]!.ToJsonString());
+        Assert.Equal(a["renditions"]!.ToJsonString(), b["renditions"]!.ToJsonString());
+    }
+
     [Fact]
     public void Bad_report_input_is_one_line_and_exit_1()
     {
