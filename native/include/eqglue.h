@@ -143,7 +143,8 @@ EQ_API void eq_muxer_free(EqMuxer *m);
 typedef void (*EqLogFn)(int32_t level, const char *line);
 EQ_API void eq_log_route(EqLogFn fn, int32_t level);
 
-/* Library versions, for logs. */
+/* The libraries as loaded, "name=version" pairs joined by ";" (ffmpeg, libavformat, libavcodec, libavutil,
+ * libswscale, x264, x265), for --version, logs and stored runs. */
 EQ_API const char *eq_versions(void);
 
 #ifdef __cplusplus

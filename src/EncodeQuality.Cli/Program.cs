@@ -8,19 +8,14 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var catalog = MetricCatalog.WithBuiltIns();
-        VmafMetric.Register(catalog); // replaced by each command with its --vmaf-engine choice
-        var root = new RootCommand("EncodeQuality: video quality measured inside the encoder (x264/x265 recon, PSNR, SSIM, VMAF)")
+        // eq --version: every component's version, not just eq's (System.CommandLine's own prints one line).
+        if (args is ["--version"])
         {
-            EncodeCommand.Create(catalog),
-            ScoreCommand.Create(catalog),
-            DemoCommand.Create(catalog),
-            VmafCommand.Create(catalog),
-            StoreCommand.Create(),
-            QueryCommand.Create(),
-            CompareCommand.Create(),
-            ReportCommand.Create(),
-        };
+            Console.Out.Write(EncodeQuality.Results.ToolVersions.Text);
+            return ExitCodes.Success;
+        }
+        var root = Tree();
+        root.Add(CompletionsCommand.Create(Tree));
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -31,6 +26,25 @@ public static class Program
         // On Ctrl+C the running command is cancelled; give it time to close encoders and delete
         // its temporary files instead of being killed after System.CommandLine's default 2 s.
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+    }
+
+    /// <summary>Every command of eq; the metric catalog is the composition root's, shared by the commands that score.</summary>
+    private static RootCommand Tree()
+    {
+        var catalog = MetricCatalog.WithBuiltIns();
+        VmafMetric.Register(catalog); // replaced by each command with its --vmaf-engine choice
+        return new RootCommand("EncodeQuality: video quality measured inside the encoder (x264/x265 recon, PSNR, SSIM, VMAF)")
+        {
+            EncodeCommand.Create(catalog),
+            ScoreCommand.Create(catalog),
+            DemoCommand.Create(catalog),
+            VmafCommand.Create(catalog),
+            StoreCommand.Create(),
+            QueryCommand.Create(),
+            CompareCommand.Create(),
+            ReportCommand.Create(),
+            DoctorCommand.Create(),
+        };
     }
 
     /// <summary>A parse error on one line, naming the option it is about.</summary>

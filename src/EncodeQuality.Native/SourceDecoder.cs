@@ -69,5 +69,15 @@ public sealed unsafe class SourceDecoder : IDisposable
         _handle = 0;
     }
 
-    public static string LibraryVersions => FixedText.Read(GlueMethods.Versions());
+    /// <summary>FFmpeg's libraries, x264 and x265 as loaded: name and version, in a fixed order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Libraries { get; } =
+        [.. FixedText.Read(GlueMethods.Versions()).Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1]))];
+
+    /// <summary>The libraries on one line, for logs and stored runs.</summary>
+    public static string LibraryVersions { get; } = string.Join(", ", Libraries.Select(l => l.Key switch
+    {
+        "x264" => $"x264 build {l.Value}",
+        _ => $"{l.Key} {l.Value}",
+    }));
 }

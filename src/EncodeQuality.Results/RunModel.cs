@@ -20,6 +20,9 @@ public sealed record RunStart(string RunId, string? JobId, string Kind, SourceFa
 {
     /// <summary>False when sampling decided not to score this run: it encodes, and carries no scores.</summary>
     public bool Sampled { get; init; } = true;
+
+    /// <summary>Every component's version when the run was made (<see cref="ToolVersions"/>), a JSON object.</summary>
+    public string Tools { get; init; } = ToolVersions.Json();
 }
 
 /// <summary>

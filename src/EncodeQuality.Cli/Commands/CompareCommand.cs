@@ -22,7 +22,7 @@ public static class CompareCommand
         var json = new Option<string?>("--json") { Description = "Also write the comparison as JSON" };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("compare", "Compare two runs (or two corpora): per-rung deltas, BD-rate and BD-VMAF")
+        var cmd = new Command("compare", "Compare two runs (or two corpora): per-rung deltas, BD-rate and BD-VMAF.\n\nExample:\n  eq compare out/base out/new --max-bdrate 1 --json compare.json")
         {
             baseSide, newSide, store, method, maxBdRate, maxDrop, maxP5Drop, json, logJson, verbose,
         };

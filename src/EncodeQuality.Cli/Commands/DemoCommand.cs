@@ -20,7 +20,7 @@ public static class DemoCommand
         var metrics = SharedOptions.Metrics();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("demo", "Encode the built-in ladder from a generated 720p test pattern and print the scores")
+        var cmd = new Command("demo", "Encode the built-in ladder from a generated 720p test pattern and print the scores.\n\nExample:\n  eq demo --out /tmp/eq-demo")
         {
             outDir, metrics, logJson, verbose,
         };

@@ -59,7 +59,7 @@ public static class EncodeCommand
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
 
-        var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon")
+        var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon.\n\nExample:\n  eq encode in.mp4 --ladder default --out out --score-at both --gate 'vmaf.p5>=70'")
         {
             source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, gatesFile, gate, sampleRate, subsample, failOnLadder,
             inversionTolerance, kneeGain, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,

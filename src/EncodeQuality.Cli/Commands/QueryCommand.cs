@@ -28,7 +28,7 @@ public static class QueryCommand
         format.AcceptOnlyFromAmong("table", "csv", "json");
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("query", "Ask a results store one of the named questions")
+        var cmd = new Command("query", "Ask a results store one of the named questions.\n\nExample:\n  eq query profile-percentiles --store eq.db --since 2026-11-01")
         {
             name, store, since, rendition, run, scoreAt, metric, format, logJson, verbose,
         };

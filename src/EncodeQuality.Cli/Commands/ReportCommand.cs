@@ -18,7 +18,7 @@ public static class ReportCommand
         var store = SharedOptions.Store();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("report", "Write one self-contained HTML page (charts, tables, verdicts) for a run or a comparison")
+        var cmd = new Command("report", "Write one self-contained HTML page (charts, tables, verdicts) for a run or a comparison.\n\nExample:\n  eq report out --out out/report.html")
         {
             source, outFile, store, logJson, verbose,
         };

@@ -51,7 +51,7 @@ public static class ScoreCommand
         var store = SharedOptions.Store();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("score", "Score a distorted video against a reference (decodes both)")
+        var cmd = new Command("score", "Score a distorted video against a reference (decodes both).\n\nExample:\n  eq score --ref source.y4m --dist decoded.mp4 --metrics vmaf,psnr --json scores.json")
         {
             reference, distorted, metrics, json, vmafEngine, vmafModel, store, size, fps, logJson, verbose,
         };

@@ -12,7 +12,7 @@ public static class StoreCommand
         var store = new Option<string>("--store") { Description = "SQLite file path, or a postgres:// URL or Npgsql connection string", Required = true };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var import = new Command("import", "Load a completed output folder into a results store (importing again replaces it)") { dir, store, logJson, verbose };
+        var import = new Command("import", "Load a completed output folder into a results store (importing again replaces it).\n\nExample:\n  eq store import out --store eq.db") { dir, store, logJson, verbose };
         import.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
             string folder = p.GetValue(dir)!;

@@ -25,7 +25,7 @@ public static class VmafCommand
         var store = SharedOptions.Store();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (managed engine)")
+        var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (managed engine).\n\nExample:\n  eq vmaf --ref source.y4m --dist decoded.mp4 --vmaf-model vmaf_v0.6.1neg --json vmaf.json")
         {
             reference, distorted, model, threads, subsample, transform, engine, json, store, size, fps, logJson, verbose,
         };

@@ -12,7 +12,8 @@ namespace EncodeQuality.Results.Files;
 /// </summary>
 public static class ScoreLogWriter
 {
-    public const string Version = "EncodeQuality 0.1";
+    /// <summary>The producer, as libvmaf's logs name theirs in "version".</summary>
+    public static string Version => "EncodeQuality " + RunRecorder.EqVersion;
 
     /// <summary>Writes the log to <paramref name="path"/> (a temporary name; the caller renames it).</summary>
     public static void Write(string path, ScoreSet scores, double? scoreFps, RenditionFacts? rendition)
@@ -22,6 +23,7 @@ public static class ScoreLogWriter
         {
             w.WriteStartObject();
             w.WriteString("version", Version);
+            ToolVersions.Write(w);
             if (scoreFps is { } fps) w.WriteNumber("fps", Math.Round(fps, 2));
             w.WriteStartArray("frames");
             var columns = Enumerable.Range(0, scores.Metrics.Count).ToArray();

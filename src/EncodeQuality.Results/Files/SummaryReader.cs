@@ -49,6 +49,7 @@ public static class SummaryReader
                 Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset())
             {
                 Sampled = !root.TryGetProperty("sampled", out var sampled) || sampled.GetBoolean(),
+                Tools = root.TryGetProperty("tools", out var tools) ? tools.GetRawText() : "{}",
             };
             var renditions = new List<RenditionOutcome>();
             foreach (var r in root.GetProperty("renditions").EnumerateArray())

@@ -61,6 +61,8 @@ public static class SummaryWriter
             w.WriteString("host", start.Host);
             w.WriteString("eq_version", start.EqVersion);
             w.WriteString("libraries", start.Libraries);
+            w.WritePropertyName("tools");
+            w.WriteRawValue(start.Tools);
             w.WritePropertyName("settings");
             w.WriteRawValue(start.Settings);
             w.WriteBoolean("sampled", start.Sampled);

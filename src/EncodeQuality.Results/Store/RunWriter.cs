@@ -20,16 +20,16 @@ internal static class RunWriter
         Execute(c, tx, $"""
             INSERT INTO runs (id, job_id, kind, status, source_path, source_hash, source_codec, source_width, source_height,
                               source_bit_depth, source_fps, frames, ladder, settings, host, eq_version, libraries,
-                              started_at, finished_at, wall_seconds, sampled)
+                              started_at, finished_at, wall_seconds, sampled, tools)
             VALUES (@id, @job, @kind, 'complete', @path, @hash, @codec, @w, @h, @depth, @fps, @frames,
-                    {string.Format(json, "@ladder")}, {string.Format(json, "@settings")}, @host, @eq, @libs, @started, @finished, @wall, @sampled)
+                    {string.Format(json, "@ladder")}, {string.Format(json, "@settings")}, @host, @eq, @libs, @started, @finished, @wall, @sampled, {string.Format(json, "@tools")})
             """,
             ("id", start.RunId), ("job", (object?)start.JobId ?? DBNull.Value), ("kind", start.Kind), ("path", start.Source.Path),
             ("hash", start.Source.Hash), ("codec", start.Source.Codec), ("w", start.Source.Width), ("h", start.Source.Height),
             ("depth", start.Source.BitDepth), ("fps", start.Source.Fps), ("frames", run.Frames), ("ladder", (object?)start.Ladder ?? DBNull.Value),
             ("settings", start.Settings), ("host", start.Host), ("eq", start.EqVersion), ("libs", start.Libraries),
             ("started", Time(start.StartedAt, postgres)), ("finished", Time(run.FinishedAt, postgres)), ("wall", run.Wall.TotalSeconds),
-            ("sampled", start.Sampled));
+            ("sampled", start.Sampled), ("tools", start.Tools));
         foreach (var check in run.Checks)
             Execute(c, tx, """
                 INSERT INTO checks (run_id, kind, rule, rendition, score_at, measured, required, result, fatal, message)

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EncodeQuality.Tests.Support;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>eq as a tool: --version against the libraries' own reports, doctor's findings, completions, examples in help.</summary>
+public class CliToolTests
+{
+    private static string Exec(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return output.Trim();
+    }
+
+    private static Dictionary<string, string> Versions(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2, StringSplitOptions.TrimEntries))
+            .ToDictionary(p => p[0], p => p[1].Trim());
+
+    [Fact]
+    public void Version_names_every_component_as_the_libraries_report_themselves()
+    {
+        var o = EqProcess.Run("--version");
+        Assert.Equal(0, o.ExitCode);
+        var v = Versions(o.StdOut);
+        foreach (var lib in new[] { "libavformat", "libavcodec", "libavutil", "libswscale" })
+            Assert.Equal(Exec("pkg-config", "--modversion", lib), v[lib]);
+        // pkg-config gives x264 as 0.BUILD.REVISION and x265 as MAJOR.MINOR; the libraries' own strings are finer.
+        Assert.Equal(Exec("pkg-config", "--modversion", "x264").Split('.')[1], v["x264"]);
+        Assert.StartsWith(Exec("pkg-config", "--modversion", "x265") + "+", v["x265"]);
+        Assert.Contains(Exec("ffmpeg", "-hide_banner", "-version").Split('\n')[0].Split(' ')[2], v["ffmpeg"]);
+        Assert.Matches(@"^\d+\.\d+\.\d+\+[0-9a-f]{40}$", v["eq"]);
+        Assert.StartsWith(".NET " + Environment.Version.Major, v["runtime"]);
+
+        // The same block travels with every result.
+        string outDir = Repo.Scratch("versions");
+        Assert.Equal(0, EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", outDir, "--frames", "3", "--metrics", "psnr").ExitCode);
+        foreach (var file in new[] { "summary.json", "240p.scores.json" })
+        {
+            var tools = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, file))).RootElement.GetProperty("tools");
+            Assert.Equal(v, tools.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!));
+        }
+    }
+
+    [Fact]
+    public void Doctor_says_what_is_missing_and_how_to_fix_it()
+    {
+        var healthy = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_LIBVMAF"] = Path.Combine(Repo.Root, "tests", "LibVmafDouble", "build", "libvmaf.so.3") }, "doctor");
+        Assert.True(healthy.ExitCode == 0, healthy.StdOut + healthy.StdErr);
+        Assert.DoesNotContain("FAIL", healthy.StdOut);
+        Assert.Equal(4, healthy.StdOut.Split('\n').Count(l => l.StartsWith("OK    encoder")));
+
+        var noLibvmaf = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_LIBVMAF"] = "/nonexistent/libvmaf.so.3" }, "doctor");
+        Assert.Equal(1, noLibvmaf.ExitCode);
+        var line = Assert.Single(noLibvmaf.StdOut.Split('\n'), l => l.StartsWith("FAIL"));
+        Assert.Contains("libvmaf", line);
+        Assert.Contains("Fix: install libvmaf 3", line);
+
+        var noModels = EqProcess.RunWith(new Dictionary<string, string?>
+        {
+            ["EQ_LIBVMAF"] = Path.Combine(Repo.Root, "tests", "LibVmafDouble", "build", "libvmaf.so.3"), ["VMAF_MODEL_PATH"] = "/nonexistent/models",
+        }, "doctor");
+        Assert.Equal(1, noModels.ExitCode);
+        line = Assert.Single(noModels.StdOut.Split('\n'), l => l.StartsWith("FAIL"));
+        Assert.Contains("models", line);
+        Assert.Contains("Fix: point it at a folder of libvmaf JSON models", line);
+    }
+
+    [Fact]
+    public void Bash_completion_completes_commands_and_options_and_every_help_has_an_example()
+    {
+        string script = Path.Combine(Repo.Scratch("completions"), "eq.bash");
+        File.WriteAllText(script, EqProcess.Run("completions", "bash").StdOut);
+        string Complete(string words, int current) => Exec("bash", "-c",
+            $"source {script}; COMP_WORDS=({words}); COMP_CWORD={current}; _eq; echo \"${{COMPREPLY[*]}}\"");
+        Assert.Equal("encode", Complete("eq enc", 1));
+        Assert.Contains("--sample-rate", Complete("eq encode in.mp4 --sam", 3).Split(' '));
+        Assert.Contains("--bd-method", Complete("eq compare a b --bd", 4).Split(' '));
+        foreach (var command in new[] { "encode", "score", "vmaf", "demo", "compare", "report", "query", "doctor", "completions" })
+            Assert.Contains("Example:\n    eq " + command, EqProcess.Run(command, "--help").StdOut.Replace("\r", ""));
+        Assert.Contains("Example:\n    eq store import", EqProcess.Run("store", "import", "--help").StdOut.Replace("\r", ""));
+    }
+}
