@@ -7,9 +7,11 @@ namespace EncodeQuality.Tests;
 /// <summary>eq as a tool: --version against the libraries' own reports, doctor's findings, completions, examples in help.</summary>
 public class CliToolTests
 {
-    private static string Exec(string file, params string[] args)
+    private static string Exec(string file, params string[] args) => ExecIn(null, file, args);
+
+    private static string ExecIn(string? folder, string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder ?? "" };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         string output = p.StandardOutput.ReadToEnd();
@@ -44,6 +46,35 @@ public class CliToolTests
             var tools = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, file))).RootElement.GetProperty("tools");
             Assert.Equal(v, tools.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!));
         }
+    }
+
+    /// <summary>scripts/setup --install into a private prefix; the installed eq runs from any folder, models included.</summary>
+    [Fact]
+    public void The_installed_eq_runs_from_any_folder()
+    {
+        string prefix = Repo.Scratch("install"), elsewhere = Repo.Scratch("elsewhere");
+        var psi = new ProcessStartInfo(Path.Combine(Repo.Root, "scripts", "setup"), "--install") { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.Environment["EQ_PREFIX"] = prefix;
+        using (var setup = Process.Start(psi)!)
+        {
+            string err = setup.StandardError.ReadToEnd();
+            setup.WaitForExit();
+            Assert.True(setup.ExitCode == 0, err);
+        }
+        string eq = Path.Combine(prefix, "bin", "eq");
+        var run = new ProcessStartInfo(eq) { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "demo", "--out", "demo", "--metrics", "vmaf" }) run.ArgumentList.Add(a);
+        using (var demo = Process.Start(run)!)
+        {
+            string output = demo.StandardOutput.ReadToEnd(), err = demo.StandardError.ReadToEnd();
+            demo.WaitForExit();
+            Assert.True(demo.ExitCode == 0, err);
+            Assert.Contains($"Report: {Path.Combine(elsewhere, "demo", "report.html")}", output);
+            // No checkout above this folder: the default model came from the installed models.
+            Assert.Contains(Path.Combine(prefix, "lib", "encodequality", "models"), ExecIn(elsewhere, eq, "doctor"));
+        }
+        Assert.Equal(Versions(EqProcess.Run("--version").StdOut), Versions(ExecIn(elsewhere, eq, "--version")));
+        Assert.True(File.Exists(Path.Combine(prefix, "lib", "encodequality", "models", "LICENSE")));
     }
 
     [Fact]

@@ -2,8 +2,9 @@ namespace EncodeQuality.Vmaf.Model;
 
 /// <summary>
 /// Finds a model file. Order: an explicit path or name; VMAF_MODEL_PATH (a model file, used when no
-/// model is named, or a folder to look in); ../shared/vmaf-models beside the checkout;
-/// /usr/share/vmaf/model and /usr/local/share/vmaf/model (libvmaf installs). A name is tried as
+/// model is named, or a folder to look in); ../shared/vmaf-models beside the checkout; models/
+/// beside the program (an installed eq); /usr/share/vmaf/model and /usr/local/share/vmaf/model
+/// (libvmaf installs). A name is tried as
 /// NAME and NAME.json in each folder.
 /// </summary>
 public static class ModelLocator
@@ -39,6 +40,8 @@ public static class ModelLocator
                     yield return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared", "vmaf-models"));
                     break;
                 }
+        // An installed eq (scripts/setup --install) carries its models beside the program.
+        yield return Path.Combine(AppContext.BaseDirectory, "models");
         yield return "/usr/share/vmaf/model";
         yield return "/usr/local/share/vmaf/model";
     }
