@@ -1,17 +1,19 @@
 # EncodeQuality worker image on Debian 12. A thin wrapper over the tested install steps:
-# scripts/setup installs the Debian packages and builds; nothing here is installed another way.
+# scripts/setup --install installs the Debian packages, builds, and installs eq (program, models,
+# launcher); nothing here is installed another way. The models come from ../shared in the build
+# context when present (docker build -f EncodeQuality/Dockerfile .. from the folder holding both).
 FROM mcr.microsoft.com/dotnet/sdk:10.0-bookworm-slim AS build
 WORKDIR /src
 COPY . .
-RUN scripts/setup && dotnet publish src/EncodeQuality.Cli -c Release -o /app --no-build
+RUN EQ_PREFIX=/opt/eq scripts/setup --install
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0-bookworm-slim
 COPY docker/runtime-packages.txt /tmp/
 RUN apt-get update -qq \
  && xargs -a /tmp/runtime-packages.txt apt-get install -y -qq --no-install-recommends \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build /app /app
-COPY --from=build /src/native/build/libeqglue.so /app/
+COPY --from=build /opt/eq /opt/eq
+ENV PATH=/opt/eq/bin:$PATH
 WORKDIR /work
-ENTRYPOINT ["dotnet", "/app/eq.dll"]
+ENTRYPOINT ["eq"]
 CMD ["demo", "--out", "/work/out"]
