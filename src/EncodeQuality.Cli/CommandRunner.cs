@@ -10,10 +10,11 @@ namespace EncodeQuality.Cli;
 /// </summary>
 public static class CommandRunner
 {
-    public static async Task<int> Run(string? logJson, bool verbose, Func<ILogger, Task> body)
+    public static async Task<int> Run(string? logJson, bool verbose, Func<ILogger, Task> body,
+        Serilog.Events.LogEventLevel console = Serilog.Events.LogEventLevel.Verbose)
     {
         ILogger log;
-        try { log = Logging.Create(logJson, verbose); }
+        try { log = Logging.Create(logJson, verbose, console); }
         catch (Exception e) { return Fail(ExitCodes.InputError, $"--log-json: {e.Message}"); }
         try
         {

@@ -11,11 +11,13 @@ namespace EncodeQuality.Cli;
 /// </summary>
 public static class Logging
 {
-    public static ILogger Create(string? jsonPath, bool verbose)
+    /// <param name="console">The least level written to stderr: Warning under a live progress display, Error with --quiet.</param>
+    public static ILogger Create(string? jsonPath, bool verbose, LogEventLevel console = LogEventLevel.Verbose)
     {
         var cfg = new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}");
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, restrictedToMinimumLevel: console,
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}");
         if (jsonPath is not null)
             cfg = cfg.WriteTo.File(new JsonFormatter(renderMessage: true), jsonPath, restrictedToMinimumLevel: LogEventLevel.Debug);
         var log = cfg.CreateLogger();

@@ -17,6 +17,9 @@ public interface ILadderObserver
     /// <summary>A rung's encoder and muxer are open.</summary>
     void RenditionStarted(Rendition rendition, VideoFormat format) { }
 
+    /// <summary>A rung's encoder has given back <paramref name="frames"/> frames in all. Called from the rung's encoder loop.</summary>
+    void FrameEncoded(string rendition, long frames) { }
+
     /// <summary>Every metric has published frame <paramref name="frame"/> of this rung and score-at mode into <paramref name="sheet"/>.</summary>
     void FrameScored(string rendition, ScoreAt mode, long frame, ScoreSheet sheet) { }
 }

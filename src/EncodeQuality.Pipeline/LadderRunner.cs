@@ -66,7 +66,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 try
                 {
                     job = new RungJob(r, format, info.FpsNum, info.FpsDen, scoring ? request.ScoreAt : 0,
-                        ComparisonFor(r, ScoreAt.Encode), ComparisonFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads);
+                        ComparisonFor(r, ScoreAt.Encode), ComparisonFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads,
+                        n => observer.FrameEncoded(r.Name, n));
                 }
                 catch (GlueException e)
                 {

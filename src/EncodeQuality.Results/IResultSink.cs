@@ -26,6 +26,9 @@ public interface IResultSink
 
     void RenditionStarted(string rendition, int width, int height) { }
 
+    /// <summary>A rung has <paramref name="frames"/> frames encoded. Called from encoder threads.</summary>
+    void FrameEncoded(string rendition, long frames) { }
+
     /// <summary>Frame <paramref name="frame"/> of a rung and mode has all its scores in <paramref name="sheet"/>. Called from scorer threads.</summary>
     void FrameScored(string rendition, ScoreAt mode, long frame, ScoreSheet sheet) { }
 

@@ -21,6 +21,9 @@ public sealed record RunStart(string RunId, string? JobId, string Kind, SourceFa
     /// <summary>False when sampling decided not to score this run: it encodes, and carries no scores.</summary>
     public bool Sampled { get; init; } = true;
 
+    /// <summary>The source's frame count as its container states it, 0 when unknown; for progress, not stored.</summary>
+    public long FrameCountHint { get; init; }
+
     /// <summary>Every component's version when the run was made (<see cref="ToolVersions"/>), a JSON object.</summary>
     public string Tools { get; init; } = ToolVersions.Json();
 }

@@ -33,19 +33,25 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
 
     public RunStart? Start { get; private set; }
 
-    public void SourceOpened(SourceInfo source, IReadOnlyList<Rendition> ladder) => Begin(SourceFacts(source, identity.Source), LadderWriter.ToJson(ladder));
+    public void SourceOpened(SourceInfo source, IReadOnlyList<Rendition> ladder) =>
+        Begin(SourceFacts(source, identity.Source), LadderWriter.ToJson(ladder), source.FrameCountHint);
 
     /// <summary>Starts the run: every sink hears RunStarted.</summary>
-    public void Begin(SourceFacts source, string? ladder)
+    public void Begin(SourceFacts source, string? ladder, long frameCountHint = 0)
     {
         Start = new RunStart(identity.RunId, identity.JobId, identity.Kind, source, ladder, identity.Settings,
-            Environment.MachineName, EqVersion, SourceDecoder.LibraryVersions, _started) { Sampled = identity.Sampled };
+            Environment.MachineName, EqVersion, SourceDecoder.LibraryVersions, _started) { Sampled = identity.Sampled, FrameCountHint = frameCountHint };
         foreach (var s in sinks) s.RunStarted(Start);
     }
 
     public void RenditionStarted(Rendition rendition, VideoFormat format)
     {
         foreach (var s in sinks) s.RenditionStarted(rendition.Name, format.Width, format.Height);
+    }
+
+    public void FrameEncoded(string rendition, long frames)
+    {
+        for (int i = 0; i < sinks.Length; i++) sinks[i].FrameEncoded(rendition, frames);
     }
 
     public void FrameScored(string rendition, ScoreAt mode, long frame, ScoreSheet sheet)

@@ -77,6 +77,36 @@ public class CliToolTests
         Assert.True(File.Exists(Path.Combine(prefix, "lib", "encodequality", "models", "LICENSE")));
     }
 
+    /// <summary>
+    /// On a terminal (a pseudo-terminal made by script(1)) each rung's line updates and ends at
+    /// 100 %; with stderr in a file the same run writes plain lines and not one escape code.
+    /// </summary>
+    [Fact]
+    public void Progress_is_live_on_a_terminal_and_plain_in_a_file()
+    {
+        string dir = Repo.Scratch("progress");
+        string ladder = Path.Combine(dir, "ladder.json");
+        File.WriteAllText(ladder, """{"renditions": [{"name": "r144", "codec": "x264", "height": 144, "crf": 30}, {"name": "x96", "codec": "x265", "height": 96, "crf": 30}]}""");
+        string eq = $"dotnet {Path.Combine(AppContext.BaseDirectory, "eq.dll")} encode {Repo.Media("BA1_FT_C.264")} --ladder {ladder} --frames 40 --metrics vmaf,psnr --vmaf-engine managed";
+        string typescript = Path.Combine(dir, "typescript");
+        Exec("script", "-q", "-e", "-c", $"{eq} --out {Path.Combine(dir, "tty")}", typescript);
+        string screen = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(typescript), @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        var lines = screen.Split('\r', '\n').Where(l => l.StartsWith("r144 ") && l.Contains('%')).ToList();
+        Assert.True(lines.Select(l => l.Split("%")[0][^4..]).Distinct().Count() >= 2, "the r144 line never updated:\n" + string.Join("\n", lines));
+        Assert.Matches(@"^r144\s+40/40\s+enc .* VMAF\s+\d+\.\d\d .*100%", lines[^1]);
+        Assert.Contains(screen.Split('\r', '\n'), l => l.StartsWith("x96 ") && l.Contains("40/40") && l.Contains("100%"));
+
+        // The same run with stderr in a file: the plain log lines, no escape code at all.
+        string log = Path.Combine(dir, "stderr.log");
+        Exec("bash", "-c", $"{eq} --out {Path.Combine(dir, "file")} 2> {log}");
+        string plain = File.ReadAllText(log);
+        Assert.Contains("Rendition r144 encoded: 40 frames", plain);
+        Assert.DoesNotContain('\x1b', plain);
+        // --no-progress on a terminal: no live display either.
+        Exec("script", "-q", "-e", "-c", $"{eq} --out {Path.Combine(dir, "tty2")} --no-progress", typescript);
+        Assert.DoesNotContain("100%", File.ReadAllText(typescript));
+    }
+
     [Fact]
     public void Doctor_says_what_is_missing_and_how_to_fix_it()
     {

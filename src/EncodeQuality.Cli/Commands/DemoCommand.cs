@@ -20,12 +20,18 @@ public static class DemoCommand
         var metrics = SharedOptions.Metrics();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
+        var quiet = SharedOptions.Quiet();
+        var noProgress = SharedOptions.NoProgress();
         var cmd = new Command("demo", "Encode the built-in ladder from a generated 720p test pattern and print the scores.\n\nExample:\n  eq demo --out /tmp/eq-demo")
         {
-            outDir, metrics, logJson, verbose,
+            outDir, metrics, logJson, verbose, quiet, noProgress,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
+        cmd.SetAction((p, ct) =>
         {
+        var (display, console) = SharedOptions.Progress(p.GetValue(quiet), p.GetValue(noProgress), 0);
+        return CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
+        {
+            using var shown = display;
             var request = new EncodeRequest
             {
                 Source = Pattern,
@@ -34,14 +40,15 @@ public static class DemoCommand
                 Metrics = catalog.Parse(p.GetValue(metrics)!),
             };
             var run = await new EncodeRun(catalog, log).Run(request, p.GetValue(outDir)!,
-                new RunIdentity("encode", Pattern, EncodeRun.Settings(request, new Dictionary<string, string?>())), [],
+                new RunIdentity("encode", Pattern, EncodeRun.Settings(request, new Dictionary<string, string?>())), display is null ? [] : [display],
                 EncodeQuality.Results.Files.RunInputs.None, ct);
             Console.Out.Write(ResultTable.Render(run));
             log.Information("Outputs in {Dir}: one .mp4, .scores.json and .source-scores.json per rendition, and summary.json", p.GetValue(outDir));
             string report = Path.GetFullPath(Path.Combine(p.GetValue(outDir)!, "report.html"));
             EncodeQuality.Report.RunReport.Write(run, report);
             Console.Out.WriteLine($"Report: {report}");
-        }));
+        }, console);
+        });
         return cmd;
     }
 }

@@ -58,14 +58,20 @@ public static class EncodeCommand
         };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
+        var quiet = SharedOptions.Quiet();
+        var noProgress = SharedOptions.NoProgress();
 
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon.\n\nExample:\n  eq encode in.mp4 --ladder default --out out --score-at both --gate 'vmaf.p5>=70'")
         {
             source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, gatesFile, gate, sampleRate, subsample, failOnLadder,
-            inversionTolerance, kneeGain, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose,
+            inversionTolerance, kneeGain, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose, quiet, noProgress,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
+        cmd.SetAction((p, ct) =>
         {
+        var (display, console) = SharedOptions.Progress(p.GetValue(quiet), p.GetValue(noProgress), p.GetValue(frames));
+        return CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
+        {
+            using var shown = display;
             string src = p.GetValue(source)!;
             if (p.GetValue(maxRungs) < 1) throw new InputException("--max-rungs must be at least 1");
             if (p.GetValue(sampleRate) is < 0 or > 1 or double.NaN) throw new InputException("--sample-rate must be from 0 to 1");
@@ -87,7 +93,7 @@ public static class EncodeCommand
 
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel),
                 new EncodeQuality.Vmaf.VmafOptions { Subsample = p.GetValue(subsample) }, log);
-            var stores = SharedOptions.StoreSinks(p.GetValue(store), log);
+            IReadOnlyList<IResultSink> stores = [.. SharedOptions.StoreSinks(p.GetValue(store), log), .. display is null ? [] : new IResultSink[] { display }];
             var request = new EncodeRequest
             {
                 Source = src,
@@ -115,7 +121,8 @@ public static class EncodeCommand
                         ("gates", p.GetValue(gatesFile))]), ct));
             Console.Out.Write(ResultTable.Render(run));
             Verdict.Report(run, log);
-        }));
+        }, console);
+        });
         return cmd;
     }
 

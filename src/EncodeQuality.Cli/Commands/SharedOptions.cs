@@ -64,6 +64,18 @@ public static class SharedOptions
         }
     }
 
+    public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Only errors on stderr: no progress, no log lines" };
+    public static Option<bool> NoProgress() => new("--no-progress") { Description = "No live progress display, even on a terminal: the plain log lines" };
+
+    /// <summary>
+    /// A live display when stderr is a terminal (log lines then only from warnings up); plain,
+    /// throttled log lines when it is not (CI, farm logs), never escape codes.
+    /// </summary>
+    public static (ProgressDisplay? Display, Serilog.Events.LogEventLevel Console) Progress(bool quiet, bool noProgress, long maxFrames) =>
+        quiet ? (null, Serilog.Events.LogEventLevel.Error)
+        : noProgress || Console.IsErrorRedirected ? (null, Serilog.Events.LogEventLevel.Verbose)
+        : (new ProgressDisplay(maxFrames), Serilog.Events.LogEventLevel.Warning);
+
     public static Option<string?> Size() => new("--size") { Description = "Picture size WxH of raw .yuv input" };
     public static Option<string?> Fps() => new("--fps") { Description = "Frame rate of raw .yuv input (25, 30000/1001)" };
 

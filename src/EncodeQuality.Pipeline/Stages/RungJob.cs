@@ -33,9 +33,13 @@ internal sealed class RungJob : IDisposable
     private readonly Channel<VideoFrame> _recons;
     private int _inEncoder;
 
+    private readonly Action<long>? _encoded;
+
+    /// <param name="encoded">Told the count of frames encoded so far, after each one (progress displays).</param>
     public RungJob(Rendition rendition, VideoFormat sourceFormat, int fpsNum, int fpsDen, ScoreAt scoreAt,
-        Comparison? atEncode, Comparison? atSource, string mediaPath, string container, int encoderThreads)
+        Comparison? atEncode, Comparison? atSource, string mediaPath, string container, int encoderThreads, Action<long>? encoded = null)
     {
+        _encoded = encoded;
         _rendition = rendition;
         _sourceFormat = sourceFormat;
         _scoreAt = scoreAt;
@@ -141,6 +145,7 @@ internal sealed class RungJob : IDisposable
         _muxer.Write(packet);
         _inEncoder--;
         FramesEncoded++;
+        _encoded?.Invoke(FramesEncoded);
         await _recons.Writer.WriteAsync(recon, ct);
         return _rungPool.Rent();
     }
