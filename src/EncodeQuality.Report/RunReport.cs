@@ -81,20 +81,7 @@ public static class RunReport
         w.WriteStartObject("verdict");
         w.WriteBoolean("passed", !run.Failed);
         w.WriteStartArray("checks");
-        foreach (var c in run.Checks)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", c.Kind);
-            w.WriteString("rule", c.Rule);
-            if (c.Rendition is not null) w.WriteString("rendition", c.Rendition);
-            if (c.Mode is { } m) w.WriteString("score_at", ScoreSet.NameOf(m));
-            if (c.Measured is { } v) w.WriteNumber("measured", Math.Round(v, 6));
-            if (c.Required is { } q) w.WriteNumber("required", q);
-            w.WriteString("result", c.Result.ToString().ToLowerInvariant());
-            w.WriteBoolean("fatal", c.Fatal);
-            w.WriteString("message", c.Message);
-            w.WriteEndObject();
-        }
+        foreach (var c in run.Checks) Results.Files.SummaryWriter.WriteCheck(w, c);
         w.WriteEndArray();
         w.WriteEndObject();
     }

@@ -10,7 +10,8 @@ namespace EncodeQuality.Results.Files;
 /// </summary>
 public static class SummaryWriter
 {
-    private static void WriteCheck(Utf8JsonWriter w, Check c)
+    /// <summary>One check as summary.json (and the report page) hold it.</summary>
+    public static void WriteCheck(Utf8JsonWriter w, Check c)
     {
         w.WriteStartObject();
         w.WriteString("kind", c.Kind);
