@@ -7,7 +7,8 @@ namespace EncodeQuality.Pipeline;
 
 /// <summary>
 /// What a ladder run reports while it goes, for the layer above (results, progress). Calls come
-/// from the pipeline's own threads: a rung's frames from its scorer loop, in display order.
+/// from the pipeline's own threads: a rung's encoded frames from its encoder loop, its scored
+/// frames from its scorer loop in display order.
 /// </summary>
 public interface ILadderObserver
 {

@@ -5,8 +5,8 @@ namespace EncodeQuality.Results;
 
 /// <summary>
 /// Where a run's results go: the output files, a store, a progress display. A run reports its
-/// events in this order: RunStarted, then RenditionStarted and FrameScored as the rungs go (frames
-/// of one rung and mode in order; different rungs from different threads, at once), then
+/// events in this order: RunStarted, then RenditionStarted, FrameEncoded and FrameScored as the
+/// rungs go (frames of one rung and mode in order; different rungs from different threads, at once), then
 /// RenditionFinished for each, then either Prepare and Commit, or Abort.
 /// Two phases make a run all-or-nothing: Prepare makes everything durable but not yet visible
 /// (temporary files, an open transaction) and throws if it cannot; Commit makes it visible.
