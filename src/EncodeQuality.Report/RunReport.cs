@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Report;
 
@@ -18,72 +19,22 @@ public static class RunReport
     public static void Write(RunOutcome run, string path) =>
         ReportPage.Write(path, $"EncodeQuality: {Path.GetFileName(run.Run.Source.Path)}", Json(run));
 
-    /// <summary>The page's data: what the score logs and summary.json hold, values as the logs print them.</summary>
+    /// <summary>
+    /// The page's data: the run's summary.json object, written by the summary's own writer, plus
+    /// "modes": per score-at mode, every rung's per-frame values as the score logs print them.
+    /// </summary>
     public static string Json(RunOutcome run)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
-        {
-            var start = run.Run;
-            var src = start.Source;
-            w.WriteStartObject();
-            w.WriteString("kind", "run");
-            w.WriteString("title", Path.GetFileName(src.Path));
-            w.WriteStartObject("run");
-            w.WriteString("id", start.RunId);
-            if (start.JobId is not null) w.WriteString("job_id", start.JobId);
-            w.WriteString("started_at", start.StartedAt);
-            w.WriteNumber("wall_seconds", Math.Round(run.Wall.TotalSeconds, 3));
-            w.WriteBoolean("sampled", start.Sampled);
-            w.WriteString("host", start.Host);
-            w.WriteString("eq_version", start.EqVersion);
-            w.WriteString("libraries", start.Libraries);
-            w.WritePropertyName("settings");
-            w.WriteRawValue(start.Settings);
-            w.WriteEndObject();
-            w.WriteStartObject("source");
-            w.WriteString("path", src.Path);
-            w.WriteString("codec", src.Codec);
-            w.WriteNumber("width", src.Width);
-            w.WriteNumber("height", src.Height);
-            w.WriteNumber("bit_depth", src.BitDepth);
-            w.WriteNumber("fps", Math.Round(src.Fps, 3));
-            w.WriteNumber("frames", run.Frames);
-            w.WriteNumber("duration_seconds", Math.Round(run.Frames / src.Fps, 3));
-            w.WriteEndObject();
-            w.WriteStartArray("renditions");
-            foreach (var r in run.Renditions)
+            SummaryWriter.WriteObject(w, run, FileSink.Files, more: w =>
             {
-                var f = r.Facts;
-                w.WriteStartObject();
-                w.WriteString("name", f.Name);
-                w.WriteString("codec", f.Codec);
-                w.WriteNumber("width", f.Width);
-                w.WriteNumber("height", f.Height);
-                w.WriteNumber("kbps", Math.Round(f.BitrateKbps, 3));
-                if (f.EncodeFps is { } fps) w.WriteNumber("encode_fps", Math.Round(fps, 2));
-                if (f.RateControl is not null) w.WriteString("rate_control", f.RateControl);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            WriteVerdict(w, run);
-            w.WriteStartArray("modes");
-            foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
-                if (run.Renditions.Any(r => r.At(mode) is not null)) WriteMode(w, run, mode);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
+                w.WriteStartArray("modes");
+                foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
+                    if (run.Renditions.Any(r => r.At(mode) is not null)) WriteMode(w, run, mode);
+                w.WriteEndArray();
+            });
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void WriteVerdict(Utf8JsonWriter w, RunOutcome run)
-    {
-        w.WriteStartObject("verdict");
-        w.WriteBoolean("passed", !run.Failed);
-        w.WriteStartArray("checks");
-        foreach (var c in run.Checks) Results.Files.SummaryWriter.WriteCheck(w, c);
-        w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void WriteMode(Utf8JsonWriter w, RunOutcome run, ScoreAt mode)

@@ -122,7 +122,10 @@ public class ReportTests(RegressionLadders ladders) : IClassFixture<RegressionLa
         for (int m = 0; m < a["modes"]!.AsArray().Count; m++)
             for (int r = 0; r < 5; r++)
                 Assert.Equal(a["modes"]![m]!["rungs"]![r]!["values"]!.ToJsonString(), b["modes"]![m]!["rungs"]![r]!["values"]!.ToJsonString());
-        Assert.Equal(a["renditions"]!.ToJsonString(), b["renditions"]!.ToJsonString());
+        // The rungs as both sources know them (the store keeps no queue marks; its pooled values come from unrounded frames).
+        static string Rungs(JsonNode d) => string.Join(";", d["renditions"]!.AsArray().Select(r =>
+            $"{r!["name"]} {r["codec"]} {r["width"]}x{r["height"]} {r["bitrate_kbps"]} {r["rate_control"]}"));
+        Assert.Equal(Rungs(a), Rungs(b));
     }
 
     [Fact]

@@ -72,26 +72,27 @@
     return new Set(hull.map(q => q.kbps));
   }
 
+  // A run's data is its summary.json object plus "modes", the per-frame values.
   function runPage() {
-    const src = data.source, run = data.run, v = data.verdict;
+    const v = data.verdict;
     const warnings = v.checks.filter(c => c.result === 'failed' && !c.fatal).length;
     root.append(
-      el('h1', {}, 'EncodeQuality run: ', data.title, ' ',
+      el('h1', {}, 'EncodeQuality run: ', data.source.split('/').pop(), ' ',
         badge(v.passed ? 'PASS' : 'FAIL', v.passed ? 'pass' : 'fail'), ' ',
         warnings ? badge(warnings + ' warning' + (warnings > 1 ? 's' : ''), 'warn') : null,
-        run.sampled ? null : badge('not sampled', 'skip')),
-      el('p', { class: 'sub' }, src.path),
+        data.sampled ? null : badge('not sampled', 'skip')),
+      el('p', { class: 'sub' }, data.source),
       el('div', { class: 'facts' },
-        ['Source', `${src.codec} ${src.width}x${src.height} ${src.bit_depth}-bit`, 'Frames', `${src.frames} at ${src.fps} fps (${fmt(src.duration_seconds, 2)} s)`,
-          'Run', `${run.id}${run.job_id ? ' (job ' + run.job_id + ')' : ''}, ${run.started_at}, ${fmt(run.wall_seconds, 1)} s on ${run.host}`,
-          'Scored', run.sampled ? 'yes' : 'no: sampling left this run out', 'Versions', `eq ${run.eq_version}; ${run.libraries}`]
+        ['Source', `${data.source_codec} ${data.source_format}`, 'Frames', `${data.frames} at ${data.source_fps} fps (${fmt(data.frames / data.source_fps, 2)} s)`,
+          'Run', `${data.run_id}${data.job_id ? ' (job ' + data.job_id + ')' : ''}, ${data.started_at}, ${fmt(data.wall_seconds, 1)} s on ${data.host}`,
+          'Scored', data.sampled ? 'yes' : 'no: sampling left this run out', 'Versions', `eq ${data.eq_version}; ${data.libraries}`]
           .map(t => el('div', {}, t))));
 
     root.append(el('h2', {}, 'Ladder'),
       table(['rendition', 'codec', 'size', 'rate control', 'kbit/s', 'encode fps'],
-        data.renditions.map(r => [r.name, r.codec, `${r.width}x${r.height}`, r.rate_control || '', fmt(r.kbps, 0), fmt(r.encode_fps, 1)]), [0, 1, 2, 3]),
+        data.renditions.map(r => [r.name, r.codec, `${r.width}x${r.height}`, r.rate_control || '', fmt(r.bitrate_kbps, 0), fmt(r.encode_fps, 1)]), [0, 1, 2, 3]),
       el('h2', {}, 'Settings'),
-      table(['setting', 'value'], Object.entries(run.settings).map(([k, val]) => [k, typeof val === 'object' ? JSON.stringify(val) : String(val)]), [0, 1]));
+      table(['setting', 'value'], Object.entries(data.settings).map(([k, val]) => [k, typeof val === 'object' ? JSON.stringify(val) : String(val)]), [0, 1]));
 
     if (data.modes.length === 0) root.append(el('p', { class: 'note' }, 'No scores: this run encoded only.'));
     else { framesSection(); percentileSection(); rateQualitySection(); }
@@ -153,8 +154,8 @@
     const modes = data.modes.filter(m => m.metrics.includes('vmaf'));
     if (!modes.length) return;
     root.append(el('h2', {}, 'Rate and quality'));
-    const kbps = Object.fromEntries(data.renditions.map(r => [r.name, r.kbps]));
-    const xs = [...new Set(data.renditions.map(r => r.kbps))].sort((a, b) => a - b);
+    const kbps = Object.fromEntries(data.renditions.map(r => [r.name, r.bitrate_kbps]));
+    const xs = [...new Set(data.renditions.map(r => r.bitrate_kbps))].sort((a, b) => a - b);
     const inverted = new Set(data.verdict.checks.filter(c => c.kind === 'inversion' && c.result === 'failed').map(c => c.rendition));
     const columns = [xs], series = [{ label: 'kbit/s' }];
     modes.forEach((m, i) => {

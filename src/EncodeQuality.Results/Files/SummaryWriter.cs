@@ -39,6 +39,14 @@ public static class SummaryWriter
     {
         using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
         using (var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            WriteObject(w, run, files);
+        s.Flush(flushToDisk: true);
+    }
+
+    /// <summary>The summary as one JSON object; <paramref name="more"/> adds properties at its end (the report adds its per-frame data).</summary>
+    public static void WriteObject(Utf8JsonWriter w, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files,
+        Action<Utf8JsonWriter>? more = null)
+    {
         {
             var start = run.Run;
             w.WriteStartObject();
@@ -95,9 +103,9 @@ public static class SummaryWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            more?.Invoke(w);
             w.WriteEndObject();
         }
-        s.Flush(flushToDisk: true);
     }
 
     public static void WriteRendition(Utf8JsonWriter w, RenditionFacts r)
