@@ -65,14 +65,7 @@ public static class RunReport
             }
             w.WriteEndObject();
             w.WriteStartObject("pooled");
-            foreach (var m in metrics)
-            {
-                var p = set.Pooled[m];
-                w.WriteStartObject(m);
-                foreach (var (k, v) in new[] { ("min", p.Min), ("p1", p.P1), ("p5", p.P5), ("p50", p.P50), ("mean", p.Mean), ("p95", p.P95), ("max", p.Max) })
-                    w.WriteNumber(k, Math.Round(v, 6));
-                w.WriteEndObject();
-            }
+            foreach (var m in metrics) ScoreLogWriter.Pooled(w, m, set.Pooled[m]);
             w.WriteEndObject();
             if (metrics.Contains("vmaf"))
             {

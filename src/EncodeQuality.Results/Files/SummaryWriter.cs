@@ -47,65 +47,63 @@ public static class SummaryWriter
     public static void WriteObject(Utf8JsonWriter w, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files,
         Action<Utf8JsonWriter>? more = null)
     {
+        var start = run.Run;
+        w.WriteStartObject();
+        w.WriteString("version", ScoreLogWriter.Version);
+        w.WriteString("run_id", start.RunId);
+        if (start.JobId is not null) w.WriteString("job_id", start.JobId);
+        w.WriteString("kind", start.Kind);
+        w.WriteString("source", start.Source.Path);
+        w.WriteString("source_hash", start.Source.Hash);
+        w.WriteString("source_codec", start.Source.Codec);
+        w.WriteString("source_format", $"{start.Source.Width}x{start.Source.Height} {start.Source.BitDepth}-bit");
+        w.WriteNumber("source_width", start.Source.Width);
+        w.WriteNumber("source_height", start.Source.Height);
+        w.WriteNumber("source_bit_depth", start.Source.BitDepth);
+        w.WriteString("source_fps_fraction", $"{start.Source.FpsNum}/{start.Source.FpsDen}");
+        w.WriteNumber("source_fps", Math.Round(start.Source.Fps, 3));
+        w.WriteNumber("frames", run.Frames);
+        w.WriteNumber("wall_seconds", Math.Round(run.Wall.TotalSeconds, 3));
+        w.WriteString("started_at", start.StartedAt);
+        w.WriteString("finished_at", run.FinishedAt);
+        w.WriteString("host", start.Host);
+        w.WriteString("eq_version", start.EqVersion);
+        w.WriteString("libraries", start.Libraries);
+        w.WritePropertyName("tools");
+        w.WriteRawValue(start.Tools);
+        w.WritePropertyName("settings");
+        w.WriteRawValue(start.Settings);
+        w.WriteBoolean("sampled", start.Sampled);
+        w.WriteStartObject("verdict");
+        w.WriteBoolean("passed", !run.Failed);
+        w.WriteStartArray("checks");
+        foreach (var c in run.Checks) WriteCheck(w, c);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        if (start.Ladder is not null)
         {
-            var start = run.Run;
+            w.WritePropertyName("ladder");
+            w.WriteRawValue(start.Ladder);
+        }
+        w.WriteStartArray("renditions");
+        foreach (var r in run.Renditions)
+        {
             w.WriteStartObject();
-            w.WriteString("version", ScoreLogWriter.Version);
-            w.WriteString("run_id", start.RunId);
-            if (start.JobId is not null) w.WriteString("job_id", start.JobId);
-            w.WriteString("kind", start.Kind);
-            w.WriteString("source", start.Source.Path);
-            w.WriteString("source_hash", start.Source.Hash);
-            w.WriteString("source_codec", start.Source.Codec);
-            w.WriteString("source_format", $"{start.Source.Width}x{start.Source.Height} {start.Source.BitDepth}-bit");
-            w.WriteNumber("source_width", start.Source.Width);
-            w.WriteNumber("source_height", start.Source.Height);
-            w.WriteNumber("source_bit_depth", start.Source.BitDepth);
-            w.WriteString("source_fps_fraction", $"{start.Source.FpsNum}/{start.Source.FpsDen}");
-            w.WriteNumber("source_fps", Math.Round(start.Source.Fps, 3));
-            w.WriteNumber("frames", run.Frames);
-            w.WriteNumber("wall_seconds", Math.Round(run.Wall.TotalSeconds, 3));
-            w.WriteString("started_at", start.StartedAt);
-            w.WriteString("finished_at", run.FinishedAt);
-            w.WriteString("host", start.Host);
-            w.WriteString("eq_version", start.EqVersion);
-            w.WriteString("libraries", start.Libraries);
-            w.WritePropertyName("tools");
-            w.WriteRawValue(start.Tools);
-            w.WritePropertyName("settings");
-            w.WriteRawValue(start.Settings);
-            w.WriteBoolean("sampled", start.Sampled);
-            w.WriteStartObject("verdict");
-            w.WriteBoolean("passed", !run.Failed);
-            w.WriteStartArray("checks");
-            foreach (var c in run.Checks) WriteCheck(w, c);
-            w.WriteEndArray();
+            WriteRendition(w, r.Facts);
+            w.WriteStartObject("files");
+            foreach (var (role, name) in files(r)) w.WriteString(role, name);
             w.WriteEndObject();
-            if (start.Ladder is not null)
+            foreach (var set in r.Scores)
             {
-                w.WritePropertyName("ladder");
-                w.WriteRawValue(start.Ladder);
-            }
-            w.WriteStartArray("renditions");
-            foreach (var r in run.Renditions)
-            {
-                w.WriteStartObject();
-                WriteRendition(w, r.Facts);
-                w.WriteStartObject("files");
-                foreach (var (role, name) in files(r)) w.WriteString(role, name);
-                w.WriteEndObject();
-                foreach (var set in r.Scores)
-                {
-                    w.WriteStartObject(set.Mode == Pipeline.ScoreAt.Source ? "source_scores" : "scores");
-                    foreach (var (name, p) in set.Pooled) ScoreLogWriter.Pooled(w, name, p);
-                    w.WriteEndObject();
-                }
+                w.WriteStartObject(set.Mode == Pipeline.ScoreAt.Source ? "source_scores" : "scores");
+                foreach (var (name, p) in set.Pooled) ScoreLogWriter.Pooled(w, name, p);
                 w.WriteEndObject();
             }
-            w.WriteEndArray();
-            more?.Invoke(w);
             w.WriteEndObject();
         }
+        w.WriteEndArray();
+        more?.Invoke(w);
+        w.WriteEndObject();
     }
 
     public static void WriteRendition(Utf8JsonWriter w, RenditionFacts r)

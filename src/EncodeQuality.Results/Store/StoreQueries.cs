@@ -66,21 +66,19 @@ public static class StoreQueries
     }
 
     /// <summary>A stored run's renditions: source, name, codec, width, height, bitrate_kbps, encode_fps, in ladder order.</summary>
-    public static QueryResult RunRenditions(ResultStore store, string runId) => Read(store, """
+    public static QueryResult RunRenditions(ResultStore store, string runId) => Select(store, """
         SELECT r.source_path, d.name, d.codec, d.width, d.height, d.bitrate_kbps, d.encode_fps
         FROM renditions d JOIN runs r ON r.id = d.run_id WHERE r.id = @run AND r.status = 'complete' ORDER BY d.position
         """, runId);
 
     /// <summary>A stored run's pooled scores: rendition, score_at, metric, mean, harmonic_mean, min, max, p1, p5, p50, p95.</summary>
-    public static QueryResult RunPooled(ResultStore store, string runId) => Read(store, """
+    public static QueryResult RunPooled(ResultStore store, string runId) => Select(store, """
         SELECT d.name, s.score_at, s.metric, s.mean, s.harmonic_mean, s.min, s.max, s.p1, s.p5, s.p50, s.p95
         FROM score_series s JOIN renditions d ON d.id = s.rendition_id WHERE d.run_id = @run
         """, runId);
 
     /// <summary>Any SELECT over one run (@run), values as <see cref="Run"/> gives them.</summary>
-    internal static QueryResult Select(ResultStore store, string sql, string runId) => Read(store, sql, runId);
-
-    private static QueryResult Read(ResultStore store, string sql, string runId)
+    internal static QueryResult Select(ResultStore store, string sql, string runId)
     {
         store.EnsureSchema();
         using var c = store.Connect();
