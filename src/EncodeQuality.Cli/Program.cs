@@ -25,14 +25,15 @@ public static class Program
         }
         // On Ctrl+C the running command is cancelled; give it time to close encoders and delete
         // its temporary files instead of being killed after System.CommandLine's default 2 s.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
+        // The worker handles SIGTERM and SIGINT itself: its drain may take minutes.
+        bool worker = parsed.CommandResult.Command.Name == WorkerCommand.Name;
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = worker ? null : TimeSpan.FromSeconds(30) });
     }
 
     /// <summary>Every command of eq; the metric catalog is the composition root's, shared by the commands that score.</summary>
     private static RootCommand Tree()
     {
-        var catalog = MetricCatalog.WithBuiltIns();
-        VmafMetric.Register(catalog); // replaced by each command with its --vmaf-engine choice
+        var catalog = Catalog();
         return new RootCommand("EncodeQuality: video quality measured inside the encoder (x264/x265 recon, PSNR, SSIM, VMAF)")
         {
             EncodeCommand.Create(catalog),
@@ -44,7 +45,17 @@ public static class Program
             CompareCommand.Create(),
             ReportCommand.Create(),
             DoctorCommand.Create(),
+            SubmitCommand.Create(),
+            WorkerCommand.Create(Catalog),
         };
+    }
+
+    /// <summary>Every metric eq knows; "vmaf" is registered again by each run with its engine and model.</summary>
+    private static MetricCatalog Catalog()
+    {
+        var catalog = MetricCatalog.WithBuiltIns();
+        VmafMetric.Register(catalog);
+        return catalog;
     }
 
     /// <summary>A parse error on one line, naming the option it is about.</summary>

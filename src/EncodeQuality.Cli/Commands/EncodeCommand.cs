@@ -74,51 +74,29 @@ public static class EncodeCommand
             using var shown = display;
             string src = p.GetValue(source)!;
             if (p.GetValue(maxRungs) < 1) throw new InputException("--max-rungs must be at least 1");
-            if (p.GetValue(sampleRate) is < 0 or > 1 or double.NaN) throw new InputException("--sample-rate must be from 0 to 1");
-            if (p.GetValue(subsample) < 1) throw new InputException("--subsample must be at least 1");
-            if (p.GetValue(inversionTolerance) < 0) throw new InputException("--inversion-tolerance must be at least 0");
-            SharedOptions.CheckFile(src, "source");
-            var rungs = p.GetValue(ladder) is "default" ? null : LadderParser.Load(p.GetValue(ladder)!, p.GetValue(maxRungs));
-            var wanted = catalog.Parse(p.GetValue(metrics)!);
-            var at = ParseScoreAt(p.GetValue(scoreAt)!);
-            IReadOnlyList<Gate> gates = [
-                .. p.GetValue(gatesFile) is { } file ? GateFile.Load(file) : [],
-                .. (p.GetValue(gate) ?? []).Select(Gate.Parse)];
-            GateCheck.Validate(gates, wanted, at, rungs);
-
-            // Sampling decides before any work whether this run scores at all; a retry decides the same.
-            string key = SampleDecision.KeyFor(p.GetValue(jobId), src, rungs is null ? "default" : LadderWriter.ToJson(rungs));
-            bool sampled = SampleDecision.IsSampled(p.GetValue(sampleRate), key);
-            if (!sampled) log.Information("Sampling: this run is not scored (--sample-rate {Rate}); it encodes only", p.GetValue(sampleRate));
-
-            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel),
-                new EncodeQuality.Vmaf.VmafOptions { Subsample = p.GetValue(subsample) }, log);
-            IReadOnlyList<IResultSink> stores = [.. SharedOptions.StoreSinks(p.GetValue(store), log), .. display is null ? [] : new IResultSink[] { display }];
-            var request = new EncodeRequest
+            string? ladderFile = p.GetValue(ladder) is "default" ? null : p.GetValue(ladder);
+            var job = new EncodeJob
             {
                 Source = src,
                 SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps)),
-                Ladder = rungs,
-                ScoreAt = at,
-                Metrics = sampled ? wanted : [],
+                Ladder = ladderFile is null ? null : LadderParser.Load(ladderFile, p.GetValue(maxRungs)),
+                Out = p.GetValue(outDir)!,
+                ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
+                Metrics = catalog.Parse(p.GetValue(metrics)!),
                 Container = p.GetValue(container)!,
                 EncoderThreads = p.GetValue(threads),
                 MaxFrames = p.GetValue(frames),
                 Subsample = p.GetValue(subsample),
+                SampleRate = p.GetValue(sampleRate),
+                Gates = [.. p.GetValue(gatesFile) is { } file ? GateFile.Load(file) : [], .. (p.GetValue(gate) ?? []).Select(Gate.Parse)],
+                Checks = new LadderCheckOptions(p.GetValue(inversionTolerance), p.GetValue(kneeGain), p.GetValue(failOnLadder)),
+                VmafModel = p.GetValue(vmafModel),
+                VmafEngine = p.GetValue(vmafEngine)!,
+                JobId = p.GetValue(jobId),
+                InputFiles = [("ladder", ladderFile), ("model", p.GetValue(vmafModel)), ("gates", p.GetValue(gatesFile))],
             };
-            var checks = new LadderCheckOptions(p.GetValue(inversionTolerance), p.GetValue(kneeGain), p.GetValue(failOnLadder));
-            var settings = EncodeRun.Settings(request, new Dictionary<string, string?>
-            {
-                ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
-                ["sample_rate"] = p.GetValue(sampleRate).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["gates"] = gates.Count == 0 ? null : string.Join(" ", gates.Select(g => g.Rule)),
-                ["ladder_checks"] = $"inversion_tolerance={checks.InversionTolerance} knee_gain={checks.KneeGain} fatal={checks.Fatal}",
-            });
-            var identity = new RunIdentity("encode", src, settings, p.GetValue(jobId)) { Sampled = sampled };
-            var run = await SharedOptions.Stored(p.GetValue(outDir)!, p.GetValue(store), () =>
-                new EncodeRun(catalog, log) { Judge = new Judge(gates, checks).Decide }.Run(request, p.GetValue(outDir)!, identity, stores,
-                    new RunInputs([("ladder", p.GetValue(ladder) is "default" ? null : p.GetValue(ladder)), ("model", p.GetValue(vmafModel)),
-                        ("gates", p.GetValue(gatesFile))]), ct));
+            IReadOnlyList<IResultSink> stores = [.. SharedOptions.StoreSinks(p.GetValue(store), log), .. display is null ? [] : new IResultSink[] { display }];
+            var run = await SharedOptions.Stored(job.Out, p.GetValue(store), () => job.Run(catalog, stores, log, ct));
             Console.Out.Write(ResultTable.Render(run));
             Verdict.Report(run, log);
         }, console);

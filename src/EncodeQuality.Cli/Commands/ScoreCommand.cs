@@ -15,8 +15,8 @@ public static class ScoreCommand
     public static void Score(MetricCatalog catalog, Serilog.ILogger log, string r, string d, IReadOnlyList<string> names,
         string? json, string? store, string? size, string? fps, string? model, string settings, CancellationToken ct)
     {
-        SharedOptions.CheckFile(r, "reference");
-        SharedOptions.CheckFile(d, "distorted");
+        InputFile.Check(r, "reference");
+        InputFile.Check(d, "distorted");
         var sinks = new List<IResultSink>();
         if (json is not null) sinks.Add(new ScoreLogSink(json, new RunInputs([("reference", r), ("distorted", d), ("model", model)])));
         sinks.AddRange(SharedOptions.StoreSinks(store, log));

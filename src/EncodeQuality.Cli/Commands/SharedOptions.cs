@@ -9,8 +9,7 @@ public static class SharedOptions
 {
     public static Option<string?> LogJson() => new("--log-json") { Description = "Also write structured log events (JSON lines) to this file" };
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Debug logging and stack traces on failure" };
-    /// <summary>What encode, score and demo compute unless --metrics narrows it: the product is in-encoder VMAF.</summary>
-    public const string DefaultMetrics = "vmaf,psnr,ssim";
+    public const string DefaultMetrics = EncodeQuality.Decisions.EncodeJob.DefaultMetrics;
 
     public static Option<string> Metrics() => new("--metrics")
     {
@@ -89,13 +88,5 @@ public static class SharedOptions
             return SourceOptions.For(path, size, fps);
         }
         catch (SourceException e) { throw new InputException(e.Message); }
-    }
-
-    /// <summary>A missing or empty file is reported before FFmpeg sees it, in plain words.</summary>
-    public static void CheckFile(string path, string what)
-    {
-        if (Directory.Exists(path)) throw new InputException($"{what} {path}: this is a folder, not a video file");
-        if (!File.Exists(path)) throw new InputException($"{what} {path}: no such file");
-        if (new FileInfo(path).Length == 0) throw new InputException($"{what} {path}: the file is empty");
     }
 }

@@ -37,21 +37,21 @@ public sealed partial class OutputFolder : IDisposable
     public static OutputFolder Open(string path, RunInputs inputs, ILogger log)
     {
         string full = Path.GetFullPath(path);
-        if (File.Exists(full)) throw new InputException($"--out {path}: this is a file, not a folder");
+        if (File.Exists(full)) throw new OutputFolderException($"--out {path}: this is a file, not a folder");
         try { Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"--out {path}: cannot create the folder ({e.Message})");
+            throw new OutputFolderException($"--out {path}: cannot create the folder ({e.Message})");
         }
         // The lock is flock(2) on the folder itself: no lock file to leave behind or to race on,
         // and the kernel drops it when the process dies, however it dies.
-        if (Access(full, WriteAndSearch) != 0) throw new InputException($"--out {path}: this folder is not writable");
+        if (Access(full, WriteAndSearch) != 0) throw new OutputFolderException($"--out {path}: this folder is not writable");
         int held = Open(full, 0); // O_RDONLY
-        if (held < 0) throw new InputException($"--out {path}: cannot open the folder");
+        if (held < 0) throw new OutputFolderException($"--out {path}: cannot open the folder");
         if (Flock(held, LockExclusive | LockNonBlocking) != 0)
         {
             _ = Close(held);
-            throw new InputException($"--out {path}: another eq run is writing to this folder");
+            throw new OutputFolderException($"--out {path}: another eq run is writing to this folder");
         }
         var folder = new OutputFolder(full, held, inputs, log);
         folder.Reserve(SummaryName);
@@ -171,3 +171,9 @@ public sealed partial class OutputFolder : IDisposable
 
     public void Dispose() => _ = Close(_lock);
 }
+
+/// <summary>
+/// The output folder cannot be used (not creatable, not writable, held by another run): an input
+/// error for one command, shared-storage trouble that a retry may outlive for a farm worker.
+/// </summary>
+public sealed class OutputFolderException(string message) : InputException(message);

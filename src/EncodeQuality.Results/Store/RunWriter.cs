@@ -6,7 +6,7 @@ namespace EncodeQuality.Results.Store;
 
 /// <summary>
 /// The SQL that writes one run: the run row (replacing a run with the same id or job id, whose
-/// rows go with it by ON DELETE CASCADE), its renditions, a score series per (rendition, score-at,
+/// rows go with it by ON DELETE CASCADE), its job's row set to done, its renditions, a score series per (rendition, score-at,
 /// metric) with the pooled statistics, and the frames: binary COPY on PostgreSQL, one prepared
 /// insert on SQLite.
 /// </summary>
@@ -30,6 +30,15 @@ internal static class RunWriter
             ("settings", start.Settings), ("host", start.Host), ("eq", start.EqVersion), ("libs", start.Libraries),
             ("started", Time(start.StartedAt, postgres)), ("finished", Time(run.FinishedAt, postgres)), ("wall", run.Wall.TotalSeconds),
             ("sampled", start.Sampled), ("tools", start.Tools));
+        if (start.JobId is not null)
+            Execute(c, tx, """
+                INSERT INTO jobs (job_id, status, attempt, host, run_id, started_at, updated_at)
+                VALUES (@job, 'done', 1, @host, @id, @started, @finished)
+                ON CONFLICT (job_id) DO UPDATE SET status = 'done', host = excluded.host, run_id = excluded.run_id,
+                    updated_at = excluded.updated_at, message = NULL
+                """,
+                ("job", start.JobId), ("host", start.Host), ("id", start.RunId), ("started", Time(start.StartedAt, postgres)),
+                ("finished", Time(run.FinishedAt, postgres)));
         foreach (var check in run.Checks)
             Execute(c, tx, """
                 INSERT INTO checks (run_id, kind, rule, rendition, score_at, measured, required, result, fatal, message)

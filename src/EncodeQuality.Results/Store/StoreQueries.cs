@@ -19,6 +19,7 @@ public static class StoreQueries
         ["profile-percentiles"] = "VMAF mean, p1, p5 and p50 per rendition name over time (--score-at, --rendition, --since)",
         ["bitrate-vs-vmaf"] = "one rendition's kbit/s against its VMAF, run by run (--rendition, --since)",
         ["ladder-inversions"] = "rungs whose VMAF at source size is at or above a larger rung's (--since)",
+        ["runs"] = "what the farm did: every run and job with its status, host, worker, attempt and times (--since)",
         ["frames"] = "one rendition's per-frame scores (--rendition, --run (default: its latest run), --score-at, --metric)",
     };
 
@@ -44,6 +45,10 @@ public static class StoreQueries
                 SELECT started_at, run_id, smaller, larger, smaller_vmaf, larger_vmaf, smaller_kbps, larger_kbps
                 FROM ladder_inversions WHERE 1 = 1
                 """ + Since(f) + " ORDER BY started_at, smaller, larger", f),
+            "runs" => Select(c, """
+                SELECT job_id, run_id, status, host, worker, attempt, started_at, finished_at, wall_seconds, message
+                FROM farm_runs WHERE 1 = 1
+                """ + Since(f) + " ORDER BY started_at, job_id", f),
             _ => Frames(c, f),
         });
     }

@@ -4,18 +4,19 @@ using Serilog;
 namespace EncodeQuality.Results.Store;
 
 /// <summary>
-/// A store as a sink beside the files. Not essential: a store that is down or refuses us must not
-/// cost the files, which can be loaded later with eq store import. The schema is checked when the
-/// run starts (a store that is down is logged then, and tried again at the end); the run is
-/// written in one transaction at Prepare and committed after the files.
+/// A store as a sink beside the files. For eq encode it is not essential: a store that is down or
+/// refuses us must not cost the files, which can be loaded later with eq store import. For a farm
+/// worker it is (<paramref name="essential"/>): a job is done only when its run is stored. The
+/// schema is checked when the run starts (a store that is down is logged then, and tried again at
+/// the end); the run is written in one transaction at Prepare and committed after the files.
 /// </summary>
-public sealed class StoreSink(ResultStore store, ILogger log) : IResultSink
+public sealed class StoreSink(ResultStore store, ILogger log, bool essential = false) : IResultSink
 {
     private DbConnection? _connection;
     private DbTransaction? _transaction;
     private bool _ready;
 
-    public bool Essential => false;
+    public bool Essential => essential;
     public string Name => $"store {store.Location.Description}";
 
     public void RunStarted(RunStart run)

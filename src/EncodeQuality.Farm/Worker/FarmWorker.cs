@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+using EncodeQuality.Farm.Broker;
+using EncodeQuality.Metrics;
+using EncodeQuality.Results.Store;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Serilog;
+
+namespace EncodeQuality.Farm.Worker;
+
+/// <summary>
+/// eq worker: consumes the jobs queue with a prefetch of <see cref="WorkerOptions.Concurrency"/>
+/// and runs that many jobs at once (one by default: a farm machine runs one encode). Deliveries
+/// pass from the consumer callback to the job loops through a bounded channel, so the client's
+/// dispatch thread is never held by an encode.
+/// <para>
+/// Stopping (<c>stop</c> cancelled, from SIGTERM or SIGINT): the consumer is cancelled so no new
+/// job arrives, running jobs get <see cref="WorkerOptions.DrainTimeout"/> to finish, then are
+/// abandoned and returned to the queue; <c>now</c> cancelled (a second signal) abandons at once.
+/// </para>
+/// </summary>
+public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalogs, ILogger log)
+{
+    public async Task RunAsync(CancellationToken stop, CancellationToken now)
+    {
+        if (options.Concurrency is < 1 or > 64) throw new InputException("--concurrency must be from 1 to 64");
+        if (options.DeliveryLimit < 1) throw new InputException("--delivery-limit must be at least 1");
+        var store = new ResultStore(StoreLocation.Parse(options.Store));
+        var factory = BrokerConnection.Factory(options.Amqp, $"eq worker {options.Name}");
+        var topology = new BrokerTopology(options.Queue, options.DeliveryLimit);
+        Directory.CreateDirectory(options.OutRoot);
+
+        await using var connection = await BrokerConnection.OpenPatientlyAsync(factory, log, stop);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: stop);
+        await topology.DeclareAsync(channel, stop);
+        await channel.BasicQosAsync(0, (ushort)options.Concurrency, false, stop);
+        await using var confirmed = await connection.CreateChannelAsync(new CreateChannelOptions(true, true), stop);
+        await using var events = await JobEvents.OpenAsync(connection, options.Name, log, stop);
+
+        // Deliveries of the channel as it is now; a closed channel voids them all (the broker requeues them).
+        var life = new CancellationTokenSource();
+        channel.ChannelShutdownAsync += (_, e) =>
+        {
+            log.Warning("Broker channel closed ({Reason}); running jobs stop and return to the queue", e.ReplyText);
+            Interlocked.Exchange(ref life, new CancellationTokenSource()).Cancel();
+            return Task.CompletedTask;
+        };
+        connection.RecoverySucceededAsync += (_, _) =>
+        {
+            log.Information("Reconnected to the broker");
+            return Task.CompletedTask;
+        };
+
+        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, confirmed, topology), catalogs, log);
+        var inbox = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.Concurrency) { SingleWriter = true });
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += async (_, ea) =>
+        {
+            // The body's memory belongs to the client only until this returns: copy it.
+            var d = new Delivery(ea.DeliveryTag, ea.Body.ToArray(), Delivery.AttemptOf(ea.BasicProperties), Volatile.Read(ref life).Token);
+            if (!inbox.Writer.TryWrite(d)) await inbox.Writer.WriteAsync(d, CancellationToken.None);
+        };
+        string tag = await channel.BasicConsumeAsync(options.Queue, autoAck: false, consumer, stop);
+        log.Information("Worker {Worker} consuming {Queue} (concurrency {Concurrency}, delivery limit {Limit}); results to {Store}, files under {OutRoot}",
+            options.Name, options.Queue, options.Concurrency, options.DeliveryLimit, store.Location.Description, Path.GetFullPath(options.OutRoot));
+
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(now);
+        var loops = Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => Loop(inbox.Reader, context, stop, abandon.Token))).ToArray();
+        try { await Task.Delay(Timeout.Infinite, stop); }
+        catch (OperationCanceledException) { }
+
+        log.Information("Stopping: no new jobs; running jobs have {Seconds} s to finish", options.DrainTimeout.TotalSeconds);
+        try { await channel.BasicCancelAsync(tag); }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException) { }
+        abandon.CancelAfter(options.DrainTimeout);
+        await Task.WhenAll(loops);
+        // Jobs delivered while the consumer was being cancelled never started: back to the queue.
+        inbox.Writer.TryComplete();
+        while (inbox.Reader.TryRead(out var left)) await context.Deliveries.RequeueAsync(left);
+        log.Information("Worker {Worker} stopped", options.Name);
+    }
+
+    private static async Task Loop(ChannelReader<Delivery> inbox, WorkerContext context, CancellationToken stop, CancellationToken abandon)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            Delivery d;
+            try { d = await inbox.ReadAsync(stop); }
+            catch (OperationCanceledException) { return; }
+            catch (ChannelClosedException) { return; }
+            try { await new JobAttempt(context, d).RunAsync(abandon); }
+            catch (Exception e)
+            {
+                // A fault outside the job (the broker gone mid-settlement): the delivery is not
+                // acknowledged, so the broker hands the job out again.
+                context.Log.Error("Job attempt ended by {Error}", e.Message.ReplaceLineEndings(" "));
+            }
+        }
+    }
+}

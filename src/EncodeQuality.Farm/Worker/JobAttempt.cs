@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EncodeQuality.Decisions;
+using EncodeQuality.Decisions.Compare;
+using EncodeQuality.Farm.Broker;
+using EncodeQuality.Farm.Jobs;
+using EncodeQuality.Metrics;
+using EncodeQuality.Native;
+using EncodeQuality.Results;
+using EncodeQuality.Results.Files;
+using EncodeQuality.Results.Store;
+using Serilog;
+
+namespace EncodeQuality.Farm.Worker;
+
+/// <summary>
+/// One delivery of a job, from the message to its settlement:
+/// <list type="bullet">
+/// <item>a message the schema, the ladder, the gates or the source refuse is an input error:
+/// dead-lettered at once with its reason (retrying cannot help);</item>
+/// <item>the store must answer before the encode starts, and the run is committed to the output
+/// folder and the store (essential, one transaction) before the delivery is acknowledged; while
+/// the store is down the delivery is held, not returned, and the job runs again once it is back;</item>
+/// <item>any other failure returns the job to the queue, and on the last attempt the queue allows
+/// dead-letters it with the reason;</item>
+/// <item>a failed gate is a result: stored, announced (job.gate-failed), acknowledged.</item>
+/// </list>
+/// </summary>
+internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
+{
+    private readonly WorkerOptions _options = context.Options;
+
+    public async Task RunAsync(CancellationToken abandon)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(abandon, delivery.Lost);
+        var ct = linked.Token;
+        string? jobId = PeekJobId(delivery.Text);
+        var log = context.Log.ForContext("JobId", jobId).ForContext("Attempt", delivery.Attempt);
+
+        JobMessage message;
+        MetricCatalog catalog;
+        EncodeJob job;
+        try
+        {
+            message = JobMessage.Parse(delivery.Text);
+            catalog = context.Catalogs();
+            job = message.ToEncodeJob(catalog, _options.OutRoot);
+        }
+        catch (Exception e) when (IsInputError(e))
+        {
+            await DeadLetter(jobId, e.Message, log);
+            return;
+        }
+
+        log.Information("Job {JobId}: attempt {Attempt}, source {Source}, out {Out}", message.JobId, delivery.Attempt, job.Source, job.Out);
+        if (!await context.WaitForStore(log, ct))
+        {
+            await GiveBack(log);
+            return;
+        }
+        try
+        {
+            if (message.Baseline is { } b) CheckBaseline(b);
+        }
+        catch (InputException e)
+        {
+            await DeadLetter(jobId, e.Message, log);
+            return;
+        }
+        context.Mark(message.JobId, JobState.Running, delivery.Attempt, null, log);
+
+        RunOutcome run;
+        while (true)
+        {
+            using var progress = new ProgressEvents(context.Events, message.JobId, delivery.Attempt, _options.ProgressInterval);
+            try
+            {
+                run = await job.Run(catalog, [new StoreSink(context.Store, log, essential: true), progress], log, ct);
+                break;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await GiveBack(log);
+                return;
+            }
+            catch (StoreException e)
+            {
+                // The files were not made final, or are replaced by the next run: hold the job, not lose it.
+                log.Warning("{Error}; the job is held (not acknowledged) and runs again when the store answers", e.Message);
+                if (!await context.WaitForStore(log, ct))
+                {
+                    await GiveBack(log);
+                    return;
+                }
+            }
+            catch (Exception e) when (IsInputError(e))
+            {
+                await DeadLetter(message.JobId, e.Message, log);
+                return;
+            }
+            catch (Exception e)
+            {
+                await Failed(message.JobId, e, log);
+                return;
+            }
+        }
+
+        var fields = new JsonObject
+        {
+            ["attempt"] = delivery.Attempt,
+            ["runId"] = run.Run.RunId,
+            ["out"] = Path.GetFullPath(job.Out),
+            ["summary"] = JsonNode.Parse(File.ReadAllText(Path.Combine(job.Out, OutputFolder.SummaryName))),
+        };
+        if (message.Baseline is { } baseline) fields["comparison"] = Compare(baseline, job.Out, log);
+        string kind = run.Failed ? JobEvents.GateFailed : JobEvents.Finished;
+        if (run.Failed)
+            log.Warning("Job {JobId}: quality check failed: {Checks}; stored as a result", message.JobId,
+                string.Join("; ", run.Checks.Where(c => c.Fatal && c.Result == CheckResult.Failed).Select(c => c.Message)));
+        await context.Events.Raise(kind, message.JobId, fields);
+        await context.Deliveries.AckAsync(delivery);
+        log.Information("Job {JobId} done: run {RunId}, {Renditions} renditions{GateFailed}", message.JobId, run.Run.RunId,
+            run.Renditions.Count, run.Failed ? ", a gate failed" : "");
+    }
+
+    /// <summary>The work stopped (a stop's drain ran out, or the channel closed): the job goes back to the queue whole.</summary>
+    private async Task GiveBack(ILogger log)
+    {
+        if (delivery.Lost.IsCancellationRequested)
+        {
+            log.Warning("The broker took the job back (its channel closed); work on it stopped and it will run again");
+            return;
+        }
+        log.Warning("Stopping: the job returns to the queue unfinished");
+        await context.Deliveries.RequeueAsync(delivery);
+    }
+
+    private async Task Failed(string jobId, Exception e, ILogger log)
+    {
+        string reason = e.Message.ReplaceLineEndings(" ");
+        if (delivery.Attempt >= _options.DeliveryLimit)
+        {
+            await DeadLetter(jobId, $"failed on {delivery.Attempt} attempts; last: {reason}", log);
+            return;
+        }
+        log.Error("Job {JobId} failed on attempt {Attempt}: {Error}; it returns to the queue", jobId, delivery.Attempt, reason);
+        context.Mark(jobId, JobState.Failed, delivery.Attempt, reason, log);
+        await context.Events.Raise(JobEvents.Failed, jobId, new JsonObject { ["attempt"] = delivery.Attempt, ["reason"] = reason, ["requeued"] = true });
+        await context.Deliveries.RequeueAsync(delivery);
+    }
+
+    private async Task DeadLetter(string? jobId, string reason, ILogger log)
+    {
+        reason = reason.ReplaceLineEndings(" ");
+        log.Error("Job {JobId} dead-lettered to {Queue}: {Reason}", jobId, context.Topology.DeadLetters, reason);
+        if (jobId is not null) context.Mark(jobId, JobState.DeadLettered, delivery.Attempt, reason, log);
+        await context.Deliveries.DeadLetterAsync(delivery, jobId, reason);
+        await context.Events.Raise(JobEvents.DeadLettered, jobId ?? "", new JsonObject
+        {
+            ["attempt"] = delivery.Attempt, ["reason"] = reason, ["queue"] = context.Topology.DeadLetters,
+        });
+    }
+
+    private void CheckBaseline(string baseline)
+    {
+        if (File.Exists(baseline) || Directory.Exists(baseline)) return;
+        if (StoreQueries.RunRenditions(context.Store, baseline).Rows.Count == 0)
+            throw new InputException($"baseline {baseline}: no such file or folder, and no run with this id in the store");
+    }
+
+    private JsonNode? Compare(string baseline, string outDir, ILogger log)
+    {
+        try { return JsonNode.Parse(ComparisonJson.ToJson(RunComparison.Run(baseline, outDir, context.Store, new CompareOptions()))); }
+        catch (Exception e) when (e is InputException or IOException or StoreException or JsonException)
+        {
+            log.Warning("Comparison with baseline {Baseline} failed: {Error}", baseline, e.Message);
+            return new JsonObject { ["error"] = e.Message };
+        }
+    }
+
+    /// <summary>
+    /// What retrying cannot fix: the message, the ladder, the gates, the source. The output folder
+    /// is not among them: shared storage that refuses us may be back on the next attempt.
+    /// </summary>
+    private static bool IsInputError(Exception e) => e is (InputException and not OutputFolderException) or SourceException;
+
+    /// <summary>The job id of a message that may not be valid, for logs and the dead letter.</summary>
+    private static string? PeekJobId(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("jobId", out var id)
+                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (JsonException) { return null; }
+    }
+}
