@@ -1,7 +1,8 @@
-# EncodeQuality worker image on Debian 12. A thin wrapper over the tested install steps:
-# scripts/setup --install installs the Debian packages, builds, and installs eq (program, models,
-# launcher); nothing here is installed another way. The models come from ../shared in the build
-# context when present (docker build -f EncodeQuality/Dockerfile .. from the folder holding both).
+# EncodeQuality image on Debian 12 (docker build . from the checkout; docker/compose.yaml runs a
+# farm of it). A thin wrapper over the tested install steps: scripts/setup --install installs the
+# Debian packages, builds, and installs eq (program, launcher); nothing here is installed another
+# way. ../shared is outside the build context, so the VMAF models are mounted at run time and
+# found through VMAF_MODEL_PATH (compose mounts them at /models).
 FROM mcr.microsoft.com/dotnet/sdk:10.0-bookworm-slim AS build
 WORKDIR /src
 COPY . .

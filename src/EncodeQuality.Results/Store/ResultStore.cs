@@ -43,6 +43,13 @@ public sealed class ResultStore(StoreLocation location)
         var engine = builder.WithScripts(scripts).WithTransactionPerScript().LogToNowhere().Build();
         Guard("open the store", () =>
         {
+            // Workers of a farm start together: one upgrades the schema, the others wait for it
+            // instead of failing on tables another has just created. A transaction-level lock, so
+            // it ends with the transaction, never lingers in a pooled session.
+            using var held = location.IsPostgres ? Connect() : null;
+            using var lockTx = held?.BeginTransaction();
+            if (held is not null)
+                using (var lockCmd = RunWriter.Command(held, lockTx, $"SELECT pg_advisory_xact_lock({SchemaLockKey})")) lockCmd.ExecuteNonQuery();
             var known = scripts.Select(s => s.Name).ToHashSet();
             var newer = engine.GetExecutedScripts().Where(s => !known.Contains(s)).ToList();
             if (newer.Count > 0)
@@ -51,6 +58,9 @@ public sealed class ResultStore(StoreLocation location)
             if (!result.Successful) throw new StoreException($"store {location.Description}: schema upgrade failed: {OneLine(result.Error)}", result.Error);
         });
     }
+
+    /// <summary>The PostgreSQL advisory lock taken while the schema is checked and upgraded (any fixed number; "EQSC").</summary>
+    private const long SchemaLockKey = 0x45515343;
 
     public DbConnection Connect() => Guard("connect to the store", () =>
     {

@@ -27,9 +27,15 @@ public sealed class PostgresServer : IDisposable
         if (Environment.UserName == "root") Run("chown", "-R", "postgres:postgres", _dir);
         Port = FreePort();
         Pg("initdb", "-D", Data, "-U", User, "--auth=scram-sha-256", $"--pwfile={Path.Combine(_dir, "pw")}", "-E", "UTF8", "--no-sync");
-        Pg("pg_ctl", "-D", Data, "-l", Path.Combine(_dir, "log"), "-w", "-t", "60", "-o",
-            $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        Start();
     }
+
+    /// <summary>Starts the server (again, after <see cref="Stop"/>) on the same port and data.</summary>
+    public void Start() => Pg("pg_ctl", "-D", Data, "-l", Path.Combine(_dir, "log"), "-w", "-t", "60", "-o",
+        $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+
+    /// <summary>Stops the server at once, as an outage would: open connections are cut.</summary>
+    public void Stop() => Pg("pg_ctl", "-D", Data, "-m", "immediate", "-w", "stop");
 
     public int Port { get; }
     private string Data => Path.Combine(_dir, "data");

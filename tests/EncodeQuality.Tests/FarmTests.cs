@@ -1,0 +1,363 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EncodeQuality.Farm.Broker;
+using EncodeQuality.Results.Store;
+using EncodeQuality.Tests.Support;
+using Npgsql;
+using RabbitMQ.Client;
+using Xunit.Abstractions;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>The farm's real services, started once for the farm tests: a private PostgreSQL and a private RabbitMQ.</summary>
+public sealed class FarmServices : IDisposable
+{
+    public PostgresServer Postgres { get; } = new();
+    public RabbitServer Rabbit { get; } = new();
+
+    public void Dispose()
+    {
+        Rabbit.Dispose();
+        Postgres.Dispose();
+    }
+}
+
+/// <summary>
+/// eq worker against the real broker and database, through real worker processes: a worker
+/// killed mid-job, poison jobs, a broker restart, a database outage, a drain on SIGTERM, and 50
+/// jobs through two workers. What is checked is what the farm promises: every job ends with
+/// exactly one complete run in the store and one complete output set, and nothing is lost.
+/// </summary>
+public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixture<FarmServices>
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
+
+    /// <summary>Two CIF rungs; veryslow makes a 45-frame job last seconds, so a test can act in its middle.</summary>
+    private static string Ladder(string preset) =>
+        $$"""{"renditions":[{"name":"small","codec":"x264","height":144,"preset":"{{preset}}","crf":28},{"name":"large","codec":"x264","height":288,"preset":"{{preset}}","crf":24}]}""";
+
+    private static string Job(string id, int frames = 45, string preset = "veryslow", string? source = null, string? outDir = null,
+        string metrics = """["vmaf","psnr"]""") =>
+        $$"""{"version":1,"jobId":"{{id}}","source":{{JsonSerializer.Serialize(source ?? Repo.Media("BA1_FT_C.264"))}},"ladder":{{Ladder(preset)}},"frames":{{frames}},"metrics":{{metrics}}{{(outDir is null ? "" : $",\"out\":{JsonSerializer.Serialize(outDir)}")}}}""";
+
+    private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 7)];
+
+    private void Submit(string queue, params string[] jobs)
+    {
+        string file = Path.Combine(Repo.Scratch("jobs"), "jobs.jsonl");
+        File.WriteAllLines(file, jobs);
+        var o = EqProcess.Run("submit", "--amqp", farm.Rabbit.Url, "--queue", queue, file);
+        Assert.True(o.ExitCode == 0, $"eq submit: exit {o.ExitCode}: {o.StdErr}");
+        Assert.Equal(jobs.Length, o.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("submitted ")));
+    }
+
+    private static List<object?[]> Rows(string store, string sql)
+    {
+        using var c = new NpgsqlConnection(StoreLocation.Parse(store).ConnectionString);
+        c.Open();
+        using var cmd = new NpgsqlCommand(sql, c);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (r.Read())
+        {
+            var row = new object?[r.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = r.IsDBNull(i) ? null : r.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private static int RunCount(string store, string jobId) => Count(store, $"SELECT count(*) FROM runs WHERE job_id = '{jobId}'");
+
+    private static int Count(string store, string sql)
+    {
+        try { return Convert.ToInt32(Rows(store, sql)[0][0]); }
+        catch (PostgresException e) when (e.SqlState == "42P01") { return 0; } // no schema yet
+    }
+
+    /// <summary>The broker's queue counts lag a moment behind (quorum queues report them periodically): wait for them.</summary>
+    private void QueueIs(string queue, (int Ready, int Unacked) expected, int seconds = 30) =>
+        WaitUntil(() => farm.Rabbit.Queue(queue) == expected, TimeSpan.FromSeconds(seconds), () => $"queue {queue}: {farm.Rabbit.Queue(queue)}, expected {expected}");
+
+    private static void WaitUntil(Func<bool> done, TimeSpan timeout, Func<string> what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException($"waited {timeout}: {what()}");
+            Thread.Sleep(200);
+        }
+    }
+
+    /// <summary>
+    /// One job's output set is complete and is the stored run's: summary.json names the run the
+    /// store has, every file it lists is there, and nothing else is
+    /// (no temporary file of an attempt that died, no file of another run).
+    /// </summary>
+    private static void OutputSetIsTheStoredRun(string store, string outDir, string jobId)
+    {
+        var stored = Rows(store, $"SELECT id FROM runs WHERE job_id = '{jobId}'");
+        Assert.Single(stored);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")))!;
+        Assert.Equal((string)stored[0][0]!, (string?)summary["run_id"]);
+        var listed = new HashSet<string> { "summary.json" };
+        foreach (var r in summary["renditions"]!.AsArray())
+            foreach (var (_, f) in r!["files"]!.AsObject()) listed.Add((string)f!);
+        var present = Directory.GetFiles(outDir).Select(Path.GetFileName).ToHashSet();
+        Assert.True(listed.SetEquals(present!), $"{outDir}: files {string.Join(", ", present)}; summary lists {string.Join(", ", listed)}");
+    }
+
+    private WorkerProcess Worker(string name, string store, string root, string queue, params string[] extra) =>
+        new(name, farm.Rabbit.Url, store, root, queue, extra);
+
+    private void Show(params WorkerProcess[] workers)
+    {
+        foreach (var w in workers) output.WriteLine($"--- worker {w.Name}\n{w.Log}");
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_job_costs_nothing_every_job_is_stored_once_with_one_complete_output_set()
+    {
+        string queue = Unique("t.crash"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-crash");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var a = Worker("A", store, root, queue);
+        using var b = Worker("B", store, root, queue);
+        var ids = Enumerable.Range(1, 6).Select(i => Unique($"crash{i}")).ToArray();
+        Submit(queue, [.. ids.Select(id => Job(id))]);
+
+        var started = events.WaitForAny(JobEvents.Started, Long, e => (string?)e["worker"] == "A");
+        string killedJob = (string)started["jobId"]!, killedRun = (string)started["runId"]!;
+        Thread.Sleep(300); // inside the job: its encoders are running and its temporary files exist
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(root, killedJob), "*.partial"));
+        a.Kill();
+        using var restarted = Worker("A2", store, root, queue); // a supervisor brings the machine's worker back
+
+        try
+        {
+            WaitUntil(() => ids.All(id => RunCount(store, id) == 1) && farm.Rabbit.Queue(queue) == (0, 0), Long,
+                () => $"runs: {string.Join(", ", ids.Select(id => $"{id}={RunCount(store, id)}"))}; queue {farm.Rabbit.Queue(queue)}");
+        }
+        finally { Show(a, b, restarted); }
+
+        Assert.Equal(6, Convert.ToInt32(Rows(store, $"SELECT count(*) FROM runs WHERE job_id LIKE 'crash%'")[0][0]));
+        foreach (var id in ids) OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
+        // The killed attempt's run never became the result; another worker finished the job.
+        Assert.NotEqual(killedRun, (string)Rows(store, $"SELECT id FROM runs WHERE job_id = '{killedJob}'")[0][0]!);
+        var finished = events.WaitFor(killedJob, JobEvents.Finished, Long);
+        Assert.NotEqual("A", (string?)finished["worker"]);
+        Assert.True((int)finished["attempt"]! >= 2, "the redelivery counts as the job's second attempt");
+    }
+
+    [Fact]
+    public async Task A_job_that_always_fails_is_dead_lettered_after_the_delivery_limit_and_an_input_error_at_once_with_its_reason()
+    {
+        string queue = Unique("t.poison"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-poison");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        // Storage that refuses the output folder (a file where the folder should be): every attempt fails.
+        string blocker = Path.Combine(root, "not-a-folder");
+        File.WriteAllText(blocker, "x");
+        string poison = Unique("poison"), missing = Unique("missing");
+        using var w = Worker("P", store, root, queue);
+        Submit(queue, Job(poison, frames: 10, preset: "ultrafast", outDir: Path.Combine(blocker, "out")),
+            Job(missing, source: Path.Combine(root, "no-such-source.mp4")));
+
+        JsonObject deadPoison, deadMissing;
+        try
+        {
+            deadPoison = events.WaitFor(poison, JobEvents.DeadLettered, Long);
+            deadMissing = events.WaitFor(missing, JobEvents.DeadLettered, Long);
+        }
+        finally { Show(w); }
+
+        // Processing errors: returned to the queue twice, dead-lettered on the third attempt.
+        Assert.Equal([1, 2], events.Of(poison, JobEvents.Failed).Select(e => (int)e["attempt"]!).Order());
+        Assert.Equal(3, (int)deadPoison["attempt"]!);
+        Assert.Contains("failed on 3 attempts", (string)deadPoison["reason"]!);
+        Assert.Contains("cannot create the folder", (string)deadPoison["reason"]!);
+        // An input error: at once, never retried.
+        Assert.Equal(1, (int)deadMissing["attempt"]!);
+        Assert.Contains("no such file", (string)deadMissing["reason"]!);
+        Assert.Empty(events.Of(missing, JobEvents.Failed));
+
+        WaitUntil(() => farm.Rabbit.Queue(queue) == (0, 0) && farm.Rabbit.Queue(queue + ".dead").Ready == 2, TimeSpan.FromSeconds(30),
+            () => $"queue {farm.Rabbit.Queue(queue)}, dead letters {farm.Rabbit.Queue(queue + ".dead")}");
+        // The dead letters carry the job and the reason, for whoever empties that queue.
+        var reasons = await DeadLetterReasons(queue + ".dead");
+        Assert.Contains(reasons, r => r.JobId == missing && r.Reason.Contains("no such file"));
+        Assert.Contains(reasons, r => r.JobId == poison && r.Reason.Contains("failed on 3 attempts"));
+        var states = Rows(store, $"SELECT job_id, status, attempt FROM jobs WHERE job_id IN ('{poison}', '{missing}') ORDER BY attempt");
+        Assert.Equal([(missing, "dead-lettered", 1L), (poison, "dead-lettered", 3L)],
+            states.Select(r => ((string)r[0]!, (string)r[1]!, Convert.ToInt64(r[2]))).ToArray());
+        Assert.Empty(Rows(store, $"SELECT id FROM runs WHERE job_id IN ('{poison}', '{missing}')"));
+    }
+
+    private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
+        await using var c = await factory.CreateConnectionAsync();
+        await using var ch = await c.CreateChannelAsync();
+        var found = new List<(string, string)>();
+        while (await ch.BasicGetAsync(deadQueue, autoAck: false) is { } m)
+        {
+            var job = JsonNode.Parse(m.Body.Span)!;
+            found.Add(((string)job["jobId"]!, Encoding.UTF8.GetString((byte[])m.BasicProperties.Headers!["x-eq-reason"]!)));
+        }
+        return found; // not acknowledged: they stay in the dead-letter queue when the channel closes
+    }
+
+    [Fact]
+    public async Task A_broker_restart_mid_job_the_worker_reconnects_drops_the_void_delivery_and_the_job_ends_done_once()
+    {
+        string queue = Unique("t.restart"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-restart");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("R", store, root, queue);
+        string id = Unique("restart");
+        Submit(queue, Job(id, frames: 60));
+        events.WaitFor(id, JobEvents.Started, Long);
+        farm.Rabbit.Stop();
+        farm.Rabbit.Start();
+        try
+        {
+            WaitUntil(() => RunCount(store, id) == 1 && farm.Rabbit.Queue(queue) == (0, 0), Long,
+                () => $"runs {RunCount(store, id)}, queue {farm.Rabbit.Queue(queue)}");
+        }
+        finally { Show(w); }
+        Assert.False(w.HasExited, "the worker survives the broker restart");
+        Assert.Contains("Reconnected to the broker", w.Log);
+        OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
+        // The delivery in hand died with the channel; the job's run came from a later attempt.
+        Assert.Contains("The broker took the job back", w.Log);
+        Assert.True(Convert.ToInt64(Rows(store, $"SELECT attempt FROM jobs WHERE job_id = '{id}'")[0][0]) >= 2);
+    }
+
+    [Fact]
+    public async Task While_the_database_is_down_the_job_is_held_unacknowledged_and_completes_once_it_is_back()
+    {
+        string queue = Unique("t.db"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-db");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("D", store, root, queue);
+        string id = Unique("dbdown");
+        Submit(queue, Job(id));
+        events.WaitFor(id, JobEvents.Started, Long);
+        farm.Postgres.Stop(); // mid-job: the run cannot be stored when it ends
+        try
+        {
+            WaitUntil(() => w.Log.Contains("the job is held"), Long, () => "the worker never found the store down");
+            QueueIs(queue, (0, 1)); // delivered, not acknowledged, not returned
+            for (int i = 0; i < 5; i++)
+            {
+                Thread.Sleep(1000);
+                Assert.Equal((0, 1), farm.Rabbit.Queue(queue));
+            }
+            Assert.Empty(events.Of(id, JobEvents.Finished));
+            Assert.False(File.Exists(Path.Combine(root, id, "summary.json")), "no output set is complete while its run is not stored");
+        }
+        finally { farm.Postgres.Start(); }
+        try { events.WaitFor(id, JobEvents.Finished, Long); }
+        finally { Show(w); }
+        QueueIs(queue, (0, 0));
+        Assert.Equal(1, RunCount(store, id));
+        OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
+    }
+
+    [Fact]
+    public async Task SIGTERM_mid_job_finishes_it_within_the_drain_timeout_or_returns_it_whole_and_exits_0()
+    {
+        string queue = Unique("t.drain"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-drain");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+
+        // Time enough: the running job finishes, is stored and acknowledged, then the worker exits 0.
+        string finished = Unique("drain1");
+        using (var w = Worker("T1", store, root, queue, "--drain-timeout", "120"))
+        {
+            Submit(queue, Job(finished));
+            events.WaitFor(finished, JobEvents.Started, Long);
+            w.Terminate();
+            int code = w.WaitForExit(Long);
+            Show(w);
+            Assert.Equal(0, code);
+        }
+        events.WaitFor(finished, JobEvents.Finished, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, RunCount(store, finished));
+        QueueIs(queue, (0, 0));
+
+        // No time: the job is abandoned cleanly, back in the queue, nothing of it made final; exit 0.
+        string returned = Unique("drain2");
+        using (var w = Worker("T2", store, root, queue, "--drain-timeout", "0"))
+        {
+            Submit(queue, Job(returned, frames: 60));
+            events.WaitFor(returned, JobEvents.Started, Long);
+            w.Terminate();
+            int code = w.WaitForExit(TimeSpan.FromSeconds(60));
+            Show(w);
+            Assert.Equal(0, code);
+        }
+        QueueIs(queue, (1, 0));
+        Assert.Equal(0, RunCount(store, returned));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, returned)));
+        // And another worker does it, once.
+        using (var w = Worker("T3", store, root, queue))
+        {
+            try { events.WaitFor(returned, JobEvents.Finished, Long); }
+            finally { Show(w); }
+        }
+        Assert.Equal(1, RunCount(store, returned));
+        OutputSetIsTheStoredRun(store, Path.Combine(root, returned), returned);
+    }
+
+    [Fact]
+    public async Task Fifty_jobs_through_two_workers_are_all_done_once_and_the_queue_is_left_empty()
+    {
+        string queue = Unique("t.load"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-load");
+        var ids = Enumerable.Range(1, 50).Select(i => Unique($"load{i:D2}")).ToArray();
+        var jobs = ids.Select(id => Job(id, frames: 10, preset: "ultrafast", metrics: """["psnr"]""")).ToArray();
+        var clock = Stopwatch.StartNew();
+        // Half through eq submit, half as any AMQP client would publish them (the README's way).
+        Submit(queue, jobs[..25]);
+        await PublishPlain(queue, jobs[25..]);
+        using var a = Worker("L1", store, root, queue);
+        using var b = Worker("L2", store, root, queue);
+        try
+        {
+            WaitUntil(() => Count(store, "SELECT count(*) FROM jobs WHERE status = 'done'") == 50, Long,
+                () => $"{Count(store, "SELECT count(*) FROM jobs WHERE status = 'done'")} done; queue {farm.Rabbit.Queue(queue)}");
+        }
+        finally
+        {
+            if (clock.Elapsed > Long) Show(a, b);
+        }
+        output.WriteLine($"50 jobs in {clock.Elapsed.TotalSeconds:F1} s with 2 workers: {50 / clock.Elapsed.TotalMinutes:F0} jobs per minute");
+        QueueIs(queue, (0, 0));
+        var runs = Rows(store, "SELECT job_id FROM runs").Select(r => (string)r[0]!).ToList();
+        Assert.Equal(ids.Order(), runs.Order());
+        Assert.Equal(2, Rows(store, "SELECT DISTINCT worker FROM jobs").Count); // both workers took jobs
+    }
+
+    /// <summary>A job published with nothing but an AMQP client: persistent, JSON, to the jobs queue through the default exchange.</summary>
+    private async Task PublishPlain(string queue, IEnumerable<string> jobs)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
+        await using var c = await factory.CreateConnectionAsync();
+        await using var ch = await c.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        foreach (var job in jobs)
+            await ch.BasicPublishAsync("", queue, mandatory: true, new BasicProperties { Persistent = true, ContentType = "application/json" },
+                Encoding.UTF8.GetBytes(job));
+    }
+
+    [Fact]
+    public void Submit_checks_every_job_against_the_schema_before_publishing_any()
+    {
+        string queue = Unique("t.submit");
+        string file = Path.Combine(Repo.Scratch("submit"), "jobs.jsonl");
+        File.WriteAllLines(file, [Job(Unique("ok")), """{"version":1,"jobId":"bad one","source":"/x","ladder":"default","sampleRate":2}"""]);
+        var o = EqProcess.Run("submit", "--amqp", farm.Rabbit.Url, "--queue", queue, file);
+        Assert.Equal(1, o.ExitCode);
+        var line = Assert.Single(o.Errors);
+        Assert.Contains("line 2", line);
+        Assert.Contains("jobId", line);
+        Assert.Contains("sampleRate is out of range", line);
+        Assert.Throws<InvalidOperationException>(() => farm.Rabbit.Ctl("list_queues", "-q", "name").Split('\n').Single(l => l.Trim() == queue));
+    }
+}
