@@ -151,25 +151,33 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     }
 
     [Fact]
-    public async Task A_job_that_always_fails_is_dead_lettered_after_the_delivery_limit_and_an_input_error_at_once_with_its_reason()
+    public async Task A_job_that_always_fails_is_dead_lettered_after_the_delivery_limit_an_input_error_at_once_and_a_failed_gate_is_a_result()
     {
         string queue = Unique("t.poison"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-poison");
         await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
         // Storage that refuses the output folder (a file where the folder should be): every attempt fails.
         string blocker = Path.Combine(root, "not-a-folder");
         File.WriteAllText(blocker, "x");
-        string poison = Unique("poison"), missing = Unique("missing");
+        string poison = Unique("poison"), missing = Unique("missing"), gated = Unique("gated");
         using var w = Worker("P", store, root, queue);
         Submit(queue, Job(poison, frames: 10, preset: "ultrafast", outDir: Path.Combine(blocker, "out")),
-            Job(missing, source: Path.Combine(root, "no-such-source.mp4")));
+            Job(missing, source: Path.Combine(root, "no-such-source.mp4")),
+            Job(gated, frames: 10, preset: "ultrafast", metrics: """["psnr"],"gates":["psnr.mean>=99"]"""));
 
-        JsonObject deadPoison, deadMissing;
+        JsonObject deadPoison, deadMissing, gateFailed;
         try
         {
             deadPoison = events.WaitFor(poison, JobEvents.DeadLettered, Long);
             deadMissing = events.WaitFor(missing, JobEvents.DeadLettered, Long);
+            gateFailed = events.WaitFor(gated, JobEvents.GateFailed, Long);
         }
         finally { Show(w); }
+
+        // A failed gate: the run is stored with its verdict, the job acknowledged, never retried.
+        Assert.Equal(1, RunCount(store, gated));
+        Assert.False((bool)gateFailed["summary"]!["verdict"]!["passed"]!);
+        Assert.Empty(events.Of(gated, JobEvents.Failed));
+        OutputSetIsTheStoredRun(store, Path.Combine(root, gated), gated);
 
         // Processing errors: returned to the queue twice, dead-lettered on the third attempt.
         Assert.Equal([1, 2], events.Of(poison, JobEvents.Failed).Select(e => (int)e["attempt"]!).Order());
@@ -191,6 +199,18 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Equal([(missing, "dead-lettered", 1L), (poison, "dead-lettered", 3L)],
             states.Select(r => ((string)r[0]!, (string)r[1]!, Convert.ToInt64(r[2]))).ToArray());
         Assert.Empty(Rows(store, $"SELECT id FROM runs WHERE job_id IN ('{poison}', '{missing}')"));
+
+        // What an operator sees.
+        var q = EqProcess.Run("query", "runs", "--store", store, "--format", "json");
+        Assert.True(q.ExitCode == 0, q.StdErr);
+        var seen = JsonNode.Parse(q.StdOut)!.AsArray().ToDictionary(r => (string)r!["job_id"]!, r => r!);
+        Assert.Equal("dead-lettered", (string?)seen[poison]["status"]);
+        Assert.Equal(3L, (long)seen[poison]["attempt"]!);
+        Assert.Contains("cannot create the folder", (string?)seen[poison]["message"]);
+        Assert.Equal("dead-lettered", (string?)seen[missing]["status"]);
+        Assert.Equal("gate-failed", (string?)seen[gated]["status"]);
+        Assert.Equal("P", (string?)seen[gated]["worker"]);
+        Assert.NotNull(seen[gated]["finished_at"]);
     }
 
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)
