@@ -34,7 +34,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
 
         var ladder = request.Ladder ?? DefaultLadder.For(format.Height);
         foreach (var r in ladder.Where(r => r.Height > format.Height))
-            log.Warning("Rendition {Name} ({Height}p) is taller than the source ({SourceHeight}p): it is an upscale", r.Name, r.Height, format.Height);
+            log.Warning("Rendition {Rendition} ({Height}p) is taller than the source ({SourceHeight}p): it is an upscale", r.Name, r.Height, format.Height);
         observer.SourceOpened(info, ladder);
 
         bool scoring = request.Metrics.Count > 0;
@@ -79,7 +79,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 jobs.Add((job, media));
                 observer.RenditionStarted(r, job.Format);
                 var used = job.Encoder;
-                log.Information("Rendition {Name}: {Codec} {Format}, {Rate}, keyint {Keyint}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
+                log.Information("Rendition {Rendition}: {Codec} {Format}, {Rate}, keyint {Keyint}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
                     r.Name, r.Codec, job.Format, used.RateControlText, used.Keyint, used.MaxDelayedFrames, used.Bframes, used.RcLookahead, used.Threads);
             }
 
@@ -232,7 +232,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             File = media, Queues = job.Marks, Encoder = job.Encoder,
         };
         var report = new RenditionReport(r, facts, media, job.AtEncode?.Sheet, job.AtSource?.Sheet);
-        log.Information("Rendition {Name} encoded: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",
+        log.Information("Rendition {Rendition} encoded: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",
             r.Name, frames, facts.BitrateKbps, facts.EncodeFps, facts.Queues);
         return report;
     }

@@ -42,6 +42,10 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         string metrics = """["vmaf","psnr"]""") =>
         $$"""{"version":1,"jobId":"{{id}}","source":{{JsonSerializer.Serialize(source ?? Repo.Media("BA1_FT_C.264"))}},"ladder":{{Ladder(preset)}},"frames":{{frames}},"metrics":{{metrics}}{{(outDir is null ? "" : $",\"out\":{JsonSerializer.Serialize(outDir)}")}}}""";
 
+    /// <summary>A test's own queue, database and output root on the shared services.</summary>
+    private (string Queue, string Store, string Root) Fresh(string name) =>
+        (Unique("t." + name), farm.Postgres.NewDatabase(), Repo.Scratch("farm-" + name));
+
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 7)];
 
     private void Submit(string queue, params string[] jobs)
@@ -120,7 +124,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     [Fact]
     public async Task A_worker_killed_mid_job_costs_nothing_every_job_is_stored_once_with_one_complete_output_set()
     {
-        string queue = Unique("t.crash"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-crash");
+        var (queue, store, root) = Fresh("crash");
         await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
         using var a = Worker("A", store, root, queue);
         using var b = Worker("B", store, root, queue);
@@ -153,7 +157,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     [Fact]
     public async Task A_job_that_always_fails_is_dead_lettered_after_the_delivery_limit_an_input_error_at_once_and_a_failed_gate_is_a_result()
     {
-        string queue = Unique("t.poison"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-poison");
+        var (queue, store, root) = Fresh("poison");
         await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
         // Storage that refuses the output folder (a file where the folder should be): every attempt fails.
         string blocker = Path.Combine(root, "not-a-folder");
@@ -230,7 +234,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     [Fact]
     public async Task A_broker_restart_mid_job_the_worker_reconnects_drops_the_void_delivery_and_the_job_ends_done_once()
     {
-        string queue = Unique("t.restart"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-restart");
+        var (queue, store, root) = Fresh("restart");
         await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
         using var w = Worker("R", store, root, queue);
         string id = Unique("restart");
@@ -255,7 +259,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     [Fact]
     public async Task While_the_database_is_down_the_job_is_held_unacknowledged_and_completes_once_it_is_back()
     {
-        string queue = Unique("t.db"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-db");
+        var (queue, store, root) = Fresh("db");
         await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
         using var w = Worker("D", store, root, queue);
         string id = Unique("dbdown");
@@ -285,12 +289,12 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     [Fact]
     public async Task SIGTERM_mid_job_finishes_it_within_the_drain_timeout_or_returns_it_whole_and_exits_0()
     {
-        string queue = Unique("t.drain"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-drain");
+        var (queue, store, root) = Fresh("drain");
         await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
 
         // Time enough: the running job finishes, is stored and acknowledged, then the worker exits 0.
-        string finished = Unique("drain1");
-        using (var w = Worker("T1", store, root, queue, "--drain-timeout", "120"))
+        string finished = Unique("drain1"), logJson = Path.Combine(root, "worker.log.json");
+        using (var w = Worker("T1", store, root, queue, "--drain-timeout", "120", "--log-json", logJson))
         {
             Submit(queue, Job(finished));
             events.WaitFor(finished, JobEvents.Started, Long);
@@ -299,6 +303,11 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
             Show(w);
             Assert.Equal(0, code);
         }
+        // The structured log: the pipeline's events carry the job id, a rung's events its rendition too.
+        var logged = File.ReadAllLines(logJson).Select(l => JsonNode.Parse(l)!["Properties"]!).ToList();
+        var pipeline = logged.Where(p => p["Source"] is not null || p["Rendition"] is not null).ToList();
+        Assert.True(pipeline.Count(p => p["Rendition"] is not null) >= 4, "two events per rung at least");
+        Assert.All(pipeline, p => Assert.Equal(finished, (string?)p["JobId"]));
         events.WaitFor(finished, JobEvents.Finished, TimeSpan.FromSeconds(10));
         Assert.Equal(1, RunCount(store, finished));
         QueueIs(queue, (0, 0));
@@ -330,7 +339,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     [Fact]
     public async Task Fifty_jobs_through_two_workers_are_all_done_once_and_the_queue_is_left_empty()
     {
-        string queue = Unique("t.load"), store = farm.Postgres.NewDatabase(), root = Repo.Scratch("farm-load");
+        var (queue, store, root) = Fresh("load");
         var ids = Enumerable.Range(1, 50).Select(i => Unique($"load{i:D2}")).ToArray();
         var jobs = ids.Select(id => Job(id, frames: 10, preset: "ultrafast", metrics: """["psnr"]""")).ToArray();
         var clock = Stopwatch.StartNew();

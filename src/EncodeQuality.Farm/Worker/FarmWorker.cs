@@ -30,7 +30,14 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
         var topology = new BrokerTopology(options.Queue, options.DeliveryLimit);
         Directory.CreateDirectory(options.OutRoot);
 
-        await using var connection = await BrokerConnection.OpenPatientlyAsync(factory, log, stop);
+        IConnection connection;
+        try { connection = await BrokerConnection.OpenPatientlyAsync(factory, log, stop); }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            log.Information("Stopped before the broker answered; no job was taken");
+            return;
+        }
+        await using var _ = connection;
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stop);
         await topology.DeclareAsync(channel, stop);
         await channel.BasicQosAsync(0, (ushort)options.Concurrency, false, stop);
