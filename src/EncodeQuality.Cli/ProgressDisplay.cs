@@ -41,7 +41,9 @@ public sealed class ProgressDisplay(long maxFrames) : IResultSink, IDisposable
         long hint = run.FrameCountHint;
         _total = maxFrames > 0 && (hint <= 0 || maxFrames < hint) ? maxFrames : hint;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        _drawing = Task.Run(() => console.Progress().AutoClear(false).HideCompleted(false)
+        // Drawn only when Draw refreshes: Spectre's own refresh thread (10 times a second) would
+        // draw the same lines again between ours.
+        _drawing = Task.Run(() => console.Progress().AutoRefresh(false).AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 12 }, new PercentageColumn(), new RemainingTimeColumn())
             .Start(Draw));
     }

@@ -42,9 +42,9 @@ public class CliBehaviourTests
         var o = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", Path.Combine(Dir, "outlog"), "--frames", "20", "--log-json", log);
         Assert.True(o.ExitCode == 0, o.StdErr);
         var events = File.ReadAllLines(log).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var done = Assert.Single(events, e => e.GetProperty("MessageTemplate").GetString()!.StartsWith("Rendition {Name} encoded"));
+        var done = Assert.Single(events, e => e.GetProperty("MessageTemplate").GetString()!.StartsWith("Rendition {Rendition} encoded"));
         var p = done.GetProperty("Properties");
-        Assert.Equal("240p", p.GetProperty("Name").GetString());
+        Assert.Equal("240p", p.GetProperty("Rendition").GetString());
         Assert.Equal(20, p.GetProperty("Frames").GetInt32());
         Assert.True(p.GetProperty("EncodeFps").GetDouble() > 0);
         var queues = p.GetProperty("Queues");

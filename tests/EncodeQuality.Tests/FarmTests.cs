@@ -376,6 +376,33 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     }
 
     [Fact]
+    public async Task Submit_builds_one_job_from_options_and_the_broker_holds_it_persistent_until_a_worker_takes_it()
+    {
+        string queue = Unique("t.options"), dir = Repo.Scratch("submit-options");
+        string ladder = Path.Combine(dir, "ladder.json");
+        File.WriteAllText(ladder, Ladder("ultrafast"));
+        var o = EqProcess.Run("submit", "--amqp", farm.Rabbit.Url, "--queue", queue, "--source", Repo.Media("BA1_FT_C.264"),
+            "--ladder", ladder, "--job-id", "opt-1", "--metrics", "vmaf,psnr", "--gate", "vmaf.p5>=70", "--frames", "12", "--score-at", "both");
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        Assert.Equal("submitted opt-1", o.StdOut.Trim());
+
+        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
+        await using var c = await factory.CreateConnectionAsync();
+        await using var ch = await c.CreateChannelAsync();
+        var m = await ch.BasicGetAsync(queue, autoAck: true);
+        Assert.NotNull(m);
+        Assert.Equal(DeliveryModes.Persistent, m.BasicProperties.DeliveryMode);
+        var job = JsonNode.Parse(m.Body.Span)!;
+        Assert.Equal(1, (int)job["version"]!);
+        Assert.Equal(Repo.Media("BA1_FT_C.264"), (string?)job["source"]);
+        Assert.Equal(JsonNode.Parse(Ladder("ultrafast"))!.ToJsonString(), job["ladder"]!.ToJsonString());
+        Assert.Equal(["vmaf", "psnr"], job["metrics"]!.AsArray().Select(x => (string)x!));
+        Assert.Equal(["vmaf.p5>=70"], job["gates"]!.AsArray().Select(x => (string)x!));
+        Assert.Equal(12, (int)job["frames"]!);
+        Assert.Equal("both", (string?)job["scoreAt"]);
+    }
+
+    [Fact]
     public void Submit_checks_every_job_against_the_schema_before_publishing_any()
     {
         string queue = Unique("t.submit");

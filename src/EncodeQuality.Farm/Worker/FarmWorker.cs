@@ -28,7 +28,11 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
         var store = new ResultStore(StoreLocation.Parse(options.Store));
         var factory = BrokerConnection.Factory(options.Amqp, $"eq worker {options.Name}");
         var topology = new BrokerTopology(options.Queue, options.DeliveryLimit);
-        Directory.CreateDirectory(options.OutRoot);
+        try { Directory.CreateDirectory(options.OutRoot); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--out-root {options.OutRoot}: cannot create the folder ({e.Message})");
+        }
 
         IConnection connection;
         try { connection = await BrokerConnection.OpenPatientlyAsync(factory, log, stop); }
@@ -98,9 +102,11 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
             try { await new JobAttempt(context, d).RunAsync(abandon); }
             catch (Exception e)
             {
-                // A fault outside the job (the broker gone mid-settlement): the delivery is not
-                // acknowledged, so the broker hands the job out again.
-                context.Log.Error("Job attempt ended by {Error}", e.Message.ReplaceLineEndings(" "));
+                // A fault outside the job (the broker gone mid-settlement, storage failing after the
+                // commit): a delivery is never left unsettled, so the job goes back to the queue.
+                context.Log.Error("Job attempt ended by {Error}; the job returns to the queue", e.Message.ReplaceLineEndings(" "));
+                try { await context.Deliveries.RequeueAsync(d); }
+                catch (Exception again) { context.Log.Warning("Could not return the job: {Error}", again.Message); }
             }
         }
     }
