@@ -310,6 +310,15 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.All(pipeline, p => Assert.Equal(finished, (string?)p["JobId"]));
         events.WaitFor(finished, JobEvents.Finished, TimeSpan.FromSeconds(10));
         Assert.Equal(1, RunCount(store, finished));
+        // Progress while it ran (every 0.5 s here): each rung's frames, never more than the job has.
+        var progress = events.Of(finished, JobEvents.Progress);
+        Assert.NotEmpty(progress);
+        Assert.All(progress, e => Assert.All(e["renditions"]!.AsArray(), r =>
+        {
+            Assert.Contains((string)r!["name"]!, new[] { "small", "large" });
+            Assert.InRange((long)r["encoded"]!, 0, 45);
+        }));
+        Assert.Contains(progress, e => e["renditions"]!.AsArray().Any(r => (long)r!["encoded"]! > 0));
         QueueIs(queue, (0, 0));
 
         // No time: the job is abandoned cleanly, back in the queue, nothing of it made final; exit 0.
