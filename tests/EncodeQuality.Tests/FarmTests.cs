@@ -204,8 +204,8 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
             states.Select(r => ((string)r[0]!, (string)r[1]!, Convert.ToInt64(r[2]))).ToArray());
         Assert.Empty(Rows(store, $"SELECT id FROM runs WHERE job_id IN ('{poison}', '{missing}')"));
 
-        // What an operator sees.
-        var q = EqProcess.Run("query", "runs", "--store", store, "--format", "json");
+        // What an operator sees (the store from EQ_STORE, as a worker's environment gives it).
+        var q = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_STORE"] = store }, "query", "runs", "--format", "json");
         Assert.True(q.ExitCode == 0, q.StdErr);
         var seen = JsonNode.Parse(q.StdOut)!.AsArray().ToDictionary(r => (string)r!["job_id"]!, r => r!);
         Assert.Equal("dead-lettered", (string?)seen[poison]["status"]);

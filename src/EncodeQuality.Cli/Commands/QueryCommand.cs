@@ -17,7 +17,7 @@ public static class QueryCommand
             Description = "The query: " + string.Join("; ", StoreQueries.Descriptions.Select(kv => $"{kv.Key}: {kv.Value}")),
         };
         name.AcceptOnlyFromAmong([.. StoreQueries.Descriptions.Keys]);
-        var store = new Option<string>("--store") { Description = "SQLite file path, or a postgres:// URL or Npgsql connection string", Required = true };
+        var store = new Option<string?>("--store") { Description = "SQLite file path, or a postgres:// URL or Npgsql connection string (env EQ_STORE)" };
         var since = new Option<string?>("--since") { Description = "Only runs started at or after this time (ISO 8601, UTC unless it says otherwise)" };
         var rendition = new Option<string?>("--rendition") { Description = "Rendition name" };
         var run = new Option<string?>("--run") { Description = "Run id (frames: default the latest run with the rendition)" };
@@ -41,7 +41,8 @@ public static class QueryCommand
                     throw new InputException($"--since: '{text}' is not a date or time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z)");
                 from = t;
             }
-            var target = new ResultStore(StoreLocation.Parse(p.GetValue(store)!));
+            string where = p.GetValue(store) ?? Environment.GetEnvironmentVariable("EQ_STORE") ?? throw new InputException("--store (or EQ_STORE) is required");
+            var target = new ResultStore(StoreLocation.Parse(where));
             var result = StoreQueries.Run(target, p.GetValue(name)!, new QueryFilter(from, p.GetValue(rendition), p.GetValue(run),
                 p.GetValue(scoreAt)!, p.GetValue(metric)!));
             Console.Out.Write(p.GetValue(format) switch
