@@ -48,11 +48,13 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 7)];
 
-    private void Submit(string queue, params string[] jobs)
+    private void Submit(string queue, params string[] jobs) => SubmitWith(queue, [], jobs);
+
+    private void SubmitWith(string queue, string[] options, params string[] jobs)
     {
         string file = Path.Combine(Repo.Scratch("jobs"), "jobs.jsonl");
         File.WriteAllLines(file, jobs);
-        var o = EqProcess.Run("submit", "--amqp", farm.Rabbit.Url, "--queue", queue, file);
+        var o = EqProcess.Run(["submit", "--amqp", farm.Rabbit.Url, "--queue", queue, .. options, file]);
         Assert.True(o.ExitCode == 0, $"eq submit: exit {o.ExitCode}: {o.StdErr}");
         Assert.Equal(jobs.Length, o.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("submitted ")));
     }
@@ -215,6 +217,32 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Equal("gate-failed", (string?)seen[gated]["status"]);
         Assert.Equal("P", (string?)seen[gated]["worker"]);
         Assert.NotNull(seen[gated]["finished_at"]);
+    }
+
+    [Fact]
+    public async Task A_job_whose_attempts_all_die_is_dead_lettered_unrun_with_the_reason_past_the_delivery_limit()
+    {
+        var (queue, store, root) = Fresh("crashloop");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        string id = Unique("crashloop");
+        JsonObject dead;
+        using (var a = Worker("K1", store, root, queue, "--delivery-limit", "1"))
+        {
+            SubmitWith(queue, ["--delivery-limit", "1"], Job(id));
+            events.WaitFor(id, JobEvents.Started, Long);
+            a.Kill(); // the only attempt the limit allows dies with its worker
+        }
+        using (var b = Worker("K2", store, root, queue, "--delivery-limit", "1"))
+        {
+            try { dead = events.WaitFor(id, JobEvents.DeadLettered, Long); }
+            finally { Show(b); }
+        }
+        Assert.Equal(2, (int)dead["attempt"]!);
+        Assert.Contains("earlier attempts ended without a result", (string)dead["reason"]!);
+        Assert.Single(events.Of(id, JobEvents.Started)); // the second delivery was not run
+        Assert.Equal(0, RunCount(store, id));
+        QueueIs(queue, (0, 0));
+        Assert.Contains(await DeadLetterReasons(queue + ".dead"), r => r.JobId == id && r.Reason.Contains("without a result"));
     }
 
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)

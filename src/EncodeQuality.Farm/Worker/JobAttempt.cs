@@ -22,7 +22,7 @@ namespace EncodeQuality.Farm.Worker;
 /// folder and the store (essential, one transaction) before the delivery is acknowledged; while
 /// the store is down the delivery is held, not returned, and the job runs again once it is back;</item>
 /// <item>any other failure returns the job to the queue, and on the last attempt the queue allows
-/// dead-letters it with the reason;</item>
+/// dead-letters it with the reason; a delivery past the limit (its attempts died) is dead-lettered unrun;</item>
 /// <item>a failed gate is a result: stored, announced (job.gate-failed), acknowledged.</item>
 /// </list>
 /// </summary>
@@ -36,6 +36,17 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         var ct = linked.Token;
         string? jobId = PeekJobId(delivery.Text);
         var log = context.Log.ForContext("JobId", jobId).ForContext("Attempt", delivery.Attempt);
+
+        // A quorum queue delivers a job once more than its limit (RabbitMQ 3.10: limit 3, four
+        // deliveries). This worker dead-letters on the last allowed attempt itself, so a delivery
+        // past the limit means the earlier attempts died unsettled (a worker killed, the broker
+        // lost): a job that kills its workers is not run again, and its dead letter says why.
+        if (delivery.Attempt > _options.DeliveryLimit)
+        {
+            await DeadLetter(jobId, $"attempt {delivery.Attempt} of at most {_options.DeliveryLimit}: the earlier attempts ended without a " +
+                "result (a worker died or lost the broker mid-job)", log);
+            return;
+        }
 
         JobMessage message;
         MetricCatalog catalog;
