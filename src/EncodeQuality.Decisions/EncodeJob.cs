@@ -62,8 +62,8 @@ public sealed record EncodeJob
         bool sampled = SampleDecision.IsSampled(SampleRate, key);
         if (!sampled) log.Information("Sampling: this run is not scored (sample rate {Rate}); it encodes only", SampleRate);
 
-        VmafMetric.Register(catalog, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = Subsample },
-            EncodeQuality.LibVmaf.VmafEngines.Parse(VmafEngine), m => log.Information("{VmafEngine}", m));
+        VmafMetric.Use(catalog, VmafEngine, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = Subsample },
+            m => log.Information("{VmafEngine}", m));
         var request = new EncodeRequest
         {
             Source = Source,

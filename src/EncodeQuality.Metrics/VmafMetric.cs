@@ -56,6 +56,13 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
     public void Dispose() => _engine?.Dispose();
 
     /// <summary>
+    /// Registers "vmaf" with the engine named as users give it (auto, managed, libvmaf), as every
+    /// command and the farm worker do; <paramref name="log"/> hears which engine runs.
+    /// </summary>
+    public static void Use(MetricCatalog catalog, string engine, string? model, VmafOptions options, Action<string> log) =>
+        Register(catalog, model, options, VmafEngines.Parse(engine), log);
+
+    /// <summary>
     /// Registers "vmaf" in a catalog. The engine and model are resolved when a run creates its
     /// metrics, so a missing model or a forced but missing libvmaf is an input error before any frame.
     /// </summary>

@@ -3,11 +3,9 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
-using EncodeQuality.Results.Files;
 using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Gates;
 using EncodeQuality.Decisions.Ladder;
-using EncodeQuality.Decisions.Sampling;
 
 namespace EncodeQuality.Cli.Commands;
 

@@ -36,8 +36,7 @@ public static class SharedOptions
     /// <summary>Registers "vmaf" with the command's engine choice; the engine chosen is logged once.</summary>
     public static void UseVmaf(EncodeQuality.Metrics.MetricCatalog catalog, string engine, string? model,
         EncodeQuality.Vmaf.VmafOptions options, Serilog.ILogger log) =>
-        EncodeQuality.Metrics.VmafMetric.Register(catalog, model, options,
-            EncodeQuality.LibVmaf.VmafEngines.Parse(engine), m => log.Information("{VmafEngine}", m));
+        EncodeQuality.Metrics.VmafMetric.Use(catalog, engine, model, options, m => log.Information("{VmafEngine}", m));
 
     public static Option<string?> Store() => new("--store")
     {
