@@ -315,6 +315,34 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     }
 
     [Fact]
+    public async Task A_store_that_answers_but_refuses_the_run_is_a_processing_error_not_an_endless_hold()
+    {
+        var (queue, store, root) = Fresh("refuse");
+        Assert.Equal(0, EqProcess.Run("query", "runs", "--store", store).ExitCode); // creates the schema
+        using (var c = new NpgsqlConnection(StoreLocation.Parse(store).ConnectionString))
+        {
+            c.Open();
+            using var cmd = new NpgsqlCommand("""
+                CREATE FUNCTION refuse_runs() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'runs are refused here'; END $$;
+                CREATE TRIGGER refuse BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse_runs();
+                """, c);
+            cmd.ExecuteNonQuery();
+        }
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("S", store, root, queue);
+        string id = Unique("refused");
+        Submit(queue, Job(id, frames: 10, preset: "ultrafast", metrics: """["psnr"]"""));
+        JsonObject dead;
+        try { dead = events.WaitFor(id, JobEvents.DeadLettered, Long); }
+        finally { Show(w); }
+        Assert.Equal(3, (int)dead["attempt"]!);
+        Assert.Contains("runs are refused here", (string)dead["reason"]!);
+        Assert.Equal([1, 2], events.Of(id, JobEvents.Failed).Select(e => (int)e["attempt"]!).Order());
+        Assert.False(File.Exists(Path.Combine(root, id, "summary.json")));
+        QueueIs(queue, (0, 0));
+    }
+
+    [Fact]
     public async Task SIGTERM_mid_job_finishes_it_within_the_drain_timeout_or_returns_it_whole_and_exits_0()
     {
         var (queue, store, root) = Fresh("drain");

@@ -81,6 +81,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         context.Mark(message.JobId, JobState.Running, delivery.Attempt, null, log);
 
         RunOutcome run;
+        int storeFailures = 0;
         while (true)
         {
             using var progress = new ProgressEvents(context.Events, message.JobId, delivery.Attempt, _options.ProgressInterval);
@@ -94,7 +95,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
                 await GiveBack(log);
                 return;
             }
-            catch (StoreException e)
+            catch (StoreException e) when (++storeFailures < MaxStoreFailures)
             {
                 // The files were not made final, or are replaced by the next run: hold the job, not lose it.
                 log.Warning("{Error}; the job is held (not acknowledged) and runs again when the store answers", e.Message);
@@ -133,6 +134,12 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         log.Information("Job {JobId} done: run {RunId}, {Renditions} renditions{GateFailed}", message.JobId, run.Run.RunId,
             run.Renditions.Count, run.Failed ? ", a gate failed" : "");
     }
+
+    /// <summary>
+    /// Store failures one attempt outlives by waiting for the store. A store that answers yet keeps
+    /// refusing this run is not an outage: the next failure is a processing error like any other.
+    /// </summary>
+    private const int MaxStoreFailures = 5;
 
     /// <summary>The work stopped (a stop's drain ran out, or the channel closed): the job goes back to the queue whole.</summary>
     private async Task GiveBack(ILogger log)
