@@ -57,22 +57,15 @@ public sealed class JobEvents : IAsyncDisposable
         await sent.Task;
     }
 
+    /// <summary>The event's own fields with the common ones added (the order of keys carries no meaning).</summary>
     private byte[] Body(string kind, string jobId, JsonObject fields)
     {
-        var o = new JsonObject
-        {
-            ["event"] = kind,
-            ["jobId"] = jobId,
-            ["worker"] = _worker,
-            ["host"] = Environment.MachineName,
-            ["time"] = DateTimeOffset.UtcNow.ToString("O"),
-        };
-        foreach (var (k, v) in fields.ToList())
-        {
-            fields.Remove(k);
-            o[k] = v;
-        }
-        return JsonSerializer.SerializeToUtf8Bytes(o);
+        fields["event"] = kind;
+        fields["jobId"] = jobId;
+        fields["worker"] = _worker;
+        fields["host"] = Environment.MachineName;
+        fields["time"] = DateTimeOffset.UtcNow.ToString("O");
+        return JsonSerializer.SerializeToUtf8Bytes(fields);
     }
 
     private async Task Pump()

@@ -25,7 +25,7 @@ internal sealed record Delivery(ulong Tag, byte[] Body, int Attempt, Cancellatio
 /// confirms, to the dead-letter exchange with an x-eq-reason header, and only then acknowledged.
 /// Every call is a no-op once the delivery is lost.
 /// </summary>
-internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTopology topology)
+internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTopology topology, string worker)
 {
     // One settlement at a time on the consuming channel: acks and nacks come from several job loops.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -46,7 +46,7 @@ internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTop
             {
                 ["x-eq-reason"] = reason,
                 ["x-eq-attempts"] = d.Attempt,
-                ["x-eq-worker"] = Environment.MachineName,
+                ["x-eq-worker"] = worker,
             },
         };
         await confirmed.BasicPublishAsync(topology.DeadLetters, "", mandatory: false, props, d.Body);

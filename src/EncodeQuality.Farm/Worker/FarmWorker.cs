@@ -62,7 +62,7 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
             return Task.CompletedTask;
         };
 
-        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, confirmed, topology), catalogs, log);
+        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, confirmed, topology, options.Name), catalogs, log);
         var inbox = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.Concurrency) { SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, ea) =>
