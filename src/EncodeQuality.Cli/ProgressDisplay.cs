@@ -3,7 +3,6 @@ using System.Globalization;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
-using Spectre.Console;
 
 namespace EncodeQuality.Cli;
 
@@ -11,7 +10,7 @@ namespace EncodeQuality.Cli;
 /// The live display on a terminal: one line per rung with its percentage, frames done of the total,
 /// encode and scoring frames/s, the running VMAF mean and the time left. It is a result sink that
 /// only counts: the pipeline's threads store numbers, and a display thread draws them five times a
-/// second (Spectre.Console on stderr), so drawing never waits on the pipeline or slows it.
+/// second on stderr (<see cref="TerminalLines"/>), so drawing never waits on the pipeline or slows it.
 /// </summary>
 public sealed class ProgressDisplay(long maxFrames) : IResultSink, IDisposable
 {
@@ -27,11 +26,22 @@ public sealed class ProgressDisplay(long maxFrames) : IResultSink, IDisposable
         public readonly Stopwatch Clock = Stopwatch.StartNew();
     }
 
+    private const int BarWidth = 10;
     private readonly List<Rung> _rungs = [];
     private readonly CancellationTokenSource _stop = new();
-    private Task? _drawing;
+    private Thread? _drawing;
     private long _total;
     private bool _scoring;
+    private volatile bool _finished;
+    private Serilog.ILogger? _log;
+    private readonly Stopwatch _shown = new();
+
+    /// <summary>Where the display says, when it stops, what it cost (the log file; the terminal shows only warnings meanwhile).</summary>
+    public ProgressDisplay LoggingTo(Serilog.ILogger log)
+    {
+        _log = log;
+        return this;
+    }
 
     public bool Essential => false;
     public string Name => "progress";
@@ -40,12 +50,9 @@ public sealed class ProgressDisplay(long maxFrames) : IResultSink, IDisposable
     {
         long hint = run.FrameCountHint;
         _total = maxFrames > 0 && (hint <= 0 || maxFrames < hint) ? maxFrames : hint;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        // Drawn only when Draw refreshes: Spectre's own refresh thread (10 times a second) would
-        // draw the same lines again between ours.
-        _drawing = Task.Run(() => console.Progress().AutoRefresh(false).AutoClear(false).HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 12 }, new PercentageColumn(), new RemainingTimeColumn())
-            .Start(Draw));
+        var lines = new TerminalLines(Console.Error);
+        _drawing = new Thread(() => Draw(lines)) { IsBackground = true, Name = "progress" };
+        _drawing.Start();
     }
 
     public void RenditionStarted(string rendition, int width, int height)
@@ -94,51 +101,78 @@ public sealed class ProgressDisplay(long maxFrames) : IResultSink, IDisposable
         return null;
     }
 
-    private void Draw(ProgressContext ctx)
+    private void Draw(TerminalLines terminal)
     {
-        var tasks = new Dictionary<Rung, ProgressTask>();
+        var lines = new List<string>();
+        var cpuAtStart = ThreadCpuClock.Now();
+        _shown.Start();
+        int refreshes = 0;
         while (true)
         {
             bool stopping = _stop.IsCancellationRequested;
             Rung[] rungs;
             lock (_rungs) rungs = [.. _rungs];
-            foreach (var r in rungs)
+            lines.Clear();
+            foreach (var r in rungs) lines.Add(Line(r, stopping && _finished));
+            terminal.Draw(lines);
+            refreshes++;
+            if (stopping)
             {
-                if (!tasks.TryGetValue(r, out var task)) tasks[r] = task = ctx.AddTask(r.Name, maxValue: Math.Max(_total, 1));
-                long encoded = Volatile.Read(ref r.Encoded);
-                long scored;
-                double vmaf;
-                lock (r)
-                {
-                    // With both modes a frame is done when both have scored it.
-                    scored = r.AtEncode < 0 ? r.AtSource : r.AtSource < 0 ? r.AtEncode : Math.Min(r.AtEncode, r.AtSource);
-                    vmaf = r.VmafCount > 0 ? r.VmafSum / r.VmafCount : double.NaN;
-                }
-                long done = _scoring ? Math.Min(encoded, Math.Max(scored, 0)) : encoded;
-                if (_total <= 0) task.MaxValue = Math.Max(done, 1);
-                task.Value = stopping && _finished ? task.MaxValue : done;
-                double seconds = Math.Max(r.Clock.Elapsed.TotalSeconds, 1e-3);
-                // Compact, to fit an 80-column terminal with the bar, the percentage and the time left.
-                string text = string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Name,-9} {done,5}/{(_total > 0 ? _total.ToString(CultureInfo.InvariantCulture) : "?"),-5} enc {encoded / seconds,4:0}/s");
-                if (_scoring)
-                    text += string.Create(CultureInfo.InvariantCulture,
-                        $" score {Math.Max(scored, 0) / seconds,4:0}/s VMAF {(double.IsNaN(vmaf) ? "  -  " : vmaf.ToString("0.00", CultureInfo.InvariantCulture)),5}");
-                task.Description = Markup.Escape(text);
+                // What the display cost, for scripts/bench-progress: its thread's CPU time against the time it was shown.
+                var cpu = ThreadCpuClock.Now() - cpuAtStart;
+                _log?.Information("Progress display: {Refreshes} refreshes in {ShownSeconds:0.00} s, {CpuSeconds:0.000} s of CPU on its thread",
+                    refreshes, _shown.Elapsed.TotalSeconds, cpu?.TotalSeconds);
+                return;
             }
-            ctx.Refresh();
-            if (stopping) return;
             _stop.Token.WaitHandle.WaitOne(200);
         }
     }
 
-    private volatile bool _finished;
+    /// <summary>
+    /// One rung, compact enough for 80 columns:
+    /// <c>720p        34/60    enc   12/s score   11/s VMAF 94.10 [#####-----]  56%  0:02 left</c>.
+    /// </summary>
+    private string Line(Rung r, bool finished)
+    {
+        long encoded = Volatile.Read(ref r.Encoded);
+        long scored;
+        double vmaf;
+        lock (r)
+        {
+            // With both modes a frame is done when both have scored it.
+            scored = r.AtEncode < 0 ? r.AtSource : r.AtSource < 0 ? r.AtEncode : Math.Min(r.AtEncode, r.AtSource);
+            vmaf = r.VmafCount > 0 ? r.VmafSum / r.VmafCount : double.NaN;
+        }
+        long done = _scoring ? Math.Min(encoded, Math.Max(scored, 0)) : encoded;
+        double seconds = Math.Max(r.Clock.Elapsed.TotalSeconds, 1e-3);
+        // Without a frame count (a stream of unknown length) there is no share and no time left.
+        double share = finished ? 1 : _total > 0 ? Math.Min(1, (double)done / _total) : double.NaN;
+        var text = new System.Text.StringBuilder(96);
+        var c = CultureInfo.InvariantCulture;
+        text.Append(c, $"{r.Name,-9} {done,5}/{(_total > 0 ? _total.ToString(c) : "?"),-5} enc {encoded / seconds,4:0}/s");
+        if (_scoring)
+            text.Append(c, $" score {Math.Max(scored, 0) / seconds,4:0}/s VMAF {(double.IsNaN(vmaf) ? "-" : vmaf.ToString("0.00", c)),5}");
+        int filled = double.IsNaN(share) ? 0 : (int)(share * BarWidth);
+        text.Append(" [").Append('#', filled).Append('-', BarWidth - filled).Append(']');
+        text.Append(double.IsNaN(share) ? "    ?" : string.Create(c, $" {(int)(share * 100),3}%"));
+        if (finished) text.Append(' ').Append(Clock(seconds)).Append(" in all");
+        else if (share >= 1) text.Append(" done");
+        else if (!double.IsNaN(share) && done > 0) text.Append(' ').Append(Clock((_total - done) * seconds / done)).Append(" left");
+        return text.ToString();
+    }
+
+    /// <summary>m:ss, or h:mm:ss from an hour up.</summary>
+    private static string Clock(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+    }
 
     private void Stop(bool finished)
     {
         _finished = finished;
         _stop.Cancel();
-        _drawing?.Wait(TimeSpan.FromSeconds(5));
+        _drawing?.Join(TimeSpan.FromSeconds(5));
     }
 
     public void Prepare(RunOutcome run) => Stop(finished: true);

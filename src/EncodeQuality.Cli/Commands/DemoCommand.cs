@@ -31,7 +31,7 @@ public static class DemoCommand
         var (display, console) = SharedOptions.Progress(p.GetValue(quiet), p.GetValue(noProgress), 0);
         return CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
-            using var shown = display;
+            using var shown = display?.LoggingTo(log);
             var request = new EncodeRequest
             {
                 Source = Pattern,

@@ -69,7 +69,7 @@ public static class EncodeCommand
         var (display, console) = SharedOptions.Progress(p.GetValue(quiet), p.GetValue(noProgress), p.GetValue(frames));
         return CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
-            using var shown = display;
+            using var shown = display?.LoggingTo(log);
             string src = p.GetValue(source)!;
             if (p.GetValue(maxRungs) < 1) throw new InputException("--max-rungs must be at least 1");
             string? ladderFile = p.GetValue(ladder) is "default" ? null : p.GetValue(ladder);
