@@ -43,6 +43,7 @@ public static class Program
             StoreCommand.Create(),
             QueryCommand.Create(),
             CompareCommand.Create(),
+            QoeCommand.Create(),
             ReportCommand.Create(),
             DoctorCommand.Create(),
             SubmitCommand.Create(),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using EncodeQuality.Report;
-using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -28,12 +27,8 @@ public static class ReportCommand
             if (Directory.Exists(target)) throw new InputException($"--out {target}: this is a folder; give the HTML file's path");
             if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(target))))
                 throw new InputException($"--out {target}: the folder does not exist");
-            if (Directory.Exists(src)) RunReport.Write(SummaryReader.Read(src), target);
-            else if (File.Exists(src)) ComparisonReport.WriteJson(File.ReadAllText(src), src, target);
-            else if (p.GetValue(store) is { } s)
-                RunReport.Write(EncodeQuality.Results.Store.StoreReader.Read(
-                    new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(s)), src), target);
-            else throw new InputException($"{src}: no such folder or file (a stored run id needs --store)");
+            if (File.Exists(src)) ComparisonReport.WriteJson(File.ReadAllText(src), src, target);
+            else RunReport.Write(SharedOptions.ReadRun(src, p.GetValue(store)), target);
             log.Information("Report written: {Path}", Path.GetFullPath(target));
             Console.Out.WriteLine(Path.GetFullPath(target));
             return Task.CompletedTask;

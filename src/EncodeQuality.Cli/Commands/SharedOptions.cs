@@ -38,6 +38,13 @@ public static class SharedOptions
         EncodeQuality.Vmaf.VmafOptions options, Serilog.ILogger log) =>
         EncodeQuality.Metrics.VmafMetric.Use(catalog, engine, model, options, m => log.Information("{VmafEngine}", m));
 
+    /// <summary>A committed run: an output folder, or a stored run id read from --store.</summary>
+    public static EncodeQuality.Results.RunOutcome ReadRun(string source, string? store) =>
+        Directory.Exists(source) ? EncodeQuality.Results.Files.SummaryReader.Read(source)
+        : store is not null ? EncodeQuality.Results.Store.StoreReader.Read(
+            new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(store)), source)
+        : throw new InputException($"{source}: no such folder (a stored run id needs --store)");
+
     public static Option<string?> Store() => new("--store")
     {
         Description = "Also write the run to a results store: an SQLite file path, or a postgres:// URL or Npgsql connection string",
