@@ -121,9 +121,9 @@ EQ_API EqEncoder *eq_encoder_open(const EqEncoderConfig *cfg, const char *const 
 EQ_API void eq_encoder_info(EqEncoder *enc, EqEncoderInfo *info);
 /* Sequence headers (SPS/PPS, and VPS for HEVC) for the container's extradata. */
 EQ_API int32_t eq_encoder_headers(EqEncoder *enc, const uint8_t **data, int32_t *size);
-/* Encode pic (NULL to flush). 1: a frame came out, its recon copied to recon (planar 4:2:0);
- * 0: nothing came out; <0: error. */
-EQ_API int32_t eq_encoder_encode(EqEncoder *enc, const EqPlanes *pic, int64_t pts, const EqPlanes *recon,
+/* Encode pic (NULL to flush); keyframe != 0 makes pic an IDR frame (a segment boundary).
+ * 1: a frame came out, its recon copied to recon (planar 4:2:0); 0: nothing came out; <0: error. */
+EQ_API int32_t eq_encoder_encode(EqEncoder *enc, const EqPlanes *pic, int64_t pts, int32_t keyframe, const EqPlanes *recon,
                                  EqEncodedFrame *out, char *err, int32_t err_len);
 EQ_API void eq_encoder_close(EqEncoder *enc);
 

@@ -145,7 +145,7 @@ static int x264_headers_impl(void *impl, const uint8_t **data, int32_t *size)
     return 0;
 }
 
-static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const EqPlanes *recon, EqEncodedFrame *out,
+static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, int keyframe, const EqPlanes *recon, EqEncodedFrame *out,
                             char *err, int err_len)
 {
     X264Enc *e = impl;
@@ -162,6 +162,7 @@ static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const 
             in.img.i_stride[p] = pic->stride[p];
         }
         in.i_pts = pts;
+        in.i_type = keyframe ? X264_TYPE_IDR : X264_TYPE_AUTO;
         size = x264_encoder_encode(e->h, &nals, &nnal, &in, &res);
     } else {
         /* While flushing, a call can return nothing although frames are still delayed (frame

@@ -146,7 +146,7 @@ static int x265_headers_impl(void *impl, const uint8_t **data, int32_t *size)
     return 0;
 }
 
-static int x265_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const EqPlanes *recon, EqEncodedFrame *out,
+static int x265_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, int keyframe, const EqPlanes *recon, EqEncodedFrame *out,
                             char *err, int err_len)
 {
     X265Enc *e = impl;
@@ -161,7 +161,7 @@ static int x265_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, const 
         }
         in->bitDepth = e->bps == 2 ? 10 : 8;
         in->pts = pts;
-        in->sliceType = X265_TYPE_AUTO;
+        in->sliceType = keyframe ? X265_TYPE_IDR : X265_TYPE_AUTO;
     }
     int r = e->api->encoder_encode(e->enc, &nals, &nnal, in, e->pic_out);
     if (r < 0) { eq_set_err(err, err_len, "x265 failed to encode a frame"); return -1; }

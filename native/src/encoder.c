@@ -48,11 +48,11 @@ void eq_encoder_info(EqEncoder *e, EqEncoderInfo *info) { memset(info, 0, sizeof
 
 int32_t eq_encoder_headers(EqEncoder *e, const uint8_t **data, int32_t *size) { return e->ops->headers(e->impl, data, size); }
 
-int32_t eq_encoder_encode(EqEncoder *e, const EqPlanes *pic, int64_t pts, const EqPlanes *recon, EqEncodedFrame *out,
-                          char *err, int32_t err_len)
+int32_t eq_encoder_encode(EqEncoder *e, const EqPlanes *pic, int64_t pts, int32_t keyframe, const EqPlanes *recon,
+                          EqEncodedFrame *out, char *err, int32_t err_len)
 {
     memset(out, 0, sizeof *out);
-    return e->ops->encode(e->impl, pic, pts, recon, out, err, err_len);
+    return e->ops->encode(e->impl, pic, pts, keyframe, recon, out, err, err_len);
 }
 
 void eq_encoder_close(EqEncoder *e)

@@ -11,7 +11,7 @@ typedef struct EqEncoderOps {
                   char *err, int err_len);
     void (*info)(void *impl, EqEncoderInfo *info);
     int (*headers)(void *impl, const uint8_t **data, int32_t *size);
-    int (*encode)(void *impl, const EqPlanes *pic, int64_t pts, const EqPlanes *recon, EqEncodedFrame *out,
+    int (*encode)(void *impl, const EqPlanes *pic, int64_t pts, int keyframe, const EqPlanes *recon, EqEncodedFrame *out,
                   char *err, int err_len);
     void (*close)(void *impl);
 } EqEncoderOps;

@@ -161,7 +161,8 @@ public sealed unsafe class VideoEncoder : IDisposable
     /// Sends <paramref name="input"/> (null to drain) with its display index as pts. When an access
     /// unit comes out, its recon is written to <paramref name="recon"/> and true is returned.
     /// </summary>
-    public bool Encode(VideoFrame? input, VideoFrame recon, out EncodedPacket packet)
+    /// <param name="keyframe">Make the input an IDR frame: a segment starts there.</param>
+    public bool Encode(VideoFrame? input, VideoFrame recon, out EncodedPacket packet, bool keyframe = false)
     {
         ObjectDisposedException.ThrowIf(_handle == 0, this);
         if (recon.Format != Format) throw new ArgumentException("recon frame has the wrong format");
@@ -175,7 +176,7 @@ public sealed unsafe class VideoEncoder : IDisposable
         EqEncodedFrame output;
         byte* err = stackalloc byte[FixedText.ErrorLength];
         err[0] = 0;
-        int r = GlueMethods.EncoderEncode(_handle, input is null ? null : &inPlanes, input?.DisplayIndex ?? 0,
+        int r = GlueMethods.EncoderEncode(_handle, input is null ? null : &inPlanes, input?.DisplayIndex ?? 0, keyframe && input is not null ? 1 : 0,
             &reconPlanes, &output, err, FixedText.ErrorLength);
         if (r < 0) throw new GlueException(FixedText.Read(err));
         if (r == 0)

@@ -21,6 +21,8 @@ public sealed record EncodeRequest
     public long MaxFrames { get; init; }
     /// <summary>Score every Nth frame (VMAF's motion still sees every frame); 1 scores all.</summary>
     public int Subsample { get; init; } = 1;
+    /// <summary>Pool scores per segment, and where segments start; null: no segments.</summary>
+    public SegmentPlan? Segments { get; init; }
 }
 
 /// <summary>The outcome of a ladder run.</summary>

@@ -67,7 +67,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 {
                     job = new RungJob(r, format, info.FpsNum, info.FpsDen, scoring ? request.ScoreAt : 0,
                         ComparisonFor(r, ScoreAt.Encode), ComparisonFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads,
-                        n => observer.FrameEncoded(r.Name, n));
+                        n => observer.FrameEncoded(r.Name, n), request.Segments);
                 }
                 catch (GlueException e)
                 {
@@ -88,7 +88,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             wall.Stop();
 
             var reports = new List<RenditionReport>();
-            foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info));
+            foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info, request.Segments));
             log.Information("Memory: peak {Peak} of the {Estimate} estimated before the run",
                 MemoryEstimate.Text(Process.GetCurrentProcess().PeakWorkingSet64), MemoryEstimate.Text(estimate));
             done = true;
@@ -215,7 +215,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         }
     }
 
-    private RenditionReport Report(RungJob job, string media, long frames, SourceInfo info)
+    private RenditionReport Report(RungJob job, string media, long frames, SourceInfo info, SegmentPlan? segments)
     {
         var r = job.Rendition;
         if (job.FramesEncoded != frames)
@@ -230,6 +230,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9),
             ScoreFps = scored ? frames / Math.Max(job.ScoreTime.TotalSeconds, 1e-9) : null,
             File = media, Queues = job.Marks, Encoder = job.Encoder,
+            Keyframes = [.. job.Keyframes.Order()],
+            SegmentStarts = segments?.Starts(frames, info.FpsNum, info.FpsDen, job.Encoder.Keyint),
         };
         var report = new RenditionReport(r, facts, media, job.AtEncode?.Sheet, job.AtSource?.Sheet);
         log.Information("Rendition {Rendition} encoded: {Frames} frames, {Kbps:0.#} kbit/s, {EncodeFps:0.#} fps encode, queues {@Queues}",

@@ -24,4 +24,8 @@ public sealed record RenditionFacts
     public QueueMarks? Queues { get; init; }
     /// <summary>What the encoder really did, read back from it; null for eq score.</summary>
     public EncoderInfo? Encoder { get; init; }
+    /// <summary>Display indices of the frames the encoder made keyframes; null for eq score.</summary>
+    public IReadOnlyList<long>? Keyframes { get; init; }
+    /// <summary>The first frame of each segment, when the run has segments.</summary>
+    public IReadOnlyList<long>? SegmentStarts { get; init; }
 }

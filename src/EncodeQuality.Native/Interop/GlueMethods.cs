@@ -30,7 +30,7 @@ internal static unsafe partial class GlueMethods
     [LibraryImport(Lib, EntryPoint = "eq_encoder_headers")]
     public static partial int EncoderHeaders(nint enc, byte** data, int* size);
     [LibraryImport(Lib, EntryPoint = "eq_encoder_encode")]
-    public static partial int EncoderEncode(nint enc, EqPlanes* pic, long pts, EqPlanes* recon, EqEncodedFrame* output, byte* err, int errLen);
+    public static partial int EncoderEncode(nint enc, EqPlanes* pic, long pts, int keyframe, EqPlanes* recon, EqEncodedFrame* output, byte* err, int errLen);
     [LibraryImport(Lib, EntryPoint = "eq_encoder_close")]
     public static partial void EncoderClose(nint enc);
 

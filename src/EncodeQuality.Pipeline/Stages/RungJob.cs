@@ -34,12 +34,20 @@ internal sealed class RungJob : IDisposable
     private int _inEncoder;
 
     private readonly Action<long>? _encoded;
+    private readonly SegmentPlan? _segments;
+    private readonly int _fpsNum, _fpsDen;
+    private long _segment, _segmentStart;
+    private readonly List<long> _keyframes = [];
 
     /// <param name="encoded">Told the count of frames encoded so far, after each one (progress displays).</param>
+    /// <param name="segments">Where segments start: the encoder makes those frames IDRs when the plan says so.</param>
     public RungJob(Rendition rendition, VideoFormat sourceFormat, int fpsNum, int fpsDen, ScoreAt scoreAt,
-        Comparison? atEncode, Comparison? atSource, string mediaPath, string container, int encoderThreads, Action<long>? encoded = null)
+        Comparison? atEncode, Comparison? atSource, string mediaPath, string container, int encoderThreads, Action<long>? encoded = null,
+        SegmentPlan? segments = null)
     {
         _encoded = encoded;
+        _segments = segments;
+        (_fpsNum, _fpsDen) = (fpsNum, fpsDen);
         _rendition = rendition;
         _sourceFormat = sourceFormat;
         _scoreAt = scoreAt;
@@ -73,6 +81,8 @@ internal sealed class RungJob : IDisposable
     public TimeSpan EncodeTime { get; private set; }
     public TimeSpan ScoreTime { get; private set; }
     public int EncoderHighWater { get; private set; }
+    /// <summary>The display index of every frame the encoder made a keyframe, ascending once the rung is done.</summary>
+    public IReadOnlyList<long> Keyframes => _keyframes;
 
     /// <summary>
     /// The most rung-sized frames this rung can hold at once, by construction: every reference
@@ -106,7 +116,7 @@ internal sealed class RungJob : IDisposable
                 catch { pending.Release(); throw; }
 
                 clock.Start();
-                bool got = _encoder.Encode(encoded, recon, out var packet);
+                bool got = _encoder.Encode(encoded, recon, out var packet, StartsSegment(encoded.DisplayIndex));
                 clock.Stop();
                 _inEncoder++;
                 if (got) recon = await Emit(packet, recon, ct);
@@ -140,9 +150,18 @@ internal sealed class RungJob : IDisposable
     }
 
     /// <summary>Muxes the packet, passes the recon on, and returns a fresh recon buffer.</summary>
+    /// <summary>Whether a frame (they come in display order) must start a segment as an IDR.</summary>
+    private bool StartsSegment(long frame)
+    {
+        if (_segments is not { ForcesKeyframes: true }) return false;
+        while (_segmentStart < frame) _segmentStart = _segments.Start(++_segment, _fpsNum, _fpsDen, 0);
+        return _segmentStart == frame;
+    }
+
     private async ValueTask<VideoFrame> Emit(EncodedPacket packet, VideoFrame recon, CancellationToken ct)
     {
         _muxer.Write(packet);
+        if (packet.Keyframe) _keyframes.Add(packet.Pts);
         _inEncoder--;
         FramesEncoded++;
         _encoded?.Invoke(FramesEncoded);
