@@ -35,6 +35,8 @@ public sealed record EncodeJob
     public int EncoderThreads { get; init; }
     public long MaxFrames { get; init; }
     public int Subsample { get; init; } = 1;
+    /// <summary>Segments to pool scores over and start on IDRs; null: none.</summary>
+    public SegmentPlan? Segments { get; init; }
     public double SampleRate { get; init; } = 1;
     public IReadOnlyList<Gate> Gates { get; init; } = [];
     public LadderCheckOptions Checks { get; init; } = new();
@@ -75,6 +77,7 @@ public sealed record EncodeJob
             EncoderThreads = EncoderThreads,
             MaxFrames = MaxFrames,
             Subsample = Subsample,
+            Segments = Segments,
         };
         var settings = EncodeRun.Settings(request, new Dictionary<string, string?>
         {

@@ -21,7 +21,7 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
         RunInputs inputs, CancellationToken ct)
     {
         using var folder = OutputFolder.Open(outDir, inputs.With("source", request.Source), log);
-        var files = new FileSink(folder, request.Container, request.Metrics.Count > 0 ? request.ScoreAt : 0);
+        var files = new FileSink(folder, request.Container, request.Metrics.Count > 0 ? request.ScoreAt : 0, request.Segments is not null);
         var recorder = new RunRecorder(identity, [files, .. others]);
         LadderResult result;
         try
@@ -33,17 +33,18 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             recorder.Fail(e);
             throw;
         }
-        var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request.Container))], Judge);
+        var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request, result.SourceInfo))], Judge);
         log.Information("Run {RunId} complete: {Renditions} renditions in {Dir}", outcome.Run.RunId, outcome.Renditions.Count, folder.FullPath);
         return outcome;
     }
 
-    private static RenditionOutcome Outcome(RenditionReport r, string container)
+    private static RenditionOutcome Outcome(RenditionReport r, EncodeRequest request, EncodeQuality.Native.SourceInfo source)
     {
         var scores = new List<ScoreSet>();
         if (r.AtEncode is not null) scores.Add(new ScoreSet(ScoreAt.Encode, r.AtEncode));
         if (r.AtSource is not null) scores.Add(new ScoreSet(ScoreAt.Source, r.AtSource));
-        return new RenditionOutcome(r.Facts with { File = FileSink.MediaName(r.Facts.Name, container) }, r.MediaPath, scores);
+        var outcome = new RenditionOutcome(r.Facts with { File = FileSink.MediaName(r.Facts.Name, request.Container) }, r.MediaPath, scores);
+        return outcome with { Segments = Segments.SegmentScores.Of(outcome, request.Segments, source.FpsNum, source.FpsDen) };
     }
 
     /// <summary>The run's settings as the store and summary keep them.</summary>
@@ -56,5 +57,6 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             ["encoder_threads"] = request.EncoderThreads,
             ["max_frames"] = request.MaxFrames,
             ["subsample"] = request.Subsample,
+            ["segment_duration"] = request.Segments is null ? null : request.Segments.Seconds is { } s ? s : "keyint",
         }.Concat(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value))));
 }

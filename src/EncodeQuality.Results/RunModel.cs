@@ -58,6 +58,9 @@ public sealed class ScoreSet
 /// <summary>A finished rendition: its facts, where its media waits under a temporary name (encode), its scores.</summary>
 public sealed record RenditionOutcome(RenditionFacts Facts, string? MediaTemp, IReadOnlyList<ScoreSet> Scores)
 {
+    /// <summary>The rendition's scores pooled per segment, when the run has segments.</summary>
+    public Segments.RenditionSegments? Segments { get; init; }
+
     public ScoreSet? At(ScoreAt mode) => Scores.FirstOrDefault(s => s.Mode == mode);
 }
 

@@ -44,6 +44,10 @@ public static class EncodeCommand
         {
             Description = "Share of runs scored (0 to 1), decided from --job-id, else from the source path and ladder", DefaultValueFactory = _ => 1.0,
         };
+        var segmentDuration = new Option<string?>("--segment-duration")
+        {
+            Description = "Pool scores per segment of this many seconds (each starts on a forced IDR), or keyint (the encoder's own GOP): NAME.segments.json",
+        };
         var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame (VMAF's motion still sees every frame)", DefaultValueFactory = _ => 1 };
         var failOnLadder = new Option<bool>("--fail-on-ladder") { Description = "Ladder checks (inversion, bitrate order, knee) fail the run with exit 3 instead of warning" };
         var inversionTolerance = new Option<double>("--inversion-tolerance")
@@ -62,7 +66,7 @@ public static class EncodeCommand
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon.\n\nExample:\n  eq encode in.mp4 --ladder default --out out --score-at both --gate 'vmaf.p5>=70'")
         {
             source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, gatesFile, gate, sampleRate, subsample, failOnLadder,
-            inversionTolerance, kneeGain, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose, quiet, noProgress,
+            inversionTolerance, kneeGain, segmentDuration, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose, quiet, noProgress,
         };
         cmd.SetAction((p, ct) =>
         {
@@ -85,6 +89,7 @@ public static class EncodeCommand
                 EncoderThreads = p.GetValue(threads),
                 MaxFrames = p.GetValue(frames),
                 Subsample = p.GetValue(subsample),
+                Segments = p.GetValue(segmentDuration) is { } seg ? SegmentPlan.Parse(seg) : null,
                 SampleRate = p.GetValue(sampleRate),
                 Gates = [.. p.GetValue(gatesFile) is { } file ? GateFile.Load(file) : [], .. (p.GetValue(gate) ?? []).Select(Gate.Parse)],
                 Checks = new LadderCheckOptions(p.GetValue(inversionTolerance), p.GetValue(kneeGain), p.GetValue(failOnLadder)),

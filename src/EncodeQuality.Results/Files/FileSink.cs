@@ -6,9 +6,9 @@ namespace EncodeQuality.Results.Files;
 /// <summary>
 /// The output files of eq encode as a sink: NAME.mp4 (written by the pipeline under a temporary
 /// name), NAME.scores.json and NAME.source-scores.json, and summary.json, all committed together
-/// by the <see cref="OutputFolder"/>.
+/// by the <see cref="OutputFolder"/>; with segments, NAME.segments.json too.
 /// </summary>
-public sealed class FileSink(OutputFolder folder, string container, ScoreAt scoreAt) : IResultSink
+public sealed class FileSink(OutputFolder folder, string container, ScoreAt scoreAt, bool segments = false) : IResultSink
 {
     private readonly List<(string Temp, string Name)> _files = [];
     private readonly List<string> _media = [];
@@ -19,6 +19,8 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
     public OutputFolder Folder => folder;
 
     public static string MediaName(string rendition, string container) => $"{rendition}.{container}";
+
+    public static string SegmentsName(string rendition) => $"{rendition}.segments.json";
 
     public static string ScoreLogName(string rendition, ScoreAt mode) =>
         mode == ScoreAt.Source ? $"{rendition}.source-scores.json" : $"{rendition}.scores.json";
@@ -32,6 +34,7 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
         folder.Reserve(MediaName(r.Name, container));
         foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
             if (scoreAt.HasFlag(mode)) folder.Reserve(ScoreLogName(r.Name, mode));
+        if (segments) folder.Reserve(SegmentsName(r.Name));
         string temp = folder.TempPathFor(MediaName(r.Name, container));
         lock (_media) _media.Add(temp);
         return temp;
@@ -49,6 +52,13 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
                 _files.Add((temp, name));
                 ScoreLogWriter.Write(temp, set, r.Facts.ScoreFps, r.Facts);
             }
+            if (r.Segments is not null)
+            {
+                string name = SegmentsName(r.Facts.Name);
+                string temp = folder.TempPathFor(name);
+                _files.Add((temp, name));
+                SegmentsWriter.Write(temp, r.Segments);
+            }
         }
         _summaryTemp = folder.TempPathFor(OutputFolder.SummaryName);
         SummaryWriter.Write(_summaryTemp, run, Files);
@@ -59,6 +69,7 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
     {
         var files = new Dictionary<string, string> { ["media"] = r.Facts.File };
         foreach (var set in r.Scores) files[set.Mode == ScoreAt.Source ? "source_scores" : "scores"] = ScoreLogName(r.Facts.Name, set.Mode);
+        if (r.Segments is not null) files["segments"] = SegmentsName(r.Facts.Name);
         return files;
     }
 

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EncodeQuality.Tests.Support;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>
+/// Per-segment scores (eq encode --segment-duration): each segment's pooled figures recomputed from the
+/// score logs' frames, and its boundaries found on the output's keyframes by ffprobe.
+/// </summary>
+public class SegmentTests
+{
+
+    /// <summary>Equal to the logs' six printed decimals: each value there is rounded by up to 5e-7.</summary>
+    private static void Close(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 2e-6, $"expected {expected}, got {actual}");
+    private static double[] FrameValues(string log, string metric)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(log));
+        return [.. doc.RootElement.GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("metrics").GetProperty(metric).GetDouble())];
+    }
+
+    /// <summary>numpy's default percentile (linear between closest ranks), computed here by hand.</summary>
+    private static double Percentile(IEnumerable<double> values, double p)
+    {
+        var s = values.Order().ToArray();
+        double rank = p / 100 * (s.Length - 1);
+        int lo = (int)rank;
+        return lo + 1 < s.Length ? s[lo] + (rank - lo) * (s[lo + 1] - s[lo]) : s[lo];
+    }
+
+    /// <summary>Display indices of the keyframes in a media file, from ffprobe's packet flags and timestamps.</summary>
+    private static long[] Keyframes(string media, double fps)
+    {
+        var psi = new ProcessStartInfo("ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "stream=time_base:packet=pts,flags", "-of", "json", media])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var p = Process.Start(psi)!;
+        using var doc = JsonDocument.Parse(p.StandardOutput.ReadToEnd());
+        p.WaitForExit();
+        var tb = doc.RootElement.GetProperty("streams")[0].GetProperty("time_base").GetString()!.Split('/');
+        double unit = double.Parse(tb[0]) / double.Parse(tb[1]);
+        return [.. doc.RootElement.GetProperty("packets").EnumerateArray()
+            .Where(k => k.GetProperty("flags").GetString()!.Contains('K'))
+            .Select(k => (long)Math.Round(k.GetProperty("pts").GetInt64() * unit * fps)).Order()];
+    }
+
+    [Theory]
+    [InlineData("1", new long[] { 0, 30, 60 })]
+    [InlineData("0.7", new long[] { 0, 21, 42, 63, 84 })]
+    public void Segments_pool_their_own_frames_and_start_on_keyframes(string seconds, long[] starts)
+    {
+        string dir = Repo.Scratch("segments-" + seconds);
+        string ladder = Path.Combine(dir, "ladder.json");
+        File.WriteAllText(ladder, """
+            {"renditions": [{"name": "360p", "codec": "x264", "height": 360, "crf": 30, "preset": "veryfast"},
+                            {"name": "540p", "codec": "x265", "height": 540, "crf": 30, "preset": "ultrafast"}]}
+            """);
+        string outDir = Path.Combine(dir, "run");
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+        var run = EqProcess.Run("encode", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", ladder, "--frames", "90",
+            "--metrics", "vmaf,psnr", "--score-at", "both", "--vmaf-engine", "managed", "--segment-duration", seconds, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        foreach (var rendition in new[] { "360p", "540p" })
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, $"{rendition}.segments.json")));
+            var segments = doc.RootElement.GetProperty("segments").EnumerateArray().ToList();
+            Assert.Equal(starts, segments.Select(s => s.GetProperty("first_frame").GetInt64()));
+            // Every boundary is a keyframe of the output, as ffprobe reads it.
+            var keyframes = Keyframes(Path.Combine(outDir, $"{rendition}.mp4"), 30);
+            Assert.Subset(keyframes.ToHashSet(), starts.ToHashSet());
+            Assert.True(doc.RootElement.GetProperty("boundaries_held").GetBoolean());
+            foreach (var (mode, log) in new[] { ("encode", $"{rendition}.scores.json"), ("source", $"{rendition}.source-scores.json") })
+                foreach (var metric in new[] { "vmaf", "psnr_y" })
+                {
+                    var frames = FrameValues(Path.Combine(outDir, log), metric);
+                    foreach (var s in segments)
+                    {
+                        var own = frames.Skip((int)s.GetProperty("first_frame").GetInt64()).Take((int)s.GetProperty("frames").GetInt64()).ToList();
+                        var pooled = s.GetProperty(mode).GetProperty(metric);
+                        // Six decimals, as the logs print them.
+                        Close(own.Average(), pooled.GetProperty("mean").GetDouble());
+                        Close(own.Min(), pooled.GetProperty("min").GetDouble());
+                        Close(Percentile(own, 5), pooled.GetProperty("p5").GetDouble());
+                    }
+                }
+            // MQA-VIDEO from the source-size VMAF: 0.6 mean + 0.4 p5.
+            foreach (var s in segments)
+            {
+                var vmaf = s.GetProperty("source").GetProperty("vmaf");
+                Close(0.6 * vmaf.GetProperty("mean").GetDouble() + 0.4 * vmaf.GetProperty("p5").GetDouble(), s.GetProperty("mqa_video").GetDouble());
+            }
+        }
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.Contains(summary.RootElement.GetProperty("renditions").EnumerateArray(), r => r.GetProperty("files").GetProperty("segments").GetString() == "360p.segments.json");
+    }
+}
