@@ -44,6 +44,7 @@ public static class Program
             QueryCommand.Create(),
             CompareCommand.Create(),
             QoeCommand.Create(),
+            MqaCommand.Create(),
             ReportCommand.Create(),
             DoctorCommand.Create(),
             SubmitCommand.Create(),
