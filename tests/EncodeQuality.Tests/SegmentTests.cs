@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using EncodeQuality.Tests.Support;
 
 namespace EncodeQuality.Tests;
@@ -57,11 +58,13 @@ public class SegmentTests
             {"renditions": [{"name": "360p", "codec": "x264", "height": 360, "crf": 30, "preset": "veryfast"},
                             {"name": "540p", "codec": "x265", "height": 540, "crf": 30, "preset": "ultrafast"}]}
             """);
-        string outDir = Path.Combine(dir, "run");
+        string outDir = Path.Combine(dir, "run"), store = Path.Combine(dir, "eq.db"), imported = Path.Combine(dir, "imported.db");
         if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+        foreach (var db in new[] { store, imported }) File.Delete(db);
         var run = EqProcess.Run("encode", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", ladder, "--frames", "90",
-            "--metrics", "vmaf,psnr", "--score-at", "both", "--vmaf-engine", "managed", "--segment-duration", seconds, "--out", outDir);
+            "--metrics", "vmaf,psnr", "--score-at", "both", "--vmaf-engine", "managed", "--segment-duration", seconds, "--out", outDir, "--store", store);
         Assert.True(run.ExitCode == 0, run.StdErr);
+        Assert.Equal(0, EqProcess.Run("store", "import", outDir, "--store", imported).ExitCode);
         foreach (var rendition in new[] { "360p", "540p" })
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, $"{rendition}.segments.json")));

@@ -67,7 +67,10 @@ public static class SummaryReader
                 var scores = new List<ScoreSet>();
                 foreach (var (role, mode) in new[] { ("scores", ScoreAt.Encode), ("source_scores", ScoreAt.Source) })
                     if (files.TryGetProperty(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log.GetString()!))));
-                renditions.Add(new RenditionOutcome(facts, null, scores));
+                renditions.Add(new RenditionOutcome(facts, null, scores)
+                {
+                    Segments = files.TryGetProperty("segments", out var seg) ? SegmentsWriter.Read(Path.Combine(dir, seg.GetString()!)) : null,
+                });
             }
             var checks = root.TryGetProperty("verdict", out var verdict)
                 ? verdict.GetProperty("checks").EnumerateArray().Select(SummaryWriter.ReadCheck).ToList() : [];

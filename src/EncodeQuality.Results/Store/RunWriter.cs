@@ -7,7 +7,7 @@ namespace EncodeQuality.Results.Store;
 /// <summary>
 /// The SQL that writes one run: the run row (replacing a run with the same id or job id, whose
 /// rows go with it by ON DELETE CASCADE), its job's row set to done, its renditions, a score series per (rendition, score-at,
-/// metric) with the pooled statistics, and the frames: binary COPY on PostgreSQL, one prepared
+/// metric) with the pooled statistics, the segments when the run has them, and the frames: binary COPY on PostgreSQL, one prepared
 /// insert on SQLite.
 /// </summary>
 internal static class RunWriter
@@ -77,9 +77,31 @@ internal static class RunWriter
                         ("hmean", p.HarmonicMean), ("min", p.Min), ("max", p.Max), ("p1", p.P1), ("p5", p.P5), ("p50", p.P50), ("p95", p.P95));
                     series.Add((id, set, col));
                 }
+            if (r.Segments is not null) WriteSegments(c, tx, renditionId, r.Segments);
         }
         if (c is NpgsqlConnection pg) CopyFrames(pg, series);
         else InsertFrames(c, tx, series);
+    }
+
+    private static void WriteSegments(DbConnection c, DbTransaction tx, long renditionId, Segments.RenditionSegments segments)
+    {
+        foreach (var g in segments.Segments)
+        {
+            long id = Scalar(c, tx, """
+                INSERT INTO segments (rendition_id, idx, first_frame, frames, start_seconds, seconds, starts_on_keyframe, mqa_video, errors)
+                VALUES (@r, @idx, @first, @frames, @start, @seconds, @key, @mqa, @errors)
+                RETURNING id
+                """,
+                ("r", renditionId), ("idx", (long)g.Index), ("first", g.FirstFrame), ("frames", g.Frames), ("start", g.Start), ("seconds", g.Seconds),
+                ("key", g.StartsOnKeyframe), ("mqa", (object?)g.MqaVideo ?? DBNull.Value), ("errors", (long)g.Errors));
+            foreach (var (mode, metrics) in g.Pooled)
+                foreach (var (metric, p) in metrics)
+                    Execute(c, tx, """
+                        INSERT INTO segment_scores (segment_id, score_at, metric, mean, min, max, p5, p50)
+                        VALUES (@s, @at, @metric, @mean, @min, @max, @p5, @p50)
+                        """,
+                        ("s", id), ("at", ScoreSet.NameOf(mode)), ("metric", metric), ("mean", p.Mean), ("min", p.Min), ("max", p.Max), ("p5", p.P5), ("p50", p.P50));
+        }
     }
 
     private static void CopyFrames(NpgsqlConnection c, List<(long Id, ScoreSet Set, int Column)> series)
