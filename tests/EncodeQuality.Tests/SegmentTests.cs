@@ -94,6 +94,33 @@ public class SegmentTests
                 var vmaf = s.GetProperty("source").GetProperty("vmaf");
                 Close(0.6 * vmaf.GetProperty("mean").GetDouble() + 0.4 * vmaf.GetProperty("p5").GetDouble(), s.GetProperty("mqa_video").GetDouble());
             }
+            // The store holds the same segments, written by the run and imported from the folder alike.
+            foreach (var db in new[] { store, imported })
+            {
+                using var c = new SqliteConnection($"Data Source={db}");
+                c.Open();
+                using var q = c.CreateCommand();
+                q.CommandText = """
+                    SELECT s.idx, s.first_frame, s.frames, s.starts_on_keyframe, s.mqa_video, ss.mean, ss.p5
+                    FROM segments s JOIN renditions r ON r.id = s.rendition_id JOIN segment_scores ss ON ss.segment_id = s.id
+                    WHERE r.name = $r AND ss.score_at = 'source' AND ss.metric = 'vmaf' ORDER BY s.idx
+                    """;
+                q.Parameters.AddWithValue("$r", rendition);
+                using var rows = q.ExecuteReader();
+                int n = 0;
+                while (rows.Read())
+                {
+                    var s = segments[n++];
+                    Assert.Equal(s.GetProperty("index").GetInt64(), rows.GetInt64(0));
+                    Assert.Equal(s.GetProperty("first_frame").GetInt64(), rows.GetInt64(1));
+                    Assert.Equal(s.GetProperty("frames").GetInt64(), rows.GetInt64(2));
+                    Assert.True(rows.GetBoolean(3));
+                    Close(s.GetProperty("mqa_video").GetDouble(), rows.GetDouble(4));
+                    Close(s.GetProperty("source").GetProperty("vmaf").GetProperty("mean").GetDouble(), rows.GetDouble(5));
+                    Close(s.GetProperty("source").GetProperty("vmaf").GetProperty("p5").GetDouble(), rows.GetDouble(6));
+                }
+                Assert.Equal(segments.Count, n);
+            }
         }
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         Assert.Contains(summary.RootElement.GetProperty("renditions").EnumerateArray(), r => r.GetProperty("files").GetProperty("segments").GetString() == "360p.segments.json");
