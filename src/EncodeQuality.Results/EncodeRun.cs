@@ -34,6 +34,14 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             throw;
         }
         var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request, result.SourceInfo))], Judge);
+        foreach (var r in outcome.Renditions)
+            if (r.Segments is { } seg)
+            {
+                int missed = seg.Segments.Count(g => !g.StartsOnKeyframe);
+                if (missed == 0) log.Information("Rendition {Rendition}: {Segments} segments, each starting on a keyframe", r.Facts.Name, seg.Segments.Count);
+                else log.Warning("Rendition {Rendition}: {Missed} of {Segments} segments do not start on a keyframe of the output (boundaries_held false)",
+                    r.Facts.Name, missed, seg.Segments.Count);
+            }
         log.Information("Run {RunId} complete: {Renditions} renditions in {Dir}", outcome.Run.RunId, outcome.Renditions.Count, folder.FullPath);
         return outcome;
     }
