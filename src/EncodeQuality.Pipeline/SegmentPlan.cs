@@ -17,9 +17,13 @@ public sealed record SegmentPlan(double? Seconds)
 
     public bool ForcesKeyframes => Seconds is not null;
 
-    /// <summary>The first frame of segment k at fps num/den (keyint frames a segment without Seconds).</summary>
+    /// <summary>
+    /// The first frame of segment k at fps num/den (keyint frames a segment without Seconds; an
+    /// encoder that reports no keyint makes the whole rendition one segment).
+    /// </summary>
     public long Start(long k, int fpsNum, int fpsDen, int keyint) =>
-        Seconds is { } s ? (long)Math.Round(k * s * fpsNum / fpsDen, MidpointRounding.AwayFromZero) : k * (long)keyint;
+        Seconds is { } s ? (long)Math.Round(k * s * fpsNum / fpsDen, MidpointRounding.AwayFromZero)
+        : keyint > 0 ? k * (long)keyint : k == 0 ? 0 : long.MaxValue;
 
     /// <summary>The first frame of every segment of a rendition of the given frame count.</summary>
     public IReadOnlyList<long> Starts(long frames, int fpsNum, int fpsDen, int keyint)

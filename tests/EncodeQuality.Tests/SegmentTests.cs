@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
 
 namespace EncodeQuality.Tests;
@@ -124,5 +125,38 @@ public class SegmentTests
         }
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         Assert.Contains(summary.RootElement.GetProperty("renditions").EnumerateArray(), r => r.GetProperty("files").GetProperty("segments").GetString() == "360p.segments.json");
+    }
+
+    [Fact]
+    public void Segment_starts_are_the_nearest_frames_or_the_encoders_keyint()
+    {
+        // Hand-computed: k·0.7 s at 30 fps; k·2 s at 30000/1001 (59.94 -> 60, 119.88 -> 120, ...).
+        Assert.Equal([0, 21, 42, 63, 84], SegmentPlan.Parse("0.7").Starts(90, 30, 1, 250));
+        Assert.Equal([0, 60, 120, 180, 240, 300], SegmentPlan.Parse("2").Starts(301, 30000, 1001, 250));
+        Assert.Equal([0, 48, 96], SegmentPlan.Parse("keyint").Starts(100, 25, 1, 48));
+        Assert.Equal([0], SegmentPlan.Parse("keyint").Starts(100, 25, 1, 0)); // no keyint reported: one segment
+        Assert.False(SegmentPlan.Parse("keyint").ForcesKeyframes);
+        foreach (var bad in new[] { "0", "-1", "two", "NaN" })
+            Assert.Throws<InputException>(() => SegmentPlan.Parse(bad));
+    }
+
+    [Fact]
+    public void Keyint_segments_report_whether_the_encoders_keyframes_fell_on_them()
+    {
+        string dir = Repo.Scratch("segments-keyint");
+        string ladder = Path.Combine(dir, "ladder.json");
+        File.WriteAllText(ladder, """{"renditions": [{"name": "360p", "codec": "x264", "height": 360, "crf": 30, "keyint": 30, "preset": "veryfast"}]}""");
+        string outDir = Path.Combine(dir, "run");
+        var run = EqProcess.Run("encode", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", ladder, "--frames", "90",
+            "--metrics", "psnr", "--segment-duration", "keyint", "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "360p.segments.json")));
+        var segments = doc.RootElement.GetProperty("segments").EnumerateArray().ToList();
+        Assert.Equal([0L, 30, 60], segments.Select(s => s.GetProperty("first_frame").GetInt64()));
+        // Whatever the encoder did, each segment's flag is what ffprobe finds in the file.
+        var keyframes = Keyframes(Path.Combine(outDir, "360p.mp4"), 30).ToHashSet();
+        foreach (var s in segments)
+            Assert.Equal(keyframes.Contains(s.GetProperty("first_frame").GetInt64()), s.GetProperty("starts_on_keyframe").GetBoolean());
+        Assert.Equal(segments.All(s => s.GetProperty("starts_on_keyframe").GetBoolean()), doc.RootElement.GetProperty("boundaries_held").GetBoolean());
     }
 }
