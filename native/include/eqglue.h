@@ -49,12 +49,15 @@ typedef struct EqOpenOptions {
     char video_size[32];        /* "WxH" for rawvideo */
     char framerate[32];         /* "25" or "30000/1001" for rawvideo */
     char pixel_format[32];      /* "yuv420p" default for rawvideo */
+    int32_t conceal_errors;     /* 1: deliver damaged pictures as the decoder concealed them (read returns 2) */
 } EqOpenOptions;
 
 typedef struct EqDecoder EqDecoder;
 EQ_API EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVideoInfo *info,
                                   char *err, int32_t err_len);
-/* 1: a frame was written to dst, in display order; 0: end of stream; <0: error, text in err. */
+/* 1: a frame was written to dst, in display order; 2: the same, but the picture is damaged (the
+ * decoder concealed errors in it, or a packet before it was lost), only with conceal_errors;
+ * 0: end of stream; <0: error, text in err (a damaged picture is one without conceal_errors). */
 EQ_API int32_t eq_decoder_read(EqDecoder *dec, const EqPlanes *dst, char *err, int32_t err_len);
 EQ_API void eq_decoder_close(EqDecoder *dec);
 

@@ -20,6 +20,8 @@ struct EqDecoder {
     int width, height, bit_depth;
     int draining;                 /* the demuxer hit its end and the decoder is being flushed */
     int finished;
+    int conceal;                  /* deliver damaged pictures instead of failing */
+    int lost;                     /* a packet was refused or damaged since the last picture out */
 };
 
 static int is_direct_format(enum AVPixelFormat f)
@@ -51,6 +53,7 @@ EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVide
         if (options->video_size[0]) av_dict_set(&opts, "video_size", options->video_size, 0);
         if (options->framerate[0]) av_dict_set(&opts, "framerate", options->framerate, 0);
         if (options->pixel_format[0]) av_dict_set(&opts, "pixel_format", options->pixel_format, 0);
+        d->conceal = options->conceal_errors != 0;
     }
     int r = avformat_open_input(&d->fmt, url, ifmt, &opts);
     av_dict_free(&opts);
@@ -67,8 +70,9 @@ EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVide
     if (!d->codec) { eq_set_err(err, err_len, "out of memory"); goto fail; }
     r = avcodec_parameters_to_context(d->codec, st->codecpar);
     if (r < 0) { eq_set_err(err, err_len, "cannot set up the %s decoder: %s", codec->name, eq_av_err(r, eb, sizeof eb)); goto fail; }
-    /* Damaged input must fail loudly rather than be concealed into plausible pictures. */
-    d->codec->err_recognition |= AV_EF_EXPLODE;
+    /* Damaged input fails loudly rather than be concealed into plausible pictures, unless the
+     * caller asked for concealment (and counts the damaged pictures). */
+    if (!d->conceal) d->codec->err_recognition |= AV_EF_EXPLODE;
     d->codec->thread_count = 0;
     r = avcodec_open2(d->codec, codec, NULL);
     if (r < 0) { eq_set_err(err, err_len, "cannot open %s decoder: %s", codec->name, eq_av_err(r, eb, sizeof eb)); goto fail; }
@@ -138,14 +142,18 @@ int32_t eq_decoder_read(EqDecoder *d, const EqPlanes *dst, char *err, int32_t er
         int r = avcodec_receive_frame(d->codec, d->frame);
         if (r == 0) {
             int bad = d->frame->decode_error_flags || (d->frame->flags & AV_FRAME_FLAG_CORRUPT);
-            if (bad) {
+            if (bad && !d->conceal) {
                 eq_set_err(err, err_len, "damaged picture in the stream (decode error flags 0x%x)", d->frame->decode_error_flags);
                 av_frame_unref(d->frame);
                 return AVERROR_INVALIDDATA;
             }
             r = copy_out(d, dst, err, err_len);
             av_frame_unref(d->frame);
-            return r < 0 ? r : 1;
+            if (r < 0) return r;
+            /* A picture after a lost packet stands for the damage too: the frame count cannot say where. */
+            bad = bad || d->lost;
+            d->lost = 0;
+            return bad ? 2 : 1;
         }
         if (r == AVERROR_EOF) { d->finished = 1; return 0; }
         if (r != AVERROR(EAGAIN)) { eq_set_err(err, err_len, "decoding failed: %s", eq_av_err(r, eb, sizeof eb)); return r; }
@@ -160,12 +168,16 @@ int32_t eq_decoder_read(EqDecoder *d, const EqPlanes *dst, char *err, int32_t er
         if (r < 0) { eq_set_err(err, err_len, "reading the input failed: %s", eq_av_err(r, eb, sizeof eb)); return r; }
         if (d->pkt->stream_index != d->stream_index) { av_packet_unref(d->pkt); continue; }
         if (d->pkt->flags & AV_PKT_FLAG_CORRUPT) {
-            av_packet_unref(d->pkt);
-            eq_set_err(err, err_len, "the input is truncated or damaged (corrupt packet)");
-            return AVERROR_INVALIDDATA;
+            if (!d->conceal) {
+                av_packet_unref(d->pkt);
+                eq_set_err(err, err_len, "the input is truncated or damaged (corrupt packet)");
+                return AVERROR_INVALIDDATA;
+            }
+            d->lost = 1;   /* the decoder still gets it: it conceals what it can */
         }
         r = avcodec_send_packet(d->codec, d->pkt);
         av_packet_unref(d->pkt);
+        if (r == AVERROR_INVALIDDATA && d->conceal) { d->lost = 1; continue; }
         if (r < 0 && r != AVERROR(EAGAIN)) { eq_set_err(err, err_len, "decoding failed: %s", eq_av_err(r, eb, sizeof eb)); return r; }
     }
 }

@@ -19,6 +19,7 @@ public sealed unsafe class SourceDecoder : IDisposable
 {
     private nint _handle;
     private long _next;
+    private readonly List<long> _damaged = [];
 
     private SourceDecoder(nint handle, SourceInfo info)
     {
@@ -27,6 +28,13 @@ public sealed unsafe class SourceDecoder : IDisposable
     }
 
     public SourceInfo Info { get; }
+
+    /// <summary>
+    /// Frames (by index) that came out damaged: the decoder concealed errors in them, or a packet
+    /// before them was lost. Only with <see cref="SourceOptions.ConcealErrors"/>; otherwise the
+    /// first damaged frame is an error.
+    /// </summary>
+    public IReadOnlyList<long> DamagedFrames => _damaged;
 
     public static SourceDecoder Open(string url, SourceOptions? options = null)
     {
@@ -37,6 +45,7 @@ public sealed unsafe class SourceDecoder : IDisposable
             FixedText.Write(opts.VideoSize, options.VideoSize, "video size");
             FixedText.Write(opts.Framerate, options.Framerate, "frame rate");
             FixedText.Write(opts.PixelFormat, options.PixelFormat, "pixel format");
+            opts.ConcealErrors = options.ConcealErrors ? 1 : 0;
         }
         EqVideoInfo vi;
         byte* err = stackalloc byte[FixedText.ErrorLength];
@@ -59,6 +68,7 @@ public sealed unsafe class SourceDecoder : IDisposable
         int r = GlueMethods.DecoderRead(_handle, &planes, err, FixedText.ErrorLength);
         if (r < 0) throw new SourceException($"frame {_next}: {FixedText.Read(err)}");
         if (r == 0) return false;
+        if (r == 2) _damaged.Add(_next);
         frame.DisplayIndex = _next++;
         return true;
     }

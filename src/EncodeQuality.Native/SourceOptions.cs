@@ -10,15 +10,20 @@ public sealed record SourceOptions
     public string? VideoSize { get; init; }
     public string? Framerate { get; init; }
     public string? PixelFormat { get; init; }
+    /// <summary>
+    /// Deliver pictures the decoder concealed errors in (and count them, see
+    /// <see cref="SourceDecoder.DamagedFrames"/>) rather than stop at the first one.
+    /// </summary>
+    public bool ConcealErrors { get; init; }
 
-    public static SourceOptions For(string path, string? size, string? fps)
+    public static SourceOptions For(string path, string? size, string? fps, bool concealErrors = false)
     {
         bool raw = path.EndsWith(".yuv", StringComparison.OrdinalIgnoreCase);
         if (raw && (size is null || fps is null))
             throw new SourceException($"{path}: raw .yuv needs --size WxH and --fps");
         return raw || size is not null
-            ? new SourceOptions { Format = raw ? "rawvideo" : null, VideoSize = size, Framerate = fps ?? "25", PixelFormat = raw ? "yuv420p" : null }
-            : new SourceOptions { Framerate = fps };
+            ? new SourceOptions { Format = raw ? "rawvideo" : null, VideoSize = size, Framerate = fps ?? "25", PixelFormat = raw ? "yuv420p" : null, ConcealErrors = concealErrors }
+            : new SourceOptions { Framerate = fps, ConcealErrors = concealErrors };
     }
 
     public static SourceOptions Lavfi => new() { Format = "lavfi" };

@@ -25,6 +25,9 @@ public sealed record EncodeRequest
     public SegmentPlan? Segments { get; init; }
 }
 
-/// <summary>The outcome of a ladder run.</summary>
+/// <summary>
+/// The outcome of a ladder run. <paramref name="DamagedSourceFrames"/>: source frames the decoder
+/// concealed errors in (<see cref="SourceOptions.ConcealErrors"/>), ascending.
+/// </summary>
 public sealed record LadderResult(string Source, SourceInfo SourceInfo, long SourceFrames, TimeSpan Wall,
-    IReadOnlyList<RenditionReport> Renditions);
+    IReadOnlyList<RenditionReport> Renditions, IReadOnlyList<long> DamagedSourceFrames);

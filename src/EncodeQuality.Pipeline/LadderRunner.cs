@@ -86,13 +86,17 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             long frames = await RunAll(decoder, jobs.Select(j => j.Job).ToList(), request.MaxFrames, cancel);
             if (frames == 0) throw new InputException($"{request.Source}: no video frames");
             wall.Stop();
+            var damaged = decoder.DamagedFrames;
+            if (damaged.Count > 0)
+                log.Warning("Source: {Damaged} of {Frames} frames were damaged and concealed by the decoder (first at frame {First})",
+                    damaged.Count, frames, damaged[0]);
 
             var reports = new List<RenditionReport>();
             foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info, request.Segments));
             log.Information("Memory: peak {Peak} of the {Estimate} estimated before the run",
                 MemoryEstimate.Text(Process.GetCurrentProcess().PeakWorkingSet64), MemoryEstimate.Text(estimate));
             done = true;
-            return new LadderResult(request.Source, info, frames, wall.Elapsed, reports);
+            return new LadderResult(request.Source, info, frames, wall.Elapsed, reports, [.. damaged]);
         }
         finally
         {

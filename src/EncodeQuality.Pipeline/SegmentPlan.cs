@@ -9,11 +9,12 @@ namespace EncodeQuality.Pipeline;
 /// </summary>
 public sealed record SegmentPlan(double? Seconds)
 {
-    public static SegmentPlan Parse(string text) =>
+    /// <param name="what">What the text came from, for the refusal: an option or a job field.</param>
+    public static SegmentPlan Parse(string text, string what = "--segment-duration") =>
         text == "keyint" ? new SegmentPlan((double?)null)
         : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 && double.IsFinite(s)
             ? new SegmentPlan(s)
-            : throw new InputException($"--segment-duration {text}: give seconds above 0, or keyint");
+            : throw new InputException($"{what} {text}: give seconds above 0, or keyint");
 
     public bool ForcesKeyframes => Seconds is not null;
 

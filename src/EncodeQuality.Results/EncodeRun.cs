@@ -33,7 +33,8 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             recorder.Fail(e);
             throw;
         }
-        var outcome = recorder.Finish(result.SourceFrames, result.Wall, [.. result.Renditions.Select(r => Outcome(r, request, result.SourceInfo))], Judge);
+        var outcome = recorder.Finish(result.SourceFrames, result.Wall,
+            [.. result.Renditions.Select(r => Outcome(r, request, result.SourceInfo, result.DamagedSourceFrames))], Judge, result.DamagedSourceFrames);
         foreach (var r in outcome.Renditions)
             if (r.Segments is { } seg)
             {
@@ -46,13 +47,13 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
         return outcome;
     }
 
-    private static RenditionOutcome Outcome(RenditionReport r, EncodeRequest request, EncodeQuality.Native.SourceInfo source)
+    private static RenditionOutcome Outcome(RenditionReport r, EncodeRequest request, EncodeQuality.Native.SourceInfo source, IReadOnlyList<long> damagedSource)
     {
         var scores = new List<ScoreSet>();
         if (r.AtEncode is not null) scores.Add(new ScoreSet(ScoreAt.Encode, r.AtEncode));
         if (r.AtSource is not null) scores.Add(new ScoreSet(ScoreAt.Source, r.AtSource));
         var outcome = new RenditionOutcome(r.Facts with { File = FileSink.MediaName(r.Facts.Name, request.Container) }, r.MediaPath, scores);
-        return outcome with { Segments = Segments.SegmentScores.Of(outcome, request.Segments, source.FpsNum, source.FpsDen) };
+        return outcome with { Segments = Segments.SegmentScores.Of(outcome, request.Segments, source.FpsNum, source.FpsDen, damagedSource) };
     }
 
     /// <summary>The run's settings as the store and summary keep them.</summary>
@@ -66,5 +67,6 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
             ["max_frames"] = request.MaxFrames,
             ["subsample"] = request.Subsample,
             ["segment_duration"] = request.Segments is null ? null : request.Segments.Seconds is { } s ? s : "keyint",
+            ["source_errors"] = request.SourceOptions?.ConcealErrors == true ? "conceal" : "fail",
         }.Concat(more.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value))));
 }

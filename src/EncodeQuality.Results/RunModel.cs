@@ -69,6 +69,9 @@ public sealed record RunOutcome(RunStart Run, long Frames, TimeSpan Wall, DateTi
 {
     public IReadOnlyList<Check> Checks { get; init; } = [];
 
+    /// <summary>Source frames the decoder concealed errors in (eq encode --source-errors conceal), ascending.</summary>
+    public IReadOnlyList<long> DamagedSourceFrames { get; init; } = [];
+
     /// <summary>A check that must pass did not: eq exits 3 once the run is committed.</summary>
     public bool Failed => Checks.Any(c => c.Fatal && c.Result == CheckResult.Failed);
 }

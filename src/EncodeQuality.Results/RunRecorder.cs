@@ -64,9 +64,12 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
     /// ladder checks) so that every sink records them, and commits the run to every sink.
     /// </summary>
     public RunOutcome Finish(long frames, TimeSpan wall, IReadOnlyList<RenditionOutcome> renditions,
-        Func<RunOutcome, IReadOnlyList<Check>>? judge = null)
+        Func<RunOutcome, IReadOnlyList<Check>>? judge = null, IReadOnlyList<long>? damagedSource = null)
     {
-        var run = new RunOutcome(Start ?? throw new InvalidOperationException("the run never started"), frames, wall, DateTimeOffset.UtcNow, renditions);
+        var run = new RunOutcome(Start ?? throw new InvalidOperationException("the run never started"), frames, wall, DateTimeOffset.UtcNow, renditions)
+        {
+            DamagedSourceFrames = damagedSource ?? [],
+        };
         if (judge is not null) run = run with { Checks = judge(run) };
         foreach (var r in renditions)
             foreach (var s in sinks) s.RenditionFinished(r);

@@ -447,7 +447,8 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         string ladder = Path.Combine(dir, "ladder.json");
         File.WriteAllText(ladder, Ladder("ultrafast"));
         var o = EqProcess.Run("submit", "--amqp", farm.Rabbit.Url, "--queue", queue, "--source", Repo.Media("BA1_FT_C.264"),
-            "--ladder", ladder, "--job-id", "opt-1", "--metrics", "vmaf,psnr", "--gate", "vmaf.p5>=70", "--frames", "12", "--score-at", "both");
+            "--ladder", ladder, "--job-id", "opt-1", "--metrics", "vmaf,psnr", "--gate", "vmaf.p5>=70", "--frames", "12", "--score-at", "both",
+            "--segment-duration", "2", "--source-errors", "conceal");
         Assert.True(o.ExitCode == 0, o.StdErr);
         Assert.Equal("submitted opt-1", o.StdOut.Trim());
 
@@ -465,6 +466,8 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Equal(["vmaf.p5>=70"], job["gates"]!.AsArray().Select(x => (string)x!));
         Assert.Equal(12, (int)job["frames"]!);
         Assert.Equal("both", (string?)job["scoreAt"]);
+        Assert.Equal(2.0, (double)job["segmentDuration"]!);
+        Assert.Equal("conceal", (string?)job["sourceErrors"]);
     }
 
     [Fact]

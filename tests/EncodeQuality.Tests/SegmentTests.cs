@@ -159,4 +159,51 @@ public class SegmentTests
             Assert.Equal(keyframes.Contains(s.GetProperty("first_frame").GetInt64()), s.GetProperty("starts_on_keyframe").GetBoolean());
         Assert.Equal(segments.All(s => s.GetProperty("starts_on_keyframe").GetBoolean()), doc.RootElement.GetProperty("boundaries_held").GetBoolean());
     }
+    [Fact]
+    public void A_damaged_source_picture_fails_the_run_or_counts_as_its_segments_error()
+    {
+        // A 60-frame H.264 source without B-frames (packet k is frame k), keyframes at 0 and 30;
+        // then 200 bytes in the middle of frame 30's packet flipped, as a damaged transfer would.
+        string dir = Repo.Scratch("segments-damaged");
+        string clean = Path.Combine(dir, "clean.264"), damaged = Path.Combine(dir, "damaged.264");
+        Ffmpeg.Run("-y", "-i", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "-frames:v", "60", "-c:v", "libx264",
+            "-x264-params", "keyint=30:min-keyint=30:scenecut=0:bframes=0", "-f", "h264", clean);
+        var packets = Ffmpeg.Probe("-show_entries", "packet=pos,size", "-of", "csv=p=0", clean)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(',')).ToList();
+        const int hit = 30; // the first frame of the second segment, so an off-by-one puts it in the wrong one
+        var bytes = File.ReadAllBytes(clean);
+        int size = int.Parse(packets[hit][0]), pos = int.Parse(packets[hit][1]);
+        for (int i = pos + size / 3; i < pos + size / 3 + 200; i++) bytes[i] ^= 0x5a;
+        File.WriteAllBytes(damaged, bytes);
+        // FFmpeg's own count of the pictures it had to conceal: the reference.
+        int concealed = Ffmpeg.WarningLines("-i", damaged, "-f", "null", "-").Count(l => l.Contains("corrupt decoded frame"));
+        Assert.Equal(1, concealed);
+
+        string ladder = Path.Combine(dir, "ladder.json");
+        File.WriteAllText(ladder, """{"renditions": [{"name": "360p", "codec": "x264", "height": 360, "crf": 30, "preset": "veryfast"}]}""");
+        string failed = Path.Combine(dir, "failed"), concealedRun = Path.Combine(dir, "concealed");
+        foreach (var d in new[] { failed, concealedRun }) if (Directory.Exists(d)) Directory.Delete(d, true);
+
+        // By default the damage stops the run with one line naming the frame, and leaves no results.
+        var stop = EqProcess.Run("encode", damaged, "--ladder", ladder, "--metrics", "psnr", "--segment-duration", "1", "--out", failed);
+        Assert.Equal(1, stop.ExitCode);
+        Assert.Contains($"frame {hit}: damaged picture", stop.StdErr);
+        Assert.False(File.Exists(Path.Combine(failed, "summary.json")));
+
+        // With --source-errors conceal the run goes on; the damaged frame is its segment's error.
+        var run = EqProcess.Run("encode", damaged, "--ladder", ladder, "--metrics", "psnr", "--segment-duration", "1", "--out", concealedRun,
+            "--source-errors", "conceal");
+        Assert.True(run.ExitCode == 0, run.StdErr);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(concealedRun, "summary.json")));
+        Assert.Equal([(long)hit], summary.RootElement.GetProperty("source_frames_damaged").EnumerateArray().Select(f => f.GetInt64()));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(concealedRun, "360p.segments.json")));
+        var errors = doc.RootElement.GetProperty("segments").EnumerateArray().Select(g => g.GetProperty("errors").GetInt32()).ToList();
+        Assert.Equal([0, concealed], errors); // frames 0-29, then 30-59
+        // ... and reaches the packager's header.
+        var headers = EqProcess.Run("mqa", "headers", Path.Combine(concealedRun, "360p.segments.json"));
+        Assert.True(headers.ExitCode == 0, headers.StdErr);
+        var lines = headers.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("org.svta.mqa-errors=0", lines[0]);
+        Assert.Contains($"org.svta.mqa-errors={concealed}", lines[1]);
+    }
 }

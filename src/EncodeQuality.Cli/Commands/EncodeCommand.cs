@@ -48,6 +48,12 @@ public static class EncodeCommand
         {
             Description = "Pool scores per segment of this many seconds (each starts on a forced IDR), or keyint (the encoder's own GOP): NAME.segments.json",
         };
+        var sourceErrors = new Option<string>("--source-errors")
+        {
+            Description = "fail: a damaged source picture stops the run (exit 2); conceal: the decoder conceals it, the run goes on and counts it (log, summary, segments' errors)",
+            DefaultValueFactory = _ => "fail",
+        };
+        sourceErrors.AcceptOnlyFromAmong("fail", "conceal");
         var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame (VMAF's motion still sees every frame)", DefaultValueFactory = _ => 1 };
         var failOnLadder = new Option<bool>("--fail-on-ladder") { Description = "Ladder checks (inversion, bitrate order, knee) fail the run with exit 3 instead of warning" };
         var inversionTolerance = new Option<double>("--inversion-tolerance")
@@ -66,7 +72,7 @@ public static class EncodeCommand
         var cmd = new Command("encode", "Encode a ladder with x264/x265 and score every rendition from the encoders' recon.\n\nExample:\n  eq encode in.mp4 --ladder default --out out --score-at both --gate 'vmaf.p5>=70'")
         {
             source, ladder, outDir, scoreAt, container, metrics, threads, frames, maxRungs, gatesFile, gate, sampleRate, subsample, failOnLadder,
-            inversionTolerance, kneeGain, segmentDuration, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose, quiet, noProgress,
+            inversionTolerance, kneeGain, segmentDuration, sourceErrors, vmafEngine, vmafModel, store, jobId, size, fps, logJson, verbose, quiet, noProgress,
         };
         cmd.SetAction((p, ct) =>
         {
@@ -80,7 +86,7 @@ public static class EncodeCommand
             var job = new EncodeJob
             {
                 Source = src,
-                SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps)),
+                SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps), p.GetValue(sourceErrors) == "conceal"),
                 Ladder = ladderFile is null ? null : LadderParser.Load(ladderFile, p.GetValue(maxRungs)),
                 Out = p.GetValue(outDir)!,
                 ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),

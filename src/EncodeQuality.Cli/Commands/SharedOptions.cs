@@ -85,13 +85,13 @@ public static class SharedOptions
     public static Option<string?> Fps() => new("--fps") { Description = "Frame rate of raw .yuv input (25, 30000/1001)" };
 
     /// <summary>How to open a file, or a one-line input error.</summary>
-    public static SourceOptions? SourceOptionsFor(string path, string? size, string? fps)
+    public static SourceOptions? SourceOptionsFor(string path, string? size, string? fps, bool concealErrors = false)
     {
         try
         {
             if (size is not null && !System.Text.RegularExpressions.Regex.IsMatch(size, @"^\d+x\d+$"))
                 throw new InputException($"--size must look like 1280x720, not '{size}'");
-            return SourceOptions.For(path, size, fps);
+            return SourceOptions.For(path, size, fps, concealErrors);
         }
         catch (SourceException e) { throw new InputException(e.Message); }
     }

@@ -23,13 +23,17 @@ public static class SubmitCommand
         var gate = new Option<string[]>("--gate") { Description = "One job: a quality gate, repeatable" };
         var sampleRate = new Option<double?>("--sample-rate") { Description = "One job: the share of jobs scored" };
         var frames = new Option<long?>("--frames") { Description = "One job: encode only the first N frames" };
+        var segmentDuration = new Option<string?>("--segment-duration") { Description = "One job: segment seconds, or keyint (as eq encode takes it)" };
+        var sourceErrors = new Option<string?>("--source-errors") { Description = "One job: fail or conceal (as eq encode takes it)" };
+        sourceErrors.AcceptOnlyFromAmong("fail", "conceal");
         var baseline = new Option<string?>("--baseline") { Description = "One job: a run to compare with (output folder, summary.json or stored run id)" };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("submit", "Publish encode jobs to the farm's queue, with publisher confirms (the job schema: eq submit --schema).\n\n" +
             "Example:\n  eq submit --amqp amqp://eq:secret@mq/ --source /shared/src/film.mp4 --ladder default --job-id film-42")
         {
-            file, amqp, queue, limit, source, ladder, jobId, outDir, scoreAt, metrics, gate, sampleRate, frames, baseline, logJson, verbose,
+            file, amqp, queue, limit, source, ladder, jobId, outDir, scoreAt, metrics, gate, sampleRate, frames, segmentDuration, sourceErrors, baseline,
+            logJson, verbose,
         };
         var schema = new Option<bool>("--schema") { Description = "Print the job message's JSON Schema and exit" };
         cmd.Add(schema);
@@ -70,6 +74,10 @@ public static class SubmitCommand
                     ["sampleRate"] = p.GetValue(sampleRate),
                     ["frames"] = p.GetValue(frames),
                     ["baseline"] = p.GetValue(baseline),
+                    ["segmentDuration"] = p.GetValue(segmentDuration) is { } seg
+                        ? seg == "keyint" ? seg : EncodeQuality.Pipeline.SegmentPlan.Parse(seg).Seconds
+                        : null,
+                    ["sourceErrors"] = p.GetValue(sourceErrors),
                 };
                 jobs = [JobMessage.Parse(JsonSerializer.Serialize(job.Where(kv => kv.Value is not null).ToDictionary()))];
             }

@@ -32,6 +32,9 @@ public sealed record JobMessage
     public long? Frames { get; init; }
     public int? Subsample { get; init; }
     public string? Container { get; init; }
+    /// <summary>Seconds (a number) or the string "keyint".</summary>
+    public JsonElement? SegmentDuration { get; init; }
+    public string? SourceErrors { get; init; }
     public string? VmafModel { get; init; }
     public string? Size { get; init; }
     public string? Fps { get; init; }
@@ -74,6 +77,7 @@ public sealed record JobMessage
             ValidationErrorKind.PropertyRequired => "is required",
             ValidationErrorKind.NoAdditionalPropertiesAllowed => "is not a job field",
             ValidationErrorKind.NotInEnumeration => "is not one of the allowed values",
+            ValidationErrorKind.NotOneOf when where == "segmentDuration" => "must be seconds above 0 or \"keyint\"",
             ValidationErrorKind.NotOneOf => "must be \"default\" or a ladder object with \"renditions\"",
             ValidationErrorKind.PatternMismatch => "has characters a job id or value may not have",
             ValidationErrorKind.ItemsNotUnique => "repeats an item",
@@ -98,7 +102,7 @@ public sealed record JobMessage
         return new EncodeJob
         {
             Source = Source,
-            SourceOptions = Native.SourceOptions.For(Source, Size, Fps),
+            SourceOptions = Native.SourceOptions.For(Source, Size, Fps, SourceErrors == "conceal"),
             Ladder = ladder,
             Out = Out ?? Path.Combine(outRoot, JobId),
             ScoreAt = ScoreAt switch { "source" => Pipeline.ScoreAt.Source, "both" => Pipeline.ScoreAt.Both, _ => Pipeline.ScoreAt.Encode },
@@ -106,6 +110,9 @@ public sealed record JobMessage
             Container = Container ?? "mp4",
             MaxFrames = Frames ?? 0,
             Subsample = Subsample ?? 1,
+            Segments = SegmentDuration is { } seg
+                ? SegmentPlan.Parse(seg.ValueKind == JsonValueKind.Number ? seg.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture) : seg.GetString()!, "segmentDuration")
+                : null,
             SampleRate = SampleRate ?? 1,
             Gates = gates,
             VmafModel = VmafModel,

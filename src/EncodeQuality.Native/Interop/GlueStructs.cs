@@ -28,6 +28,7 @@ internal unsafe struct EqOpenOptions
     public fixed byte VideoSize[32];
     public fixed byte Framerate[32];
     public fixed byte PixelFormat[32];
+    public int ConcealErrors;
 }
 
 [StructLayout(LayoutKind.Sequential)]

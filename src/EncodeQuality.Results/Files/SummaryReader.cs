@@ -75,7 +75,11 @@ public static class SummaryReader
             var checks = root.TryGetProperty("verdict", out var verdict)
                 ? verdict.GetProperty("checks").EnumerateArray().Select(SummaryWriter.ReadCheck).ToList() : [];
             return new RunOutcome(start, root.GetProperty("frames").GetInt64(), TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
-                root.GetProperty("finished_at").GetDateTimeOffset(), renditions) { Checks = checks };
+                root.GetProperty("finished_at").GetDateTimeOffset(), renditions)
+            {
+                Checks = checks,
+                DamagedSourceFrames = root.TryGetProperty("source_frames_damaged", out var damaged) ? [.. damaged.EnumerateArray().Select(f => f.GetInt64())] : [],
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {

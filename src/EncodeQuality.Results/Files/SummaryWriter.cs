@@ -63,6 +63,9 @@ public static class SummaryWriter
         w.WriteString("source_fps_fraction", $"{start.Source.FpsNum}/{start.Source.FpsDen}");
         w.WriteNumber("source_fps", Math.Round(start.Source.Fps, 3));
         w.WriteNumber("frames", run.Frames);
+        w.WriteStartArray("source_frames_damaged");
+        foreach (long f in run.DamagedSourceFrames) w.WriteNumberValue(f);
+        w.WriteEndArray();
         w.WriteNumber("wall_seconds", Math.Round(run.Wall.TotalSeconds, 3));
         w.WriteString("started_at", start.StartedAt);
         w.WriteString("finished_at", run.FinishedAt);

@@ -39,7 +39,8 @@ public static class SegmentScores
         return null;
     }
 
-    public static RenditionSegments? Of(RenditionOutcome r, SegmentPlan? plan, int fpsNum, int fpsDen)
+    /// <param name="damagedSource">Source frames the decoder concealed errors in, ascending: each counts as an error of its segment.</param>
+    public static RenditionSegments? Of(RenditionOutcome r, SegmentPlan? plan, int fpsNum, int fpsDen, IReadOnlyList<long>? damagedSource = null)
     {
         var starts = r.Facts.SegmentStarts;
         if (plan is null || starts is null || starts.Count == 0) return null;
@@ -66,10 +67,11 @@ public static class SegmentScores
                 }
                 pooled[set.Mode] = metrics;
             }
-            // The encoder returns every frame it is given (a run whose counts differ fails), so the
-            // errors the encoder side can know of are none; the field is there for the header.
+            // The errors the encoder side can know of: the encoder returns every frame it is given (a
+            // run whose counts differ fails), so they are the source frames the decoder concealed.
+            int errors = damagedSource?.Count(f => f >= first && f < end) ?? 0;
             segments.Add(new SegmentScore(i, first, end - first, first * (double)fpsDen / fpsNum, (end - first) * (double)fpsDen / fpsNum,
-                keyframes.Contains(first), pooled, MqaVideo(pooled), 0));
+                keyframes.Contains(first), pooled, MqaVideo(pooled), errors));
         }
         return new RenditionSegments(r.Facts.Name, plan, segments);
     }

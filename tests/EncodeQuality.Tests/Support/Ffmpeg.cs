@@ -6,9 +6,13 @@ namespace EncodeQuality.Tests.Support;
 /// <summary>The system's FFmpeg command-line tools: the independent reference the tests check against.</summary>
 public static class Ffmpeg
 {
-    public static byte[] Run(params string[] args) => Exec("ffmpeg", ["-v", "error", "-nostdin", .. args]);
+    public static byte[] Run(params string[] args) => Exec("ffmpeg", ["-v", "error", "-nostdin", .. args]).Output;
 
-    public static string Probe(params string[] args) => System.Text.Encoding.UTF8.GetString(Exec("ffprobe", ["-v", "error", .. args]));
+    /// <summary>Runs ffmpeg and returns what it reported at level warning and above, line by line.</summary>
+    public static string[] WarningLines(params string[] args) =>
+        Exec("ffmpeg", ["-v", "warning", "-nostdin", .. args]).Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public static string Probe(params string[] args) => System.Text.Encoding.UTF8.GetString(Exec("ffprobe", ["-v", "error", .. args]).Output);
 
     /// <summary>Decodes a file to raw planar frames; input options go before -i.</summary>
     public static List<byte[]> DecodeFrames(string path, string pixFmt, int frameBytes, string[]? inputOptions = null, string? filter = null, int maxFrames = 0)
@@ -26,7 +30,7 @@ public static class Ffmpeg
         int.Parse(Probe([.. inputOptions ?? [], "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path]).Trim(),
             CultureInfo.InvariantCulture);
 
-    private static byte[] Exec(string tool, string[] args)
+    private static (byte[] Output, string Errors) Exec(string tool, string[] args)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -36,6 +40,6 @@ public static class Ffmpeg
         p.StandardOutput.BaseStream.CopyTo(ms);
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed: {errTask.Result}");
-        return ms.ToArray();
+        return (ms.ToArray(), errTask.Result);
     }
 }
