@@ -16,6 +16,7 @@ public sealed class MetricCatalog
         c.Register("psnr", () => new PsnrMetric());
         c.Register("ssim", () => new SsimMetric(), SsimMetric.CannotScore);
         c.Register("ms_ssim", () => new MsSsimMetric(), MsSsimMetric.CannotScore);
+        c.Register("cambi", () => new CambiMetric(new Vmaf.Features.Cambi.CambiSettings()), CambiMetric.CannotScore);
         return c;
     }
 

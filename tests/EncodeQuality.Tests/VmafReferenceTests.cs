@@ -56,7 +56,7 @@ public class VmafReferenceTests
     {
         var expected = Load(Repo.Shared($"vmaf-reference/{pair}.{model}.json"));
         bool odd = pair.StartsWith("odd", StringComparison.Ordinal);
-        var metrics = odd ? new[] { "vmaf" } : ["vmaf", "psnr", "ssim", "ms_ssim"];
+        var metrics = odd ? new[] { "vmaf" } : ["vmaf", "psnr", "ssim", "ms_ssim", "cambi"];
         var actual = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), model, metrics, new VmafOptions());
         Assert.Equal(expected.Count, actual.Frames);
 
@@ -79,7 +79,7 @@ public class VmafReferenceTests
         // Every feature the model reads, and the other metrics, were compared.
         var modelFeatures = EncodeQuality.Vmaf.Model.VmafModel.Load(Repo.Shared($"vmaf-models/{model}.json")).Features
             .Select(x => EncodeQuality.Vmaf.Model.VmafModel.OutputName(x.Name, x.Options));
-        var required = new HashSet<string>([.. modelFeatures, "vmaf", .. odd ? Array.Empty<string>() : ["psnr_y", "psnr_cb", "psnr_cr", "float_ssim", "float_ms_ssim"]]);
+        var required = new HashSet<string>([.. modelFeatures, "vmaf", .. odd ? Array.Empty<string>() : ["psnr_y", "psnr_cb", "psnr_cr", "float_ssim", "float_ms_ssim", "cambi"]]);
         Assert.Subset(compared, required);
 
         double mean = actual.Sheet.Values("vmaf").Average(), expectedMean = expected.Average(e => e["vmaf"]);
@@ -91,6 +91,7 @@ public class VmafReferenceTests
         "vmaf" => integerModel ? 1e-4 : 0.005,
         _ when feature.StartsWith("psnr_", StringComparison.Ordinal) => 1e-4,
         "float_ssim" or "float_ms_ssim" => 1e-5,
+        "cambi" => 1e-4,
         _ when feature.StartsWith("integer_", StringComparison.Ordinal) => 2e-6,
         _ => 5e-5,
     };

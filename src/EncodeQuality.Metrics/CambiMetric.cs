@@ -1,0 +1,64 @@
+using EncodeQuality.Native.Frames;
+using EncodeQuality.Vmaf.Features.Cambi;
+
+namespace EncodeQuality.Metrics;
+
+/// <summary>
+/// CAMBI banding (<see cref="CambiScorer"/>) as a metric of its own: "cambi" scores the distorted
+/// picture alone, 0 for no visible banding, larger for more (about 5 is where viewers begin to
+/// notice, libvmaf's docs say). With the full-reference option it also writes "cambi_source" and
+/// "cambi_full_reference", the distorted score minus the source's, at least 0. Option suffixes on
+/// the names follow libvmaf's (cambi_hrs_1080_cmxv_17_vlt_0.06).
+/// </summary>
+public sealed class CambiMetric(CambiSettings settings, string suffix = "") : IFrameMetric
+{
+    private CambiScorer? _distorted, _source;
+    private int[] _columns = [];
+
+    public IReadOnlyList<string> FeatureNames { get; } = settings.FullReference
+        ? ["cambi" + suffix, "cambi_source" + suffix, "cambi_full_reference" + suffix]
+        : ["cambi" + suffix];
+
+    public bool Temporal => false;
+
+    /// <summary>Why CAMBI cannot score pictures of this size, or null.</summary>
+    public static string? CannotScore(int width, int height) =>
+        width < CambiScorer.MinimumSide && height < CambiScorer.MinimumSide
+            ? $"CAMBI needs a picture at least {CambiScorer.MinimumSide} pixels wide or high, got {width}x{height}" : null;
+
+    public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
+    {
+        var f = distorted.Format;
+        if (_distorted is null)
+        {
+            try
+            {
+                _distorted = new CambiScorer(f.Width, f.Height, settings.EncWidth, settings.EncHeight, EncodeDepth(f), settings);
+                if (settings.FullReference)
+                    _source = new CambiScorer(f.Width, f.Height, settings.SrcWidth, settings.SrcHeight, EncodeDepth(f), settings);
+            }
+            catch (ArgumentException e) { throw new InputException(e.Message); }
+            _columns = [.. FeatureNames.Select(sheet.Column)];
+        }
+        double score = Score(_distorted, distorted);
+        sheet.Set(_columns[0], frameIndex, score);
+        if (_source is not null)
+        {
+            double source = Score(_source, reference);
+            sheet.Set(_columns[1], frameIndex, source);
+            sheet.Set(_columns[2], frameIndex, Math.Min(Math.Max(0, score - source), settings.MaxValue));
+        }
+    }
+
+    private int EncodeDepth(VideoFormat f) => settings.EncBitDepth > 0 ? settings.EncBitDepth : f.BitDepth;
+
+    private static double Score(CambiScorer scorer, VideoFrame frame)
+    {
+        var f = frame.Format;
+        return f.BitDepth > 8 ? scorer.Score(frame.Plane16(0), f.Width, f.BitDepth) : scorer.Score(frame.Plane(0), f.Width);
+    }
+
+    public void Flush(ScoreSheet sheet) { }
+
+    public void Dispose() { }
+}

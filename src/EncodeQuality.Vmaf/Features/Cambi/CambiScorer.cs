@@ -1,0 +1,460 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace EncodeQuality.Vmaf.Features.Cambi;
+
+/// <summary>
+/// CAMBI, Netflix's contrast-aware multiscale banding index, for one picture at a time. Defined by
+/// libvmaf (libvmaf/src/feature/cambi.c) and computed here as it computes it, so that the scores
+/// agree with libvmaf's to float rounding:
+/// <list type="number">
+/// <item>luma is brought to 10 bits at the encode's size (nearest sample), and 8-bit encodes get a
+///   2×2 averaging that undoes dithering;</item>
+/// <item>a spatial mask keeps pixels in flat areas: those whose 7×7 neighbourhood holds more than a
+///   size-dependent count of pixels equal to their right and lower neighbours;</item>
+/// <item>at five scales (each half the last, by taking every second sample), after a 3×3 mode
+///   filter, each masked pixel gets a contrast value from the histogram of masked pixels in a window
+///   around it: for each contrast c of 1..2^max_log_contrast codes still visible at its level,
+///   weight(c) · p0 · p / (p0 + p), p0 the pixels at its own level and p those c codes above or
+///   below (the more numerous side);</item>
+/// <item>each scale's score is the mean of its largest topk share of values; the picture's is the
+///   scales weighted 16, 8, 4, 2, 1, divided by the window's pixel count, and clipped.</item>
+/// </list>
+/// Buffers are allocated once for the size; a picture allocates nothing.
+/// </summary>
+public sealed class CambiScorer
+{
+    private const int Scales = 5, MaskFilter = 7;
+    private static readonly int[] ScaleWeights = [16, 8, 4, 2, 1];
+    // Suprathreshold contrast response: weight of a contrast of d+1 codes (cambi.c g_contrast_weights).
+    private static readonly int[] ContrastWeights = [1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9];
+    // libvmaf refuses pictures smaller than this in both directions.
+    public const int MinimumSide = 216;
+
+    private readonly int _inWidth, _inHeight;  // pictures as they arrive
+    private readonly int[]? _columnMap, _rowMap; // input sample per processed sample, null at equal sizes
+    private readonly int _width, _height;      // processing size (the encode's)
+    private readonly int _encBitDepth;
+    private readonly bool _halfFirst;           // high-res speed-up applies
+    private readonly int _window;
+    private readonly double _topK, _maxValue;
+    private readonly int _diffs;
+    private readonly int[] _tvi;                // highest visible level per contrast, in level + diffs space
+    private readonly int _vlt;                  // lowest visible level
+    private readonly int _bandBase, _bandSize;  // the levels a histogram can need
+    private readonly ushort[] _image, _mask;
+    private readonly byte[] _flat;
+    private readonly int[] _columnSums;
+    private readonly ushort[] _modeRows;
+    private readonly ushort[] _histograms;
+    private readonly float[] _values, _selection;
+
+    /// <param name="width">Picture width as it arrives (the encode's, or larger when upscaled for scoring).</param>
+    /// <param name="encWidth">The size to score at: 0 for the picture's.</param>
+    public CambiScorer(int width, int height, int encWidth, int encHeight, int encBitDepth, CambiSettings settings)
+    {
+        if (encWidth == 0 || encHeight == 0 || encWidth > width || encHeight > height) (encWidth, encHeight) = (width, height);
+        if (encWidth < MinimumSide && encHeight < MinimumSide)
+            throw new ArgumentException($"CAMBI needs a picture at least {MinimumSide} pixels wide or high, got {encWidth}x{encHeight}");
+        _inWidth = width;
+        _inHeight = height;
+        _width = encWidth;
+        _height = encHeight;
+        _columnMap = SampleMap(width, encWidth);
+        _rowMap = SampleMap(height, encHeight);
+        _encBitDepth = encBitDepth;
+        long pixels = (long)encWidth * encHeight;
+        _halfFirst = settings.HighResSpeedup switch
+        {
+            1080 => pixels >= 1920 * 1080,
+            1440 => pixels >= 2560 * 1440,
+            2160 => pixels >= 3840 * 2160,
+            _ => false,
+        };
+        // The window scales with the picture: 65 at 3840+2160, rounded up to odd (cambi.c adjust_window_size).
+        int window = settings.WindowSize * (encWidth + encHeight) / 375 >> 4;
+        if (_halfFirst) window = (window + 1) >> 1;
+        _window = window | 1;
+        _topK = settings.TopK;
+        _maxValue = settings.MaxValue;
+
+        _diffs = 1 << settings.MaxLogContrast;
+        var luminance = Luminance.For(settings.Eotf);
+        _tvi = new int[_diffs];
+        for (int d = 0; d < _diffs; d++) _tvi[d] = luminance.HighestVisible(d + 1, settings.TviThreshold) + _diffs;
+        _vlt = luminance.LowestVisibleCode(settings.VisibleLuminanceThreshold);
+        // A pixel at level v can matter to some query only if vlt - 3·diffs < v <= tvi[last] (cambi.c).
+        _bandBase = Math.Max(0, _vlt - 3 * _diffs + 1);
+        _bandSize = _tvi[_diffs - 1] + 1 - _bandBase;
+
+        _image = new ushort[pixels];
+        _mask = new ushort[pixels];
+        _flat = new byte[pixels];
+        _columnSums = new int[encWidth];
+        _modeRows = new ushort[3 * encWidth];
+        _histograms = new ushort[(long)_bandSize * encWidth];
+        _values = new float[pixels];
+        _selection = new float[pixels];
+    }
+
+    public int Window => _window;
+
+    /// <summary>The score of one picture: luma samples at <paramref name="bitDepth"/> bits, 16-bit words.</summary>
+    public double Score(ReadOnlySpan<ushort> luma, int stride, int bitDepth)
+    {
+        CheckGeometry(luma.Length, stride);
+        Preprocess(luma, stride, bitDepth);
+        return Banding();
+    }
+
+    /// <summary>The score of one 8-bit picture.</summary>
+    public double Score(ReadOnlySpan<byte> luma, int stride)
+    {
+        CheckGeometry(luma.Length, stride);
+        ToTenBits(luma, stride);
+        if (_encBitDepth < 10) AntiDither();
+        return Banding();
+    }
+
+    private void CheckGeometry(int length, int stride)
+    {
+        if (stride < _inWidth || length < (long)stride * (_inHeight - 1) + _inWidth)
+            throw new ArgumentException($"the plane is smaller than the {_inWidth}x{_inHeight} this scorer was made for");
+    }
+
+    private void Preprocess(ReadOnlySpan<ushort> luma, int stride, int bitDepth)
+    {
+        int shift = bitDepth - 10;
+        int round = shift > 0 ? 1 << (shift - 1) : 0;
+        var (xs, ys) = (_columnMap, _rowMap);
+        for (int i = 0; i < _height; i++)
+        {
+            var src = luma.Slice((ys is null ? i : ys[i]) * stride);
+            var dst = _image.AsSpan(i * _width, _width);
+            if (xs is null && shift == 0) src[.._width].CopyTo(dst);
+            else
+                for (int j = 0; j < _width; j++)
+                {
+                    int v = src[xs is null ? j : xs[j]];
+                    dst[j] = (ushort)(shift >= 0 ? (v + round) >> shift : v << -shift);
+                }
+        }
+        if (_encBitDepth < 10) AntiDither();
+    }
+
+    private void ToTenBits(ReadOnlySpan<byte> luma, int stride)
+    {
+        var (xs, ys) = (_columnMap, _rowMap);
+        for (int i = 0; i < _height; i++)
+        {
+            var src = luma.Slice((ys is null ? i : ys[i]) * stride);
+            var dst = _image.AsSpan(i * _width, _width);
+            for (int j = 0; j < _width; j++) dst[j] = (ushort)(src[xs is null ? j : xs[j]] << 2);
+        }
+    }
+
+    /// <summary>
+    /// Which input sample feeds output sample k when a picture is taken down to the encode's size:
+    /// the nearest, stepping in single precision from the centre of the first output sample as
+    /// cambi.c does; null at equal sizes (each sample feeds itself).
+    /// </summary>
+    private static int[]? SampleMap(int input, int output)
+    {
+        if (input == output) return null;
+        float ratio = (float)input / output;
+        float start = (float)(ratio / 2 - 0.5);
+        var map = new int[output];
+        float x = start;
+        for (int k = 0; k < output; k++)
+        {
+            map[k] = (int)(x + 0.5);
+            x += ratio;
+        }
+        return map;
+    }
+
+    /// <summary>Each sample becomes the mean of its 2×2 block to the lower right (pairs on the last row and column), rounded down.</summary>
+    private void AntiDither()
+    {
+        int w = _width, h = _height;
+        var img = _image;
+        // In place, forward: a sample is replaced after every sample that reads it has been read.
+        for (int i = 0; i < h - 1; i++)
+        {
+            int r = i * w, n = r + w;
+            for (int j = 0; j < w - 1; j++)
+                img[r + j] = (ushort)((img[r + j] + img[r + j + 1] + img[n + j] + img[n + j + 1]) >> 2);
+            img[r + w - 1] = (ushort)((img[r + w - 1] + img[n + w - 1]) >> 1);
+        }
+        int last = (h - 1) * w;
+        for (int j = 0; j < w - 1; j++) img[last + j] = (ushort)((img[last + j] + img[last + j + 1]) >> 1);
+    }
+
+    private double Banding()
+    {
+        SpatialMask();
+        Span<double> perScale = stackalloc double[Scales];
+        int w = _width, h = _height;
+        for (int scale = 0; scale < Scales; scale++)
+        {
+            if (scale > 0 || _halfFirst)
+            {
+                w = (w + 1) >> 1;
+                h = (h + 1) >> 1;
+                Decimate(_image, w, h);
+                Decimate(_mask, w, h);
+            }
+            ModeFilter(w, h);
+            ContrastValues(w, h);
+            perScale[scale] = TopKMean(w * h);
+        }
+        double score = 0;
+        for (int s = 0; s < Scales; s++) score += perScale[s] * ScaleWeights[s];
+        int side = 2 * (_window >> 1) + 1;
+        return Math.Min(score / (side * side), _maxValue);
+    }
+
+    /// <summary>
+    /// Marks flat pixels: a pixel is flat-looking when it equals its right and lower neighbours (the
+    /// last column and row count as equal); it is in the mask when its 7×7 neighbourhood holds more
+    /// flat-looking pixels than a threshold that grows with the picture's size (cambi.c get_mask_index).
+    /// </summary>
+    private void SpatialMask()
+    {
+        int w = _width, h = _height, pad = MaskFilter >> 1;
+        var img = _image;
+        for (int i = 0; i < h; i++)
+        {
+            int r = i * w;
+            for (int j = 0; j < w; j++)
+            {
+                int v = img[r + j];
+                bool right = j == w - 1 || v == img[r + j + 1];
+                bool down = i == h - 1 || v == img[r + w + j];
+                _flat[r + j] = (byte)(right && down ? 1 : 0);
+            }
+        }
+        uint blocks = (uint)((w >> 6) * (h >> 6));
+        int threshold = (MaskFilter * MaskFilter + 3 * (CeilLog2(blocks) - 11) - 1) >> 1;
+
+        var sums = _columnSums;
+        Array.Clear(sums);
+        for (int i = 0; i < Math.Min(pad, h); i++) AddFlatRow(i, +1);
+        for (int i = 0; i < h; i++)
+        {
+            if (i + pad < h) AddFlatRow(i + pad, +1);
+            if (i - pad - 1 >= 0) AddFlatRow(i - pad - 1, -1);
+            int run = 0;
+            for (int j = 0; j < Math.Min(pad, w); j++) run += sums[j];
+            int r = i * w;
+            for (int j = 0; j < w; j++)
+            {
+                if (j + pad < w) run += sums[j + pad];
+                if (j - pad - 1 >= 0) run -= sums[j - pad - 1];
+                _mask[r + j] = (ushort)(run > threshold ? 1 : 0);
+            }
+        }
+    }
+
+    private void AddFlatRow(int row, int sign)
+    {
+        var flat = _flat.AsSpan(row * _width, _width);
+        for (int j = 0; j < flat.Length; j++) _columnSums[j] += sign * flat[j];
+    }
+
+    private static int CeilLog2(uint n)
+    {
+        if (n == 0) return 0;
+        int bits = 0;
+        for (uint t = n - 1; t > 0; t >>= 1) bits++;
+        return bits;
+    }
+
+    /// <summary>Keeps every second sample of every second row, in place (the rows keep the full stride).</summary>
+    private void Decimate(ushort[] plane, int w, int h)
+    {
+        int stride = _width;
+        for (int i = 0; i < h; i++)
+            for (int j = 0; j < w; j++)
+                plane[i * stride + j] = plane[2 * i * stride + 2 * j];
+    }
+
+    private static ushort Mode3(ushort a, ushort b, ushort c) =>
+        a == b || a == c ? a : b == c ? b : Math.Min(a, Math.Min(b, c));
+
+    /// <summary>
+    /// 3×3 mode filter, separably: the mode of three along each row (end samples kept), then of
+    /// three of those down each column. The first and last rows keep their samples.
+    /// </summary>
+    private void ModeFilter(int w, int h)
+    {
+        int stride = _width;
+        var img = _image;
+        var rows = _modeRows;
+        for (int i = 0; i < h; i++)
+        {
+            // Row i is read before row i - 1 is written, and row i is written one step later.
+            var line = rows.AsSpan(i % 3 * w, w);
+            int r = i * stride;
+            line[0] = img[r];
+            for (int j = 1; j < w - 1; j++) line[j] = Mode3(img[r + j - 1], img[r + j], img[r + j + 1]);
+            line[w - 1] = img[r + w - 1];
+            if (i > 1)
+            {
+                int o = (i - 1) * stride;
+                for (int j = 0; j < w; j++) img[o + j] = Mode3(rows[j], rows[w + j], rows[2 * w + j]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The contrast value of every masked pixel, from a histogram per output column of the masked
+    /// pixels' levels within the window (rows and columns clipped at the picture's edges), slid down
+    /// the picture a row at a time.
+    /// </summary>
+    private void ContrastValues(int w, int h)
+    {
+        int pad = _window >> 1, stride = _width;
+        var hist = _histograms.AsSpan(0, _bandSize * w);
+        hist.Clear();
+        var values = _values.AsSpan(0, w * h);
+        values.Clear();
+        int added = 0, removed = 0; // rows [removed, added) are in the histograms
+        for (int i = 0; i < h; i++)
+        {
+            int wantAdded = Math.Min(h, i + pad + 1), wantRemoved = Math.Max(0, i - pad);
+            // Steady state, one row leaving and one entering: equal levels at a column cancel.
+            if (wantAdded - added == 1 && wantRemoved - removed == 1) SlideRow(removed++, added++, w, pad);
+            while (added < wantAdded) UpdateRow(added++, w, pad, +1);
+            while (removed < wantRemoved) UpdateRow(removed++, w, pad, -1);
+
+            int r = i * stride;
+            for (int j = 0; j < w; j++)
+                if (_mask[r + j] != 0) values[i * w + j] = ContrastValue(hist, _image[r + j], j, w);
+        }
+    }
+
+    private void UpdateRow(int row, int w, int pad, int sign)
+    {
+        int r = row * _width;
+        for (int j = 0; j < w; j++)
+        {
+            if (_mask[r + j] == 0) continue;
+            int level = _image[r + j] - _bandBase;
+            if ((uint)level >= (uint)_bandSize) continue;
+            var span = Columns(level, j, w, pad);
+            if (sign > 0) AddOne(span); else SubtractOne(span);
+        }
+    }
+
+    private void SlideRow(int leaving, int entering, int w, int pad)
+    {
+        int rl = leaving * _width, re = entering * _width;
+        for (int j = 0; j < w; j++)
+        {
+            int outLevel = _mask[rl + j] != 0 ? _image[rl + j] - _bandBase : -1;
+            int inLevel = _mask[re + j] != 0 ? _image[re + j] - _bandBase : -1;
+            bool outIn = (uint)outLevel < (uint)_bandSize, inIn = (uint)inLevel < (uint)_bandSize;
+            if (outIn && inIn && outLevel == inLevel) continue;
+            if (outIn) SubtractOne(Columns(outLevel, j, w, pad));
+            if (inIn) AddOne(Columns(inLevel, j, w, pad));
+        }
+    }
+
+    /// <summary>The histogram cells at one level for the output columns a pixel at column j is within the window of.</summary>
+    private Span<ushort> Columns(int level, int j, int w, int pad)
+    {
+        int from = Math.Max(j - pad, 0), to = Math.Min(j + pad + 1, w);
+        return _histograms.AsSpan(level * w + from, to - from);
+    }
+
+    private static void AddOne(Span<ushort> cells)
+    {
+        int k = 0;
+        ref ushort c = ref MemoryMarshal.GetReference(cells);
+        for (; k <= cells.Length - Vector<ushort>.Count; k += Vector<ushort>.Count)
+            (Vector.LoadUnsafe(ref c, (nuint)k) + Vector<ushort>.One).StoreUnsafe(ref c, (nuint)k);
+        for (; k < cells.Length; k++) cells[k]++;
+    }
+
+    private static void SubtractOne(Span<ushort> cells)
+    {
+        int k = 0;
+        ref ushort c = ref MemoryMarshal.GetReference(cells);
+        for (; k <= cells.Length - Vector<ushort>.Count; k += Vector<ushort>.Count)
+            (Vector.LoadUnsafe(ref c, (nuint)k) - Vector<ushort>.One).StoreUnsafe(ref c, (nuint)k);
+        for (; k < cells.Length; k++) cells[k]--;
+    }
+
+    /// <summary>
+    /// One pixel's contrast value: the largest over visible contrasts d+1 of
+    /// weight · p0 · p / (p0 + p) in single precision, as cambi.c's c_value_pixel computes it.
+    /// </summary>
+    private float ContrastValue(Span<ushort> hist, int level, int column, int w)
+    {
+        int compact = level - _bandBase;
+        if ((uint)compact >= (uint)_bandSize) return 0f;
+        int p0 = hist[compact * w + column];
+        int adjusted = level + _diffs;
+        float best = 0f;
+        for (int d = 0; d < _diffs; d++)
+        {
+            if (adjusted > _tvi[d] || adjusted + d + 1 <= _vlt) continue;
+            int up = compact + d + 1, down = compact - d - 1;
+            int p1 = up < _bandSize ? hist[up * w + column] : 0;
+            int p2 = down >= 0 ? hist[down * w + column] : 0;
+            int p = p1 > p2 ? p1 : p2;
+            // libvmaf multiplies by a table of 1.0f / n (cambi.h reciprocal_lut), 0 at n = 0.
+            float reciprocal = p + p0 == 0 ? 0f : 1.0f / (p + p0);
+            float value = (float)(ContrastWeights[d] * p0 * p) * reciprocal;
+            if (value > best) best = value;
+        }
+        return best;
+    }
+
+    /// <summary>The mean of the largest ⌊topk · n⌋ values (at least one); zeros need no sorting.</summary>
+    private double TopKMean(int n)
+    {
+        int k = (int)Math.Clamp(_topK * n, 1, n);
+        var values = _values.AsSpan(0, n);
+        int nonzero = 0;
+        double all = 0;
+        foreach (float v in values)
+            if (v != 0f)
+            {
+                _selection[nonzero++] = v;
+                all += v;
+            }
+        if (k >= nonzero) return all / k;
+        var top = _selection.AsSpan(0, nonzero);
+        SelectLargest(top, k);
+        double sum = 0;
+        for (int i = 0; i < k; i++) sum += top[i];
+        return sum / k;
+    }
+
+    /// <summary>Rearranges so that the k largest values come first (Hoare partitioning around a middle pivot).</summary>
+    private static void SelectLargest(Span<float> a, int k)
+    {
+        int lo = 0, hi = a.Length - 1;
+        while (lo < hi)
+        {
+            float pivot = a[lo + (hi - lo) / 2];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] > pivot) i++;
+                while (a[j] < pivot) j--;
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (k - 1 <= j) hi = j;
+            else if (k - 1 >= i) lo = i;
+            else return;
+        }
+    }
+}
