@@ -1,13 +1,17 @@
+using EncodeQuality.Vmaf.Features.Cambi;
+
 namespace EncodeQuality.Metrics;
 
 /// <summary>
-/// The metrics a run can compute, by the name users type (--metrics psnr,ssim,vmaf). Engines
-/// living in other projects (VMAF) register here from the composition root, so the pipeline
-/// never changes to take a new metric.
+/// The metrics a run can compute, by the name users type (--metrics psnr,ssim,vmaf). A metric that
+/// takes options is named with them as libvmaf's command line takes a feature's:
+/// "cambi=full_ref=true:window_size=63". Engines living in other projects (VMAF) register here from
+/// the composition root, so the pipeline never changes to take a new metric.
 /// </summary>
 public sealed class MetricCatalog
 {
-    private readonly Dictionary<string, Func<IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string?, IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _takesOptions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<int, int, string?>> _sizeRules = new(StringComparer.OrdinalIgnoreCase);
 
     public static MetricCatalog WithBuiltIns()
@@ -16,39 +20,75 @@ public sealed class MetricCatalog
         c.Register("psnr", () => new PsnrMetric());
         c.Register("ssim", () => new SsimMetric(), SsimMetric.CannotScore);
         c.Register("ms_ssim", () => new MsSsimMetric(), MsSsimMetric.CannotScore);
-        c.Register("cambi", () => new CambiMetric(new Vmaf.Features.Cambi.CambiSettings()), CambiMetric.CannotScore);
+        c.RegisterWithOptions("cambi", options => new CambiMetric(CambiSettings.Parse(options, out var suffix), suffix), CambiMetric.CannotScore);
         return c;
     }
 
     /// <param name="cannotScore">Why the metric cannot score pictures of a size (one plain sentence), or null; asked before any work.</param>
     public void Register(string name, Func<IFrameMetric> factory, Func<int, int, string?>? cannotScore = null)
     {
+        _factories[name] = _ => factory();
+        _takesOptions.Remove(name);
+        SetSizeRule(name, cannotScore);
+    }
+
+    /// <summary>A metric whose factory takes the text after "name=" (null without); it throws <see cref="FormatException"/> for bad options.</summary>
+    public void RegisterWithOptions(string name, Func<string?, IFrameMetric> factory, Func<int, int, string?>? cannotScore = null)
+    {
         _factories[name] = factory;
+        _takesOptions.Add(name);
+        SetSizeRule(name, cannotScore);
+    }
+
+    private void SetSizeRule(string name, Func<int, int, string?>? cannotScore)
+    {
         if (cannotScore is null) _sizeRules.Remove(name);
         else _sizeRules[name] = cannotScore;
     }
 
     public IReadOnlyCollection<string> Names => _factories.Keys;
 
-    /// <summary>Checks a comma-separated list; returns the names in order, without repeats. "none": encode only.</summary>
+    /// <summary>
+    /// Checks a comma-separated list, options included; returns the entries in order, without
+    /// repeats. "none": encode only.
+    /// </summary>
     public IReadOnlyList<string> Parse(string list)
     {
         if (list.Trim() == "none") return [];
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var entries = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (names.Count == 0) throw new InputException("--metrics: name at least one metric");
-        foreach (var n in names)
-            if (!_factories.ContainsKey(n))
-                throw new InputException($"--metrics: unknown metric '{n}' (available: {string.Join(", ", _factories.Keys)})");
-        return names;
+        if (entries.Count == 0) throw new InputException("--metrics: name at least one metric");
+        foreach (var e in entries)
+        {
+            var (name, options) = Split(e);
+            if (!_factories.TryGetValue(name, out var factory))
+                throw new InputException($"--metrics: unknown metric '{name}' (available: {string.Join(", ", _factories.Keys)})");
+            if (options is null) continue;
+            if (!_takesOptions.Contains(name)) throw new InputException($"--metrics: {name} takes no options");
+            using var check = Build(name, options, factory); // options are refused here, before any work
+        }
+        return entries;
     }
 
-    public IFrameMetric[] Create(IReadOnlyList<string> names) => names.Select(n => _factories[n]()).ToArray();
+    public IFrameMetric[] Create(IReadOnlyList<string> entries) =>
+        [.. entries.Select(e => Split(e) is var (name, options) ? Build(name, options, _factories[name]) : null!)];
+
+    private static IFrameMetric Build(string name, string? options, Func<string?, IFrameMetric> factory)
+    {
+        try { return factory(options); }
+        catch (FormatException e) { throw new InputException($"--metrics {name}: {e.Message}"); }
+    }
+
+    private static (string Name, string? Options) Split(string entry)
+    {
+        int eq = entry.IndexOf('=');
+        return eq < 0 ? (entry, null) : (entry[..eq].Trim(), entry[(eq + 1)..]);
+    }
 
     /// <summary>Refuses (an input error, before any work) pictures of a size one of the metrics cannot score.</summary>
-    public void CheckSize(IReadOnlyList<string> names, int width, int height, string what)
+    public void CheckSize(IReadOnlyList<string> entries, int width, int height, string what)
     {
-        foreach (var n in names)
-            if (_sizeRules.TryGetValue(n, out var rule) && rule(width, height) is { } why) throw new InputException($"{what}: {why}");
+        foreach (var e in entries)
+            if (_sizeRules.TryGetValue(Split(e).Name, out var rule) && rule(width, height) is { } why) throw new InputException($"{what}: {why}");
     }
 }

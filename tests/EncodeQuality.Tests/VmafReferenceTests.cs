@@ -20,7 +20,7 @@ public class VmafReferenceTests
     private static readonly object Lock = new();
 
     /// <summary>The reference of a pair, made as ../shared/vmaf-reference/README.md says (once per run).</summary>
-    private static string Reference(string pair)
+    internal static string Reference(string pair)
     {
         var (name, args) = pair switch
         {
@@ -115,7 +115,7 @@ public class VmafReferenceTests
     }
 
     /// <summary>Per-frame metrics of a libvmaf JSON log.</summary>
-    private static List<Dictionary<string, double>> Load(string path)
+    internal static List<Dictionary<string, double>> Load(string path)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return [.. doc.RootElement.GetProperty("frames").EnumerateArray()

@@ -30,4 +30,15 @@ public sealed record CambiSettings
     public string Eotf { get; init; } = "bt1886";
     /// <summary>1080, 1440 or 2160: from that many lines up, work at half size after the spatial mask; 0: never.</summary>
     public int HighResSpeedup { get; init; }
+
+    /// <summary>
+    /// Settings from libvmaf-style text, "window_size=63:full_ref=true" (names or aliases), and the
+    /// suffix libvmaf gives the feature names for them ("_ws_63"). Refusals are one-line <see cref="FormatException"/>s.
+    /// </summary>
+    public static CambiSettings Parse(string? text, out string suffix)
+    {
+        var options = FeatureOptions.Parse(text, CambiOptions.Specs, "cambi");
+        suffix = options.Suffix;
+        return CambiOptions.Settings(options);
+    }
 }

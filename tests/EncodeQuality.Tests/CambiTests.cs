@@ -1,0 +1,96 @@
+using System.Text.Json;
+using EncodeQuality.Tests.Support;
+using EncodeQuality.Vmaf;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>
+/// CAMBI as a metric: with the options VMAF v1's models give it, against libvmaf 3.2's values in
+/// the v1 reference files (the default-option "cambi" is checked with every pair in
+/// <see cref="VmafReferenceTests"/>); the full-reference variant by its defining identities; options
+/// and sizes libvmaf refuses, refused in one line before any work.
+/// </summary>
+public class CambiTests
+{
+    // The CAMBI entry of vmaf_v1.0.16_*'s feature_opts_dicts.
+    private const string V1Options = "cambi=cambi_high_res_speedup=1080:cambi_max_val=17:cambi_vis_lum_threshold=0.06";
+    private const string V1Name = "cambi_hrs_1080_cmxv_17_vlt_0.06";
+
+    public static TheoryData<string> V1Pairs()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(Repo.Shared("vmaf-reference/README.md"))!, "*.vmaf_v1.0.16_3d0h.json").Order())
+            data.Add(Path.GetFileName(file).Split('.')[0]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(V1Pairs))]
+    public void Cambi_with_the_v1_models_options_agrees_with_libvmaf(string pair)
+    {
+        var expected = VmafReferenceTests.Load(Repo.Shared($"vmaf-reference/{pair}.vmaf_v1.0.16_3d0h.json"));
+        var actual = VmafReferenceTests.Score(VmafReferenceTests.Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"),
+            "vmaf_v0.6.1", [V1Options], new VmafOptions());
+        Assert.Equal(expected.Count, actual.Frames);
+        Assert.Equal([V1Name], actual.Sheet.FeatureNames);
+        for (int f = 0; f < expected.Count; f++)
+        {
+            double d = actual.Sheet.Get(V1Name, f) - expected[f][V1Name];
+            Assert.True(Math.Abs(d) <= 1e-4, $"{pair} frame {f}: ours {actual.Sheet.Get(V1Name, f):F6}, libvmaf {expected[f][V1Name]:F6}");
+        }
+    }
+
+    [Fact]
+    public void Full_reference_cambi_is_the_distorted_minus_the_source_and_the_source_alone_is_plain_cambi()
+    {
+        string pair = "720p_x264_crf30", reference = VmafReferenceTests.Reference(pair), dist = Repo.Shared($"vmaf-reference/{pair}.dist.mkv");
+        var expected = VmafReferenceTests.Load(Repo.Shared($"vmaf-reference/{pair}.vmaf_v0.6.1.json"));
+        bool somePositive = false, someNegative = false;
+        // Both ways round: the encode as the distorted picture, and as the "source" (so the floor at 0 is reached).
+        foreach (var (source, distorted) in new[] { (reference, dist), (dist, reference) })
+        {
+            var full = VmafReferenceTests.Score(source, distorted, "vmaf_v0.6.1", ["cambi=full_ref=true"], new VmafOptions());
+            // full_ref does not rename (libvmaf: not a feature parameter).
+            Assert.Equal(["cambi", "cambi_source", "cambi_full_reference"], full.Sheet.FeatureNames);
+            // The source's own score is plain CAMBI of the source, and the encode's is libvmaf's.
+            var sourceAlone = VmafReferenceTests.Score(source, source, "vmaf_v0.6.1", ["cambi"], new VmafOptions());
+            var encode = distorted == dist ? full.Sheet.Values("cambi") : full.Sheet.Values("cambi_source");
+            for (int f = 0; f < full.Frames; f++)
+            {
+                Assert.Equal(sourceAlone.Sheet.Get("cambi", f), full.Sheet.Get("cambi_source", f));
+                Assert.InRange(encode[f] - expected[f]["cambi"], -1e-4, 1e-4);
+                double diff = full.Sheet.Get("cambi", f) - full.Sheet.Get("cambi_source", f);
+                Assert.Equal(Math.Max(0, diff), full.Sheet.Get("cambi_full_reference", f));
+                somePositive |= diff > 0;
+                someNegative |= diff < 0;
+            }
+        }
+        Assert.True(somePositive && someNegative, "both sides of the floor at 0 should be seen");
+    }
+
+    [Fact]
+    public void Options_and_sizes_libvmaf_refuses_are_one_line_exit_1()
+    {
+        string reference = VmafReferenceTests.Reference("cif_x264_crf24");
+        foreach (var (metrics, says) in new[]
+        {
+            ("cambi=window_size=3", "--metrics cambi: feature cambi option window_size is 3; it takes 15 to 127"),
+            ("cambi=eotf=hlg", "cambi option eotf is one of bt1886, pq, not 'hlg'"),
+            ("cambi=spread=2", "feature cambi has no option 'spread'"),
+            ("psnr=x=1", "--metrics: psnr takes no options"),
+        })
+        {
+            var o = EqProcess.Run("score", "--ref", reference, "--dist", reference, "--metrics", metrics);
+            Assert.Equal(1, o.ExitCode);
+            Assert.Contains(says, Assert.Single(o.Errors));
+        }
+        // Below 216 pixels both ways (the VT clip cropped to 200x180): refused before decoding.
+        string small = Path.Combine(Repo.Scratch("cambi"), "small.y4m");
+        if (!File.Exists(small))
+            Ffmpeg.Run("-y", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", "320x192", "-r", "12", "-i", Repo.Media("CiscoVT2people_320x192_12fps.yuv"),
+                "-frames:v", "2", "-vf", "crop=200:180:0:0", small);
+        var tiny = EqProcess.Run("score", "--ref", small, "--dist", small, "--metrics", "cambi");
+        Assert.Equal(1, tiny.ExitCode);
+        Assert.Contains("CAMBI needs a picture at least 216 pixels wide or high, got 200x180", Assert.Single(tiny.Errors));
+    }
+}
