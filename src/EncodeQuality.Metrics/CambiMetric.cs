@@ -8,7 +8,8 @@ namespace EncodeQuality.Metrics;
 /// picture alone, 0 for no visible banding, larger for more (about 5 is where viewers begin to
 /// notice, libvmaf's docs say). With the full-reference option it also writes "cambi_source" and
 /// "cambi_full_reference", the distorted score minus the source's, at least 0. Option suffixes on
-/// the names follow libvmaf's (cambi_hrs_1080_cmxv_17_vlt_0.06).
+/// "cambi" follow libvmaf's (cambi_hrs_1080_cmxv_17_vlt_0.06); like libvmaf, the two full-reference
+/// names carry none.
 /// </summary>
 public sealed class CambiMetric(CambiSettings settings, string suffix = "") : IFrameMetric
 {
@@ -16,7 +17,7 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "") : IF
     private int[] _columns = [];
 
     public IReadOnlyList<string> FeatureNames { get; } = settings.FullReference
-        ? ["cambi" + suffix, "cambi_source" + suffix, "cambi_full_reference" + suffix]
+        ? ["cambi" + suffix, "cambi_source", "cambi_full_reference"] // libvmaf suffixes only the provided feature
         : ["cambi" + suffix];
 
     public bool Temporal => false;

@@ -43,11 +43,14 @@ public sealed class CambiScorer
     private readonly int _vlt;                  // lowest visible level
     private readonly int _bandBase, _bandSize;  // the levels a histogram can need
     private readonly ushort[] _image, _mask;
-    private readonly byte[] _flat;
-    private readonly int[] _columnSums;
+    private readonly ushort[] _flat;        // 1 where a pixel equals its right and lower neighbours
+    private readonly ushort[] _columnSums;  // flat pixels per column within the mask's rows
     private readonly ushort[] _modeRows;
     private readonly ushort[] _histograms;
-    private readonly float[] _values, _selection;
+    // The scale's nonzero contrast values (the zeros of unmasked and plain pixels only count) and their sum.
+    private readonly float[] _nonzero;
+    private int _nonzeroCount;
+    private double _nonzeroSum;
 
     /// <param name="width">Picture width as it arrives (the encode's, or larger when upscaled for scoring).</param>
     /// <param name="encWidth">The size to score at: 0 for the picture's.</param>
@@ -89,12 +92,11 @@ public sealed class CambiScorer
 
         _image = new ushort[pixels];
         _mask = new ushort[pixels];
-        _flat = new byte[pixels];
-        _columnSums = new int[encWidth];
+        _flat = new ushort[pixels];
+        _columnSums = new ushort[encWidth];
         _modeRows = new ushort[3 * encWidth];
         _histograms = new ushort[(long)_bandSize * encWidth];
-        _values = new float[pixels];
-        _selection = new float[pixels];
+        _nonzero = new float[pixels];
     }
 
     public int Window => _window;
@@ -149,7 +151,15 @@ public sealed class CambiScorer
         {
             var src = luma.Slice((ys is null ? i : ys[i]) * stride);
             var dst = _image.AsSpan(i * _width, _width);
-            for (int j = 0; j < _width; j++) dst[j] = (ushort)(src[xs is null ? j : xs[j]] << 2);
+            int j = 0;
+            if (xs is null)
+                for (; j + Vector<byte>.Count <= _width; j += Vector<byte>.Count)
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(src), (nuint)j), out Vector<ushort> lo, out Vector<ushort> hi);
+                    (lo << 2).StoreUnsafe(ref dst[j]);
+                    (hi << 2).StoreUnsafe(ref dst[j + Vector<ushort>.Count]);
+                }
+            for (; j < _width; j++) dst[j] = (ushort)(src[xs is null ? j : xs[j]] << 2);
         }
     }
 
@@ -176,18 +186,23 @@ public sealed class CambiScorer
     /// <summary>Each sample becomes the mean of its 2×2 block to the lower right (pairs on the last row and column), rounded down.</summary>
     private void AntiDither()
     {
-        int w = _width, h = _height;
+        int w = _width, h = _height, n = Vector<ushort>.Count;
         var img = _image;
-        // In place, forward: a sample is replaced after every sample that reads it has been read.
+        // In place, forward: each sample is written after every sample that reads it has been read
+        // (a vector reads one sample ahead of what it writes). Four 10-bit samples fit in 16 bits.
         for (int i = 0; i < h - 1; i++)
         {
-            int r = i * w, n = r + w;
-            for (int j = 0; j < w - 1; j++)
-                img[r + j] = (ushort)((img[r + j] + img[r + j + 1] + img[n + j] + img[n + j + 1]) >> 2);
-            img[r + w - 1] = (ushort)((img[r + w - 1] + img[n + w - 1]) >> 1);
+            var row = img.AsSpan(i * w, w);
+            var next = img.AsSpan((i + 1) * w, w);
+            int j = 0;
+            for (; j + n < w; j += n)
+                ((Vector.LoadUnsafe(ref row[j]) + Vector.LoadUnsafe(ref row[j + 1]) + Vector.LoadUnsafe(ref next[j]) + Vector.LoadUnsafe(ref next[j + 1])) >> 2)
+                    .StoreUnsafe(ref row[j]);
+            for (; j < w - 1; j++) row[j] = (ushort)((row[j] + row[j + 1] + next[j] + next[j + 1]) >> 2);
+            row[w - 1] = (ushort)((row[w - 1] + next[w - 1]) >> 1);
         }
-        int last = (h - 1) * w;
-        for (int j = 0; j < w - 1; j++) img[last + j] = (ushort)((img[last + j] + img[last + j + 1]) >> 1);
+        var last = img.AsSpan((h - 1) * w, w);
+        for (int j = 0; j < w - 1; j++) last[j] = (ushort)((last[j] + last[j + 1]) >> 1);
     }
 
     private double Banding()
@@ -221,45 +236,72 @@ public sealed class CambiScorer
     /// </summary>
     private void SpatialMask()
     {
-        int w = _width, h = _height, pad = MaskFilter >> 1;
+        int w = _width, h = _height, pad = MaskFilter >> 1, n = Vector<ushort>.Count;
         var img = _image;
+        var one = Vector<ushort>.One;
         for (int i = 0; i < h; i++)
         {
-            int r = i * w;
-            for (int j = 0; j < w; j++)
+            var row = img.AsSpan(i * w, w);
+            var flat = _flat.AsSpan(i * w, w);
+            var below = i == h - 1 ? row : img.AsSpan((i + 1) * w, w); // the last row is equal to itself below
+            int j = 0;
+            for (; j + n < w; j += n)
             {
-                int v = img[r + j];
-                bool right = j == w - 1 || v == img[r + j + 1];
-                bool down = i == h - 1 || v == img[r + w + j];
-                _flat[r + j] = (byte)(right && down ? 1 : 0);
+                var v = Vector.LoadUnsafe(ref row[j]);
+                var same = Vector.Equals(v, Vector.LoadUnsafe(ref row[j + 1])) & Vector.Equals(v, Vector.LoadUnsafe(ref below[j]));
+                (same & one).StoreUnsafe(ref flat[j]);
             }
+            for (; j < w; j++)
+                flat[j] = (ushort)((j == w - 1 || row[j] == row[j + 1]) && row[j] == below[j] ? 1 : 0);
         }
         uint blocks = (uint)((w >> 6) * (h >> 6));
         int threshold = (MaskFilter * MaskFilter + 3 * (CeilLog2(blocks) - 11) - 1) >> 1;
 
-        var sums = _columnSums;
-        Array.Clear(sums);
-        for (int i = 0; i < Math.Min(pad, h); i++) AddFlatRow(i, +1);
+        // Column counts over the 7 rows around row i, then a running sum over 7 columns.
+        var sums = _columnSums.AsSpan(0, w);
+        sums.Clear();
+        for (int i = 0; i < Math.Min(pad, h); i++) AddFlatRow(i, add: true);
         for (int i = 0; i < h; i++)
         {
-            if (i + pad < h) AddFlatRow(i + pad, +1);
-            if (i - pad - 1 >= 0) AddFlatRow(i - pad - 1, -1);
-            int run = 0;
-            for (int j = 0; j < Math.Min(pad, w); j++) run += sums[j];
-            int r = i * w;
-            for (int j = 0; j < w; j++)
+            if (i + pad < h) AddFlatRow(i + pad, add: true);
+            if (i - pad - 1 >= 0) AddFlatRow(i - pad - 1, add: false);
+            var mask = _mask.AsSpan(i * w, w);
+            var limit = new Vector<ushort>((ushort)threshold);
+            int j = 0;
+            for (; j < w; j++)
             {
-                if (j + pad < w) run += sums[j + pad];
-                if (j - pad - 1 >= 0) run -= sums[j - pad - 1];
-                _mask[r + j] = (ushort)(run > threshold ? 1 : 0);
+                if (j >= pad && j + pad + n <= w) break; // the vector part covers whole windows only
+                mask[j] = (ushort)(WindowSum(sums, j, pad) > threshold ? 1 : 0);
             }
+            for (; j + pad + n <= w; j += n)
+            {
+                var total = Vector.LoadUnsafe(ref sums[j - pad]);
+                for (int o = 1 - pad; o <= pad; o++) total += Vector.LoadUnsafe(ref sums[j + o]);
+                (Vector.GreaterThan(total, limit) & one).StoreUnsafe(ref mask[j]);
+            }
+            for (; j < w; j++) mask[j] = (ushort)(WindowSum(sums, j, pad) > threshold ? 1 : 0);
         }
     }
 
-    private void AddFlatRow(int row, int sign)
+    private static int WindowSum(Span<ushort> sums, int j, int pad)
+    {
+        int total = 0;
+        for (int c = Math.Max(0, j - pad); c <= Math.Min(sums.Length - 1, j + pad); c++) total += sums[c];
+        return total;
+    }
+
+    private void AddFlatRow(int row, bool add)
     {
         var flat = _flat.AsSpan(row * _width, _width);
-        for (int j = 0; j < flat.Length; j++) _columnSums[j] += sign * flat[j];
+        var sums = _columnSums.AsSpan(0, _width);
+        int j = 0, n = Vector<ushort>.Count;
+        for (; j + n <= flat.Length; j += n)
+        {
+            var f = Vector.LoadUnsafe(ref flat[j]);
+            var c = Vector.LoadUnsafe(ref sums[j]);
+            (add ? c + f : c - f).StoreUnsafe(ref sums[j]);
+        }
+        for (; j < flat.Length; j++) sums[j] = (ushort)(add ? sums[j] + flat[j] : sums[j] - flat[j]);
     }
 
     private static int CeilLog2(uint n)
@@ -273,14 +315,27 @@ public sealed class CambiScorer
     /// <summary>Keeps every second sample of every second row, in place (the rows keep the full stride).</summary>
     private void Decimate(ushort[] plane, int w, int h)
     {
-        int stride = _width;
+        int stride = _width, n = Vector<ushort>.Count;
         for (int i = 0; i < h; i++)
-            for (int j = 0; j < w; j++)
-                plane[i * stride + j] = plane[2 * i * stride + 2 * j];
+        {
+            var src = plane.AsSpan(2 * i * stride);
+            var dst = plane.AsSpan(i * stride, w);
+            int j = 0;
+            // The even samples are the low halves of the 32-bit pairs; the last pair may reach past the picture, not the buffer.
+            for (; j + n <= w && 2 * (j + n) <= src.Length; j += n)
+                Vector.Narrow(Vector.AsVectorUInt32(Vector.LoadUnsafe(ref src[2 * j])), Vector.AsVectorUInt32(Vector.LoadUnsafe(ref src[2 * j + n])))
+                    .StoreUnsafe(ref dst[j]);
+            for (; j < w; j++) dst[j] = src[2 * j];
+        }
     }
 
     private static ushort Mode3(ushort a, ushort b, ushort c) =>
         a == b || a == c ? a : b == c ? b : Math.Min(a, Math.Min(b, c));
+
+    /// <summary>The mode of three, lane by lane; the smallest when all differ.</summary>
+    private static Vector<ushort> Mode3(Vector<ushort> a, Vector<ushort> b, Vector<ushort> c) =>
+        Vector.ConditionalSelect(Vector.Equals(a, b) | Vector.Equals(a, c), a,
+            Vector.ConditionalSelect(Vector.Equals(b, c), b, Vector.Min(a, Vector.Min(b, c))));
 
     /// <summary>
     /// 3×3 mode filter, separably: the mode of three along each row (end samples kept), then of
@@ -288,21 +343,28 @@ public sealed class CambiScorer
     /// </summary>
     private void ModeFilter(int w, int h)
     {
-        int stride = _width;
+        int stride = _width, n = Vector<ushort>.Count;
         var img = _image;
         var rows = _modeRows;
         for (int i = 0; i < h; i++)
         {
             // Row i is read before row i - 1 is written, and row i is written one step later.
             var line = rows.AsSpan(i % 3 * w, w);
-            int r = i * stride;
-            line[0] = img[r];
-            for (int j = 1; j < w - 1; j++) line[j] = Mode3(img[r + j - 1], img[r + j], img[r + j + 1]);
-            line[w - 1] = img[r + w - 1];
+            var src = img.AsSpan(i * stride, w);
+            line[0] = src[0];
+            int j = 1;
+            for (; j + n < w; j += n)
+                Mode3(Vector.LoadUnsafe(ref src[j - 1]), Vector.LoadUnsafe(ref src[j]), Vector.LoadUnsafe(ref src[j + 1])).StoreUnsafe(ref line[j]);
+            for (; j < w - 1; j++) line[j] = Mode3(src[j - 1], src[j], src[j + 1]);
+            line[w - 1] = src[w - 1];
             if (i > 1)
             {
-                int o = (i - 1) * stride;
-                for (int j = 0; j < w; j++) img[o + j] = Mode3(rows[j], rows[w + j], rows[2 * w + j]);
+                var dst = img.AsSpan((i - 1) * stride, w);
+                Span<ushort> r0 = rows.AsSpan(0, w), r1 = rows.AsSpan(w, w), r2 = rows.AsSpan(2 * w, w);
+                int k = 0;
+                for (; k + n <= w; k += n)
+                    Mode3(Vector.LoadUnsafe(ref r0[k]), Vector.LoadUnsafe(ref r1[k]), Vector.LoadUnsafe(ref r2[k])).StoreUnsafe(ref dst[k]);
+                for (; k < w; k++) dst[k] = Mode3(r0[k], r1[k], r2[k]);
             }
         }
     }
@@ -317,8 +379,8 @@ public sealed class CambiScorer
         int pad = _window >> 1, stride = _width;
         var hist = _histograms.AsSpan(0, _bandSize * w);
         hist.Clear();
-        var values = _values.AsSpan(0, w * h);
-        values.Clear();
+        _nonzeroCount = 0;
+        _nonzeroSum = 0;
         int added = 0, removed = 0; // rows [removed, added) are in the histograms
         for (int i = 0; i < h; i++)
         {
@@ -330,7 +392,11 @@ public sealed class CambiScorer
 
             int r = i * stride;
             for (int j = 0; j < w; j++)
-                if (_mask[r + j] != 0) values[i * w + j] = ContrastValue(hist, _image[r + j], j, w);
+                if (_mask[r + j] != 0 && ContrastValue(hist, _image[r + j], j, w) is var c && c != 0f)
+                {
+                    _nonzero[_nonzeroCount++] = c;
+                    _nonzeroSum += c;
+                }
         }
     }
 
@@ -412,21 +478,12 @@ public sealed class CambiScorer
         return best;
     }
 
-    /// <summary>The mean of the largest ⌊topk · n⌋ values (at least one); zeros need no sorting.</summary>
+    /// <summary>The mean of the largest ⌊topk · n⌋ of the scale's n values (at least one); zeros need no sorting.</summary>
     private double TopKMean(int n)
     {
         int k = (int)Math.Clamp(_topK * n, 1, n);
-        var values = _values.AsSpan(0, n);
-        int nonzero = 0;
-        double all = 0;
-        foreach (float v in values)
-            if (v != 0f)
-            {
-                _selection[nonzero++] = v;
-                all += v;
-            }
-        if (k >= nonzero) return all / k;
-        var top = _selection.AsSpan(0, nonzero);
+        if (k >= _nonzeroCount) return _nonzeroSum / k;
+        var top = _nonzero.AsSpan(0, _nonzeroCount);
         SelectLargest(top, k);
         double sum = 0;
         for (int i = 0; i < k; i++) sum += top[i];
