@@ -1,4 +1,5 @@
 using EncodeQuality.Native.Frames;
+using EncodeQuality.Vmaf;
 using EncodeQuality.Vmaf.Features.Cambi;
 
 namespace EncodeQuality.Metrics;
@@ -11,9 +12,10 @@ namespace EncodeQuality.Metrics;
 /// "cambi" follow libvmaf's (cambi_hrs_1080_cmxv_17_vlt_0.06); like libvmaf, the two full-reference
 /// names carry none.
 /// </summary>
-public sealed class CambiMetric(CambiSettings settings, string suffix = "") : IFrameMetric
+public sealed class CambiMetric(CambiSettings settings, string suffix = "", int threads = 1) : IFrameMetric
 {
     private CambiScorer? _distorted, _source;
+    private RowBands? _bands;
     private int[] _columns = [];
 
     public IReadOnlyList<string> FeatureNames { get; } = settings.FullReference
@@ -34,9 +36,10 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "") : IF
         {
             try
             {
-                _distorted = new CambiScorer(f.Width, f.Height, settings.EncWidth, settings.EncHeight, EncodeDepth(f), settings);
+                if (threads > 1) _bands = new RowBands(threads);
+                _distorted = new CambiScorer(f.Width, f.Height, settings.EncWidth, settings.EncHeight, EncodeDepth(f), settings, _bands);
                 if (settings.FullReference)
-                    _source = new CambiScorer(f.Width, f.Height, settings.SrcWidth, settings.SrcHeight, EncodeDepth(f), settings);
+                    _source = new CambiScorer(f.Width, f.Height, settings.SrcWidth, settings.SrcHeight, EncodeDepth(f), settings, _bands);
             }
             catch (ArgumentException e) { throw new InputException(e.Message); }
             _columns = [.. FeatureNames.Select(sheet.Column)];
@@ -61,5 +64,9 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "") : IF
 
     public void Flush(ScoreSheet sheet) { }
 
-    public void Dispose() { }
+    public void Dispose() => _bands?.Dispose();
+
+    /// <summary>Registers "cambi" (options after "cambi=") in a catalog; <paramref name="threads"/> share each picture's contrast pass.</summary>
+    public static void Register(MetricCatalog catalog, int threads = 1) =>
+        catalog.RegisterWithOptions("cambi", options => new CambiMetric(CambiSettings.Parse(options, out var suffix), suffix, threads), CannotScore);
 }

@@ -1,5 +1,3 @@
-using EncodeQuality.Vmaf.Features.Cambi;
-
 namespace EncodeQuality.Metrics;
 
 /// <summary>
@@ -20,7 +18,7 @@ public sealed class MetricCatalog
         c.Register("psnr", () => new PsnrMetric());
         c.Register("ssim", () => new SsimMetric(), SsimMetric.CannotScore);
         c.Register("ms_ssim", () => new MsSsimMetric(), MsSsimMetric.CannotScore);
-        c.RegisterWithOptions("cambi", options => new CambiMetric(CambiSettings.Parse(options, out var suffix), suffix), CambiMetric.CannotScore);
+        CambiMetric.Register(c);
         return c;
     }
 

@@ -93,4 +93,21 @@ public class CambiTests
         Assert.Equal(1, tiny.ExitCode);
         Assert.Contains("CAMBI needs a picture at least 216 pixels wide or high, got 200x180", Assert.Single(tiny.Errors));
     }
+
+    /// <summary>Row bands each slide their own histograms; the values are gathered in row order, so the scores are the same.</summary>
+    [Fact]
+    public void Threads_give_the_same_scores()
+    {
+        string pair = "720p_x265_crf38", reference = VmafReferenceTests.Reference(pair), dist = Repo.Shared($"vmaf-reference/{pair}.dist.mkv");
+        IReadOnlyList<double> Run(int threads)
+        {
+            var catalog = EncodeQuality.Metrics.MetricCatalog.WithBuiltIns();
+            EncodeQuality.Metrics.CambiMetric.Register(catalog, threads);
+            var result = new EncodeQuality.Pipeline.FileComparer(catalog).Compare(reference, null, dist, null, ["cambi=full_ref=true"], CancellationToken.None);
+            return [.. result.Sheet.Values("cambi"), .. result.Sheet.Values("cambi_source")];
+        }
+        var one = Run(1);
+        Assert.Equal(one, Run(2));
+        Assert.Equal(one, Run(3));
+    }
 }

@@ -44,6 +44,7 @@ public static class ScoreCommand
         var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
         var metrics = SharedOptions.Metrics();
         var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
+        var threads = new Option<int>("--threads") { Description = "Threads per picture for VMAF and CAMBI (row bands)", DefaultValueFactory = _ => 1 };
         var vmafEngine = SharedOptions.VmafEngine();
         var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();
@@ -53,16 +54,19 @@ public static class ScoreCommand
         var verbose = SharedOptions.Verbose();
         var cmd = new Command("score", "Score a distorted video against a reference (decodes both).\n\nExample:\n  eq score --ref source.y4m --dist decoded.mp4 --metrics vmaf,psnr --json scores.json")
         {
-            reference, distorted, metrics, json, vmafEngine, vmafModel, store, size, fps, logJson, verbose,
+            reference, distorted, metrics, json, threads, vmafEngine, vmafModel, store, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
-            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions(), log);
+            if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
+            SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions { Threads = p.GetValue(threads) }, log);
+            CambiMetric.Register(catalog, p.GetValue(threads));
             var names = catalog.Parse(p.GetValue(metrics)!);
             Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, names, p.GetValue(json), p.GetValue(store),
                 p.GetValue(size), p.GetValue(fps), p.GetValue(vmafModel), Settings(names, new Dictionary<string, string?>
                 {
                     ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
+                    ["threads"] = p.GetValue(threads).ToString(CultureInfo.InvariantCulture),
                 }), ct);
             return Task.CompletedTask;
         }));

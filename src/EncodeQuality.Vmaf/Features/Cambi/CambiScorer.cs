@@ -46,7 +46,11 @@ public sealed class CambiScorer
     private readonly ushort[] _flat;        // 1 where a pixel equals its right and lower neighbours
     private readonly ushort[] _columnSums;  // flat pixels per column within the mask's rows
     private readonly ushort[] _modeRows;
-    private readonly ushort[] _histograms;
+    private readonly ushort[][] _histograms;   // one set per row band
+    private readonly int[] _found;              // nonzero values per row band
+    private readonly RowBands? _bands;
+    private readonly Action<int>? _bandBody;    // made once: a frame allocates nothing
+    private int _scaleWidth, _scaleHeight;
     // The scale's nonzero contrast values (the zeros of unmasked and plain pixels only count) and their sum.
     private readonly float[] _nonzero;
     private int _nonzeroCount;
@@ -54,7 +58,8 @@ public sealed class CambiScorer
 
     /// <param name="width">Picture width as it arrives (the encode's, or larger when upscaled for scoring).</param>
     /// <param name="encWidth">The size to score at: 0 for the picture's.</param>
-    public CambiScorer(int width, int height, int encWidth, int encHeight, int encBitDepth, CambiSettings settings)
+    /// <param name="bands">Row bands to share the contrast pass between threads; null for the caller's thread alone.</param>
+    public CambiScorer(int width, int height, int encWidth, int encHeight, int encBitDepth, CambiSettings settings, RowBands? bands = null)
     {
         if (encWidth == 0 || encHeight == 0 || encWidth > width || encHeight > height) (encWidth, encHeight) = (width, height);
         if (encWidth < MinimumSide && encHeight < MinimumSide)
@@ -95,7 +100,16 @@ public sealed class CambiScorer
         _flat = new ushort[pixels];
         _columnSums = new ushort[encWidth];
         _modeRows = new ushort[3 * encWidth];
-        _histograms = new ushort[(long)_bandSize * encWidth];
+        _bands = bands is { Count: > 1 } ? bands : null;
+        int bandCount = _bands?.Count ?? 1;
+        _histograms = [.. Enumerable.Range(0, bandCount).Select(_ => new ushort[(long)_bandSize * encWidth])];
+        _found = new int[bandCount];
+        if (_bands is not null)
+            _bandBody = b =>
+            {
+                var (from, to) = _bands.Range(b, _scaleHeight);
+                ContrastBand(b, from, to, _scaleWidth, _scaleHeight);
+            };
         _nonzero = new float[pixels];
     }
 
@@ -372,35 +386,53 @@ public sealed class CambiScorer
     /// <summary>
     /// The contrast value of every masked pixel, from a histogram per output column of the masked
     /// pixels' levels within the window (rows and columns clipped at the picture's edges), slid down
-    /// the picture a row at a time.
+    /// the picture a row at a time. Each row band has its own histograms and starts by filling its
+    /// first window; the nonzero values are gathered in row order whatever the bands, so the scores
+    /// do not depend on the thread count.
     /// </summary>
     private void ContrastValues(int w, int h)
     {
+        (_scaleWidth, _scaleHeight) = (w, h);
+        if (_bands is null) ContrastBand(0, 0, h, w, h);
+        else _bands.Run(h, _bandBody!);
+        // Bands left their values at their first row's offset: close the gaps, in row order.
+        int count = 0, bandCount = _bands?.Count ?? 1;
+        for (int b = 0; b < bandCount; b++)
+        {
+            int from = _bands is null ? 0 : _bands.Range(b, h).From;
+            _nonzero.AsSpan(from * w, _found[b]).CopyTo(_nonzero.AsSpan(count));
+            count += _found[b];
+        }
+        double sum = 0;
+        foreach (float v in _nonzero.AsSpan(0, count)) sum += v;
+        _nonzeroCount = count;
+        _nonzeroSum = sum;
+    }
+
+    private void ContrastBand(int band, int from, int to, int w, int h)
+    {
         int pad = _window >> 1, stride = _width;
-        var hist = _histograms.AsSpan(0, _bandSize * w);
+        var hist = _histograms[band].AsSpan(0, _bandSize * w);
         hist.Clear();
-        _nonzeroCount = 0;
-        _nonzeroSum = 0;
-        int added = 0, removed = 0; // rows [removed, added) are in the histograms
-        for (int i = 0; i < h; i++)
+        int found = 0, offset = from * w;
+        int added = Math.Max(0, from - pad), removed = added; // rows [removed, added) are in the histograms
+        for (int i = from; i < to; i++)
         {
             int wantAdded = Math.Min(h, i + pad + 1), wantRemoved = Math.Max(0, i - pad);
             // Steady state, one row leaving and one entering: equal levels at a column cancel.
-            if (wantAdded - added == 1 && wantRemoved - removed == 1) SlideRow(removed++, added++, w, pad);
-            while (added < wantAdded) UpdateRow(added++, w, pad, +1);
-            while (removed < wantRemoved) UpdateRow(removed++, w, pad, -1);
+            if (wantAdded - added == 1 && wantRemoved - removed == 1) SlideRow(hist, removed++, added++, w, pad);
+            while (added < wantAdded) UpdateRow(hist, added++, w, pad, +1);
+            while (removed < wantRemoved) UpdateRow(hist, removed++, w, pad, -1);
 
             int r = i * stride;
             for (int j = 0; j < w; j++)
                 if (_mask[r + j] != 0 && ContrastValue(hist, _image[r + j], j, w) is var c && c != 0f)
-                {
-                    _nonzero[_nonzeroCount++] = c;
-                    _nonzeroSum += c;
-                }
+                    _nonzero[offset + found++] = c;
         }
+        _found[band] = found;
     }
 
-    private void UpdateRow(int row, int w, int pad, int sign)
+    private void UpdateRow(Span<ushort> hist, int row, int w, int pad, int sign)
     {
         int r = row * _width;
         for (int j = 0; j < w; j++)
@@ -408,12 +440,12 @@ public sealed class CambiScorer
             if (_mask[r + j] == 0) continue;
             int level = _image[r + j] - _bandBase;
             if ((uint)level >= (uint)_bandSize) continue;
-            var span = Columns(level, j, w, pad);
+            var span = Columns(hist, level, j, w, pad);
             if (sign > 0) AddOne(span); else SubtractOne(span);
         }
     }
 
-    private void SlideRow(int leaving, int entering, int w, int pad)
+    private void SlideRow(Span<ushort> hist, int leaving, int entering, int w, int pad)
     {
         int rl = leaving * _width, re = entering * _width;
         for (int j = 0; j < w; j++)
@@ -422,16 +454,16 @@ public sealed class CambiScorer
             int inLevel = _mask[re + j] != 0 ? _image[re + j] - _bandBase : -1;
             bool outIn = (uint)outLevel < (uint)_bandSize, inIn = (uint)inLevel < (uint)_bandSize;
             if (outIn && inIn && outLevel == inLevel) continue;
-            if (outIn) SubtractOne(Columns(outLevel, j, w, pad));
-            if (inIn) AddOne(Columns(inLevel, j, w, pad));
+            if (outIn) SubtractOne(Columns(hist, outLevel, j, w, pad));
+            if (inIn) AddOne(Columns(hist, inLevel, j, w, pad));
         }
     }
 
     /// <summary>The histogram cells at one level for the output columns a pixel at column j is within the window of.</summary>
-    private Span<ushort> Columns(int level, int j, int w, int pad)
+    private static Span<ushort> Columns(Span<ushort> hist, int level, int j, int w, int pad)
     {
         int from = Math.Max(j - pad, 0), to = Math.Min(j + pad + 1, w);
-        return _histograms.AsSpan(level * w + from, to - from);
+        return hist.Slice(level * w + from, to - from);
     }
 
     private static void AddOne(Span<ushort> cells)
