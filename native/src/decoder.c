@@ -134,6 +134,15 @@ static int copy_out(EqDecoder *d, const EqPlanes *dst, char *err, int32_t err_le
     return 0;
 }
 
+/* Invalid data is damage in the stream, said as such whichever call found it. */
+static int decode_failure(int r, char *err, int32_t err_len)
+{
+    char eb[128];
+    if (r == AVERROR_INVALIDDATA) eq_set_err(err, err_len, "damaged picture in the stream (the decoder refused it)");
+    else eq_set_err(err, err_len, "decoding failed: %s", eq_av_err(r, eb, sizeof eb));
+    return r;
+}
+
 int32_t eq_decoder_read(EqDecoder *d, const EqPlanes *dst, char *err, int32_t err_len)
 {
     char eb[128];
@@ -156,7 +165,7 @@ int32_t eq_decoder_read(EqDecoder *d, const EqPlanes *dst, char *err, int32_t er
             return bad ? 2 : 1;
         }
         if (r == AVERROR_EOF) { d->finished = 1; return 0; }
-        if (r != AVERROR(EAGAIN)) { eq_set_err(err, err_len, "decoding failed: %s", eq_av_err(r, eb, sizeof eb)); return r; }
+        if (r != AVERROR(EAGAIN)) return decode_failure(r, err, err_len);
         if (d->draining) { d->finished = 1; return 0; }
 
         r = av_read_frame(d->fmt, d->pkt);
@@ -178,7 +187,7 @@ int32_t eq_decoder_read(EqDecoder *d, const EqPlanes *dst, char *err, int32_t er
         r = avcodec_send_packet(d->codec, d->pkt);
         av_packet_unref(d->pkt);
         if (r == AVERROR_INVALIDDATA && d->conceal) { d->lost = 1; continue; }
-        if (r < 0 && r != AVERROR(EAGAIN)) { eq_set_err(err, err_len, "decoding failed: %s", eq_av_err(r, eb, sizeof eb)); return r; }
+        if (r < 0 && r != AVERROR(EAGAIN)) return decode_failure(r, err, err_len);
     }
 }
 

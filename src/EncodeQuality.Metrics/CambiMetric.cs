@@ -6,8 +6,8 @@ namespace EncodeQuality.Metrics;
 
 /// <summary>
 /// CAMBI banding (<see cref="CambiScorer"/>) as a metric of its own: "cambi" scores the distorted
-/// picture alone, 0 for no visible banding, larger for more (about 5 is where viewers begin to
-/// notice, libvmaf's docs say). With the full-reference option it also writes "cambi_source" and
+/// picture alone, 0 for no visible banding, larger for more (around 5 banding becomes slightly
+/// annoying, libvmaf's cambi.md says). With the full-reference option it also writes "cambi_source" and
 /// "cambi_full_reference", the distorted score minus the source's, at least 0. Option suffixes on
 /// "cambi" follow libvmaf's (cambi_hrs_1080_cmxv_17_vlt_0.06); like libvmaf, the two full-reference
 /// names carry none.
@@ -18,9 +18,7 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "", int 
     private RowBands? _bands;
     private int[] _columns = [];
 
-    public IReadOnlyList<string> FeatureNames { get; } = settings.FullReference
-        ? ["cambi" + suffix, "cambi_source", "cambi_full_reference"] // libvmaf suffixes only the provided feature
-        : ["cambi" + suffix];
+    public IReadOnlyList<string> FeatureNames { get; } = settings.FeatureNames(suffix);
 
     public bool Temporal => false;
 
@@ -37,9 +35,9 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "", int 
             try
             {
                 if (threads > 1) _bands = new RowBands(threads);
-                _distorted = new CambiScorer(f.Width, f.Height, settings.EncWidth, settings.EncHeight, EncodeDepth(f), settings, _bands);
+                _distorted = new CambiScorer(f.Width, f.Height, settings.EncWidth, settings.EncHeight, settings.EncBitDepth, settings, _bands);
                 if (settings.FullReference)
-                    _source = new CambiScorer(f.Width, f.Height, settings.SrcWidth, settings.SrcHeight, EncodeDepth(f), settings, _bands);
+                    _source = new CambiScorer(f.Width, f.Height, settings.SrcWidth, settings.SrcHeight, settings.EncBitDepth, settings, _bands);
             }
             catch (ArgumentException e) { throw new InputException(e.Message); }
             _columns = [.. FeatureNames.Select(sheet.Column)];
@@ -50,11 +48,9 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "", int 
         {
             double source = Score(_source, reference);
             sheet.Set(_columns[1], frameIndex, source);
-            sheet.Set(_columns[2], frameIndex, Math.Min(Math.Max(0, score - source), settings.MaxValue));
+            sheet.Set(_columns[2], frameIndex, settings.FullReferenceScore(score, source));
         }
     }
-
-    private int EncodeDepth(VideoFormat f) => settings.EncBitDepth > 0 ? settings.EncBitDepth : f.BitDepth;
 
     private static double Score(CambiScorer scorer, VideoFrame frame)
     {

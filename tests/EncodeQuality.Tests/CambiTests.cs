@@ -110,4 +110,37 @@ public class CambiTests
         Assert.Equal(one, Run(2));
         Assert.Equal(one, Run(3));
     }
+
+    /// <summary>
+    /// CAMBI as a VMAF model asks for it: the extractor found by the v1 model's feature name, built
+    /// with that model's options, writes libvmaf's feature name and libvmaf's values.
+    /// </summary>
+    [Fact]
+    public void The_v1_models_cambi_feature_finds_the_extractor_and_agrees_with_libvmaf()
+    {
+        var model = EncodeQuality.Vmaf.Model.VmafModel.Load(Repo.Shared("vmaf-models/vmaf_v1.0.16_3d0h.json"));
+        var feature = model.Features.Single(f => f.Name == "Cambi_feature_cambi_score");
+        Assert.Equal(V1Name, EncodeQuality.Vmaf.Model.VmafModel.OutputName(feature.Name, feature.Options));
+
+        string pair = "vt_x264_crf40"; // the pair where the visibility threshold changes the values
+        const int w = 320, h = 192;
+        var expected = VmafReferenceTests.Load(Repo.Shared($"vmaf-reference/{pair}.vmaf_v1.0.16_3d0h.json"));
+        var entry = EncodeQuality.Vmaf.Features.FeatureExtractors.For(feature.Name);
+        using var bands = new RowBands(2);
+        var extractor = entry.Create(new EncodeQuality.Vmaf.Features.FeatureExtractors.Context(w, h, bands),
+            EncodeQuality.Vmaf.Features.FeatureOptions.From(feature.Options, entry.Options, feature.Name));
+        Assert.Equal([V1Name], extractor.Features);
+        var board = new EncodeQuality.Vmaf.Features.FeatureBoard(extractor.Features);
+        var frame = new FramePair(w, h, withFloat: false);
+        // yuv420p, of which the luma plane comes first (a conversion to gray could touch the samples).
+        var reference = Ffmpeg.DecodeFrames(VmafReferenceTests.Reference(pair), "yuv420p", w * h * 3 / 2);
+        var distorted = Ffmpeg.DecodeFrames(Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), "yuv420p", w * h * 3 / 2);
+        for (int f = 0; f < expected.Count; f++)
+        {
+            frame.Load(new LumaFrame(reference[f], w, h, w), new LumaFrame(distorted[f], w, h, w));
+            extractor.Extract(f, frame, true, board);
+            Assert.InRange(board.Get(f, V1Name) - expected[f][V1Name], -1e-4, 1e-4);
+            board.Close(f);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using EncodeQuality.Vmaf.Features.Cambi;
 using EncodeQuality.Vmaf.Features.Integer;
 
 namespace EncodeQuality.Vmaf.Features;
@@ -82,6 +83,11 @@ internal static class FeatureExtractors
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
                     o.Flag("motion_moving_average")), o.Suffix, c.Bands),
             IntegerName),
+        new("cambi", false,
+            ["Cambi_feature_cambi_score"],
+            CambiOptions.Specs,
+            (c, o) => new CambiExtractor(c.Width, c.Height, o, c.Bands),
+            _ => "cambi"),
         new("float_vif", true,
             ["VMAF_feature_vif_scale0_score", "VMAF_feature_vif_scale1_score", "VMAF_feature_vif_scale2_score", "VMAF_feature_vif_scale3_score"],
             [VifOptions[0]],

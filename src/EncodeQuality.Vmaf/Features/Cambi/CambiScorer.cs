@@ -58,6 +58,7 @@ public sealed class CambiScorer
 
     /// <param name="width">Picture width as it arrives (the encode's, or larger when upscaled for scoring).</param>
     /// <param name="encWidth">The size to score at: 0 for the picture's.</param>
+    /// <param name="encBitDepth">The encode's bit depth (below 10 the anti-dithering runs): 0 for the picture's.</param>
     /// <param name="bands">Row bands to share the contrast pass between threads; null for the caller's thread alone.</param>
     public CambiScorer(int width, int height, int encWidth, int encHeight, int encBitDepth, CambiSettings settings, RowBands? bands = null)
     {
@@ -120,6 +121,7 @@ public sealed class CambiScorer
     {
         CheckGeometry(luma.Length, stride);
         Preprocess(luma, stride, bitDepth);
+        if ((_encBitDepth > 0 ? _encBitDepth : bitDepth) < 10) AntiDither();
         return Banding();
     }
 
@@ -128,7 +130,7 @@ public sealed class CambiScorer
     {
         CheckGeometry(luma.Length, stride);
         ToTenBits(luma, stride);
-        if (_encBitDepth < 10) AntiDither();
+        if ((_encBitDepth > 0 ? _encBitDepth : 8) < 10) AntiDither();
         return Banding();
     }
 
@@ -155,7 +157,6 @@ public sealed class CambiScorer
                     dst[j] = (ushort)(shift >= 0 ? (v + round) >> shift : v << -shift);
                 }
         }
-        if (_encBitDepth < 10) AntiDither();
     }
 
     private void ToTenBits(ReadOnlySpan<byte> luma, int stride)

@@ -32,6 +32,16 @@ public sealed record CambiSettings
     public int HighResSpeedup { get; init; }
 
     /// <summary>
+    /// The names the scores are written under: "cambi" with the options' suffix, and with the
+    /// full-reference variant "cambi_source" and "cambi_full_reference" (libvmaf suffixes only the first).
+    /// </summary>
+    public string[] FeatureNames(string suffix) =>
+        FullReference ? ["cambi" + suffix, "cambi_source", "cambi_full_reference"] : ["cambi" + suffix];
+
+    /// <summary>The full-reference score: the banding the encode added to the source's, at least 0, clipped.</summary>
+    public double FullReferenceScore(double distorted, double source) => Math.Min(Math.Max(0, distorted - source), MaxValue);
+
+    /// <summary>
     /// Settings from libvmaf-style text, "window_size=63:full_ref=true" (names or aliases), and the
     /// suffix libvmaf gives the feature names for them ("_ws_63"). Refusals are one-line <see cref="FormatException"/>s.
     /// </summary>
