@@ -64,5 +64,7 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "", int 
 
     /// <summary>Registers "cambi" (options after "cambi=") in a catalog; <paramref name="threads"/> share each picture's contrast pass.</summary>
     public static void Register(MetricCatalog catalog, int threads = 1) =>
-        catalog.RegisterWithOptions("cambi", options => new CambiMetric(CambiSettings.Parse(options, out var suffix), suffix, threads), CannotScore);
+        catalog.RegisterWithOptions("cambi", options => new CambiMetric(CambiSettings.Parse(options, out var suffix), suffix, threads), CannotScore,
+            (options, width, height) => CambiSettings.Parse(options, out _) is var s
+                ? CambiScorer.WorkingSet(width, height, threads, s) * (s.FullReference ? 2 : 1) : 0);
 }

@@ -11,6 +11,7 @@ public sealed class MetricCatalog
     private readonly Dictionary<string, Func<string?, IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _takesOptions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<int, int, string?>> _sizeRules = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string?, int, int, long>> _workingSets = new(StringComparer.OrdinalIgnoreCase);
 
     public static MetricCatalog WithBuiltIns()
     {
@@ -31,11 +32,18 @@ public sealed class MetricCatalog
     }
 
     /// <summary>A metric whose factory takes the text after "name=" (null without); it throws <see cref="FormatException"/> for bad options.</summary>
-    public void RegisterWithOptions(string name, Func<string?, IFrameMetric> factory, Func<int, int, string?>? cannotScore = null)
+    /// <param name="workingSet">
+    /// Bytes the metric holds for pictures of a size with the given options, beyond the frames every
+    /// comparison keeps (the pipeline's memory estimate counts those); null when it holds little.
+    /// </param>
+    public void RegisterWithOptions(string name, Func<string?, IFrameMetric> factory, Func<int, int, string?>? cannotScore = null,
+        Func<string?, int, int, long>? workingSet = null)
     {
         _factories[name] = factory;
         _takesOptions.Add(name);
         SetSizeRule(name, cannotScore);
+        if (workingSet is null) _workingSets.Remove(name);
+        else _workingSets[name] = workingSet;
     }
 
     private void SetSizeRule(string name, Func<int, int, string?>? cannotScore)
@@ -82,6 +90,10 @@ public sealed class MetricCatalog
         int eq = entry.IndexOf('=');
         return eq < 0 ? (entry, null) : (entry[..eq].Trim(), entry[(eq + 1)..]);
     }
+
+    /// <summary>What the metrics hold for pictures of a size beyond the common frames, for the memory estimate.</summary>
+    public long WorkingSet(IReadOnlyList<string> entries, int width, int height) =>
+        entries.Sum(e => Split(e) is var (name, options) && _workingSets.TryGetValue(name, out var bytes) ? bytes(options, width, height) : 0L);
 
     /// <summary>Refuses (an input error, before any work) pictures of a size one of the metrics cannot score.</summary>
     public void CheckSize(IReadOnlyList<string> entries, int width, int height, string what)

@@ -118,7 +118,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             EncoderInfo plan;
             try { plan = VideoEncoder.Plan(r.Encoder, format, info.FpsNum, info.FpsDen, request.EncoderThreads); }
             catch (EncoderSettingsException e) { throw new InputException($"rendition '{r.Name}': {e.Message}"); }
-            rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0));
+            rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0,
+                f => catalog.WorkingSet(request.Metrics, f.Width, f.Height)));
         }
         long estimate = MemoryEstimate.Run(info.Format, rungs);
         long? available = MemoryEstimate.Available();

@@ -1,3 +1,4 @@
+using EncodeQuality.Metrics;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
@@ -29,7 +30,9 @@ public static class MemoryEstimate
     private const double ScoringFrames = 10;
 
     /// <summary>One rung's estimate: the encoder with its lookahead, our queues, and scoring.</summary>
-    public static long Rung(EncoderInfo plan, VideoCodec codec, VideoFormat rung, VideoFormat source, ScoreAt scoreAt)
+    /// <param name="metricBytes">What the metrics hold beyond the common frames, per score-at mode (<see cref="MetricCatalog.WorkingSet"/>).</param>
+    public static long Rung(EncoderInfo plan, VideoCodec codec, VideoFormat rung, VideoFormat source, ScoreAt scoreAt,
+        Func<VideoFormat, long>? metricBytes = null)
     {
         double fb = rung.FrameBytes;
         int delayed = plan.RcLookahead + plan.Bframes;
@@ -38,9 +41,10 @@ public static class MemoryEstimate
             : X265FixedBytes + Padded(rung) * (X265Fixed + X265PerDelayed * delayed);
         // Recon frames waiting in the reorder window for display order: a mini-GOP and two in flight.
         int reorder = plan.Bframes + 2;
-        if (scoreAt.HasFlag(ScoreAt.Encode)) bytes += fb * (ScoringFrames + reorder);
+        if (scoreAt.HasFlag(ScoreAt.Encode)) bytes += fb * (ScoringFrames + reorder) + (metricBytes?.Invoke(rung) ?? 0);
         if (scoreAt.HasFlag(ScoreAt.Source))
         {
+            bytes += metricBytes?.Invoke(source) ?? 0;
             // The source frame of every reference waiting in the lookahead, when the rung is resized.
             if (rung != source) bytes += (double)source.FrameBytes * (plan.MaxDelayedFrames + 1);
             bytes += (double)source.FrameBytes * (ScoringFrames + reorder);

@@ -143,4 +143,21 @@ public class CambiTests
             board.Close(f);
         }
     }
+
+    /// <summary>The working set the memory estimate counts for CAMBI bounds what a scorer really allocates, closely.</summary>
+    [Theory]
+    [InlineData(1280, 720, 1)]
+    [InlineData(1920, 1080, 2)]
+    [InlineData(352, 288, 3)]
+    public void The_declared_working_set_bounds_a_scorers_allocation(int width, int height, int threads)
+    {
+        using var bands = new RowBands(threads);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var settings = new EncodeQuality.Vmaf.Features.Cambi.CambiSettings();
+        var scorer = new EncodeQuality.Vmaf.Features.Cambi.CambiScorer(width, height, 0, 0, 0, settings, bands);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(scorer);
+        long declared = EncodeQuality.Vmaf.Features.Cambi.CambiScorer.WorkingSet(width, height, threads, settings);
+        Assert.InRange(declared, allocated, allocated * 21 / 20);
+    }
 }

@@ -87,14 +87,7 @@ public sealed class CambiScorer
         _topK = settings.TopK;
         _maxValue = settings.MaxValue;
 
-        _diffs = 1 << settings.MaxLogContrast;
-        var luminance = Luminance.For(settings.Eotf);
-        _tvi = new int[_diffs];
-        for (int d = 0; d < _diffs; d++) _tvi[d] = luminance.HighestVisible(d + 1, settings.TviThreshold) + _diffs;
-        _vlt = luminance.LowestVisibleCode(settings.VisibleLuminanceThreshold);
-        // A pixel at level v can matter to some query only if vlt - 3·diffs < v <= tvi[last] (cambi.c).
-        _bandBase = Math.Max(0, _vlt - 3 * _diffs + 1);
-        _bandSize = _tvi[_diffs - 1] + 1 - _bandBase;
+        (_diffs, _tvi, _vlt, _bandBase, _bandSize) = Levels(settings);
 
         _image = new ushort[pixels];
         _mask = new ushort[pixels];
@@ -115,6 +108,30 @@ public sealed class CambiScorer
     }
 
     public int Window => _window;
+
+    /// <summary>
+    /// The contrasts looked for, the highest level at which each is visible (in level + diffs
+    /// space), the lowest visible level, and the band of levels a histogram can need: a pixel at
+    /// level v can matter to some query only if vlt - 3·diffs &lt; v &lt;= tvi[last] (cambi.c).
+    /// </summary>
+    private static (int Diffs, int[] Tvi, int Vlt, int BandBase, int BandSize) Levels(CambiSettings settings)
+    {
+        int diffs = 1 << settings.MaxLogContrast;
+        var luminance = Luminance.For(settings.Eotf);
+        var tvi = new int[diffs];
+        for (int d = 0; d < diffs; d++) tvi[d] = luminance.HighestVisible(d + 1, settings.TviThreshold) + diffs;
+        int vlt = luminance.LowestVisibleCode(settings.VisibleLuminanceThreshold);
+        int bandBase = Math.Max(0, vlt - 3 * diffs + 1);
+        return (diffs, tvi, vlt, bandBase, tvi[diffs - 1] + 1 - bandBase);
+    }
+
+    /// <summary>
+    /// What a scorer for pictures of this size allocates, about: the planes of samples, mask, flags
+    /// and contrast values (10 bytes a pixel), and per row band a histogram of the levels that can
+    /// matter, per column; and 16 KiB for the objects themselves.
+    /// </summary>
+    public static long WorkingSet(int width, int height, int bands, CambiSettings settings) =>
+        10L * width * height + 3L * 2 * width + Math.Max(1, bands) * (long)Levels(settings).BandSize * 2 * width + (16 << 10);
 
     /// <summary>The score of one picture: luma samples at <paramref name="bitDepth"/> bits, 16-bit words.</summary>
     public double Score(ReadOnlySpan<ushort> luma, int stride, int bitDepth)
