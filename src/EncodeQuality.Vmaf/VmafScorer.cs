@@ -61,6 +61,9 @@ public sealed class VmafScorer : IVmafEngine
 
     public string Description => "managed";
 
+    /// <summary>The row-band threads, for tests that count each thread's allocations.</summary>
+    internal RowBands Bands => _bands;
+
     public void Dispose() => _bands.Dispose();
 
     public int Width { get; }

@@ -160,4 +160,24 @@ public class CambiTests
         long declared = EncodeQuality.Vmaf.Features.Cambi.CambiScorer.WorkingSet(width, height, threads, settings);
         Assert.InRange(declared, allocated, allocated * 21 / 20);
     }
+
+    /// <summary>Steady state: a picture allocates nothing, on the caller's thread or a row band's.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Scoring_a_picture_allocates_nothing(int threads)
+    {
+        const int w = 640, h = 360;
+        // A ramp in steps of 24 columns: flat areas and one-level contrasts, so every pass has work.
+        var picture = new byte[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) picture[y * w + x] = (byte)(40 + x / 24 + (y / 90));
+        using var bands = new RowBands(threads);
+        var scorer = new EncodeQuality.Vmaf.Features.Cambi.CambiScorer(w, h, 0, 0, 0, new EncodeQuality.Vmaf.Features.Cambi.CambiSettings(), bands);
+        double score = 0;
+        for (int i = 0; i < 20; i++) score = scorer.Score(picture, w); // warm up, past tier-up
+        Assert.True(score > 0, "the ramp should show banding");
+        long allocated = ThreadAllocations.Of(bands, h, () => { for (int i = 0; i < 5; i++) scorer.Score(picture, w); });
+        Assert.Equal(0, allocated);
+    }
 }

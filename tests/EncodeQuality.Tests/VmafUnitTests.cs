@@ -291,18 +291,28 @@ public class VmafAllocationTests
         new Random(2).NextBytes(d);
         using var scorer = new VmafScorer(VmafModel.Load(Repo.Shared($"vmaf-models/{model}.json")), w, h, new VmafOptions { Threads = threads }, new Nothing());
         for (int i = 0; i < 40; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w)); // warm up, past tier-up
-        // With one thread all work is on this thread, and its own counter is exact. With workers the
-        // process-wide counter is needed; it also sees the test runner and the JIT's background
-        // tier-up, so take the smallest of five windows: an allocation per frame shows in every window.
-        Func<long> counter = threads == 1 ? GC.GetAllocatedBytesForCurrentThread : () => GC.GetTotalAllocatedBytes(precise: true);
-        long allocated = long.MaxValue;
-        for (int window = 0; window < 5; window++)
-        {
-            Thread.Sleep(100);
-            long before = counter();
-            for (int i = 0; i < 10; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w));
-            allocated = Math.Min(allocated, counter() - before);
-        }
+        // Each band's thread reads its own exact counter, so other threads (the test runner, the
+        // JIT's background tier-up) cannot be counted.
+        long allocated = ThreadAllocations.Of(scorer.Bands, h,
+            () => { for (int i = 0; i < 10; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w)); });
         Assert.Equal(0, allocated);
+    }
+}
+
+/// <summary>Bytes allocated by a piece of work on the calling thread and on each row band's thread, from their own exact counters.</summary>
+internal static class ThreadAllocations
+{
+    public static long Of(RowBands bands, int rows, Action work)
+    {
+        var before = new long[bands.Count];
+        var after = new long[bands.Count];
+        Action<int> readBefore = b => before[b] = GC.GetAllocatedBytesForCurrentThread();
+        Action<int> readAfter = b => after[b] = GC.GetAllocatedBytesForCurrentThread();
+        bands.Run(rows, readBefore);
+        bands.Run(rows, readAfter); // a first pass through the reading path, so it costs nothing below
+        bands.Run(rows, readBefore);
+        work();
+        bands.Run(rows, readAfter);
+        return after.Zip(before, (a, b) => a - b).Sum();
     }
 }
