@@ -44,12 +44,13 @@ public sealed class CambiScorer
     private readonly int _bandBase, _bandSize;  // the levels a histogram can need
     private readonly ushort[] _image, _mask;
     private readonly ushort[] _flat;        // 1 where a pixel equals its right and lower neighbours
-    private readonly ushort[] _columnSums;  // flat pixels per column within the mask's rows
+    private readonly ushort[][] _columnSums; // per row band: flat pixels per column within the mask's rows
+    private int _maskThreshold;
     private readonly ushort[] _modeRows;
     private readonly ushort[][] _histograms;   // one set per row band
     private readonly int[] _found;              // nonzero values per row band
     private readonly RowBands? _bands;
-    private readonly Action<int>? _bandBody;    // made once: a frame allocates nothing
+    private readonly Action<int>? _bandBody, _flatBody, _maskBody; // made once: a frame allocates nothing
     private int _scaleWidth, _scaleHeight;
     // The scale's nonzero contrast values (the zeros of unmasked and plain pixels only count) and their sum.
     private readonly float[] _nonzero;
@@ -92,18 +93,31 @@ public sealed class CambiScorer
         _image = new ushort[pixels];
         _mask = new ushort[pixels];
         _flat = new ushort[pixels];
-        _columnSums = new ushort[encWidth];
+
         _modeRows = new ushort[3 * encWidth];
         _bands = bands is { Count: > 1 } ? bands : null;
         int bandCount = _bands?.Count ?? 1;
         _histograms = [.. Enumerable.Range(0, bandCount).Select(_ => new ushort[(long)_bandSize * encWidth])];
         _found = new int[bandCount];
+        _columnSums = [.. Enumerable.Range(0, bandCount).Select(_ => new ushort[encWidth])];
         if (_bands is not null)
+        {
+            _flatBody = b =>
+            {
+                var (from, to) = _bands.Range(b, _height);
+                FlatRows(from, to);
+            };
+            _maskBody = b =>
+            {
+                var (from, to) = _bands.Range(b, _height);
+                MaskRows(b, from, to);
+            };
             _bandBody = b =>
             {
                 var (from, to) = _bands.Range(b, _scaleHeight);
                 ContrastBand(b, from, to, _scaleWidth, _scaleHeight);
             };
+        }
         _nonzero = new float[pixels];
     }
 
@@ -127,11 +141,12 @@ public sealed class CambiScorer
 
     /// <summary>
     /// What a scorer for pictures of this size allocates, about: the planes of samples, mask, flags
-    /// and contrast values (10 bytes a pixel), and per row band a histogram of the levels that can
-    /// matter, per column; and 16 KiB for the objects themselves.
+    /// and contrast values (10 bytes a pixel), three rows for the mode filter, and per row band a
+    /// histogram of the levels that can matter and the mask's counts, per column; and 16 KiB for the
+    /// objects themselves.
     /// </summary>
     public static long WorkingSet(int width, int height, int bands, CambiSettings settings) =>
-        10L * width * height + 3L * 2 * width + Math.Max(1, bands) * (long)Levels(settings).BandSize * 2 * width + (16 << 10);
+        10L * width * height + 3L * 2 * width + Math.Max(1, bands) * ((long)Levels(settings).BandSize + 1) * 2 * width + (16 << 10);
 
     /// <summary>The score of one picture: luma samples at <paramref name="bitDepth"/> bits, 16-bit words.</summary>
     public double Score(ReadOnlySpan<ushort> luma, int stride, int bitDepth)
@@ -265,13 +280,30 @@ public sealed class CambiScorer
     /// Marks flat pixels: a pixel is flat-looking when it equals its right and lower neighbours (the
     /// last column and row count as equal); it is in the mask when its 7×7 neighbourhood holds more
     /// flat-looking pixels than a threshold that grows with the picture's size (cambi.c get_mask_index).
+    /// Both passes split into row bands: every flat row first, then each band's mask rows from its own
+    /// column counts.
     /// </summary>
     private void SpatialMask()
     {
-        int w = _width, h = _height, pad = MaskFilter >> 1, n = Vector<ushort>.Count;
+        int w = _width, h = _height;
+        uint blocks = (uint)((w >> 6) * (h >> 6));
+        _maskThreshold = (MaskFilter * MaskFilter + 3 * (CeilLog2(blocks) - 11) - 1) >> 1;
+        if (_bands is null)
+        {
+            FlatRows(0, h);
+            MaskRows(0, 0, h);
+            return;
+        }
+        _bands.Run(h, _flatBody!);
+        _bands.Run(h, _maskBody!);
+    }
+
+    private void FlatRows(int from, int to)
+    {
+        int w = _width, h = _height, n = Vector<ushort>.Count;
         var img = _image;
         var one = Vector<ushort>.One;
-        for (int i = 0; i < h; i++)
+        for (int i = from; i < to; i++)
         {
             var row = img.AsSpan(i * w, w);
             var flat = _flat.AsSpan(i * w, w);
@@ -286,19 +318,22 @@ public sealed class CambiScorer
             for (; j < w; j++)
                 flat[j] = (ushort)((j == w - 1 || row[j] == row[j + 1]) && row[j] == below[j] ? 1 : 0);
         }
-        uint blocks = (uint)((w >> 6) * (h >> 6));
-        int threshold = (MaskFilter * MaskFilter + 3 * (CeilLog2(blocks) - 11) - 1) >> 1;
+    }
 
-        // Column counts over the 7 rows around row i, then a running sum over 7 columns.
-        var sums = _columnSums.AsSpan(0, w);
+    /// <summary>Mask rows [from, to): column counts over the 7 rows around each row, then a sum over 7 columns.</summary>
+    private void MaskRows(int band, int from, int to)
+    {
+        int w = _width, h = _height, pad = MaskFilter >> 1, n = Vector<ushort>.Count, threshold = _maskThreshold;
+        var one = Vector<ushort>.One;
+        var limit = new Vector<ushort>((ushort)threshold);
+        var sums = _columnSums[band].AsSpan(0, w);
         sums.Clear();
-        for (int i = 0; i < Math.Min(pad, h); i++) AddFlatRow(i, add: true);
-        for (int i = 0; i < h; i++)
+        int added = Math.Max(0, from - pad), removed = added; // flat rows [removed, added) are counted
+        for (int i = from; i < to; i++)
         {
-            if (i + pad < h) AddFlatRow(i + pad, add: true);
-            if (i - pad - 1 >= 0) AddFlatRow(i - pad - 1, add: false);
+            while (added < Math.Min(h, i + pad + 1)) AddFlatRow(sums, added++, add: true);
+            while (removed < Math.Max(0, i - pad)) AddFlatRow(sums, removed++, add: false);
             var mask = _mask.AsSpan(i * w, w);
-            var limit = new Vector<ushort>((ushort)threshold);
             int j = 0;
             for (; j < w; j++)
             {
@@ -322,10 +357,9 @@ public sealed class CambiScorer
         return total;
     }
 
-    private void AddFlatRow(int row, bool add)
+    private void AddFlatRow(Span<ushort> sums, int row, bool add)
     {
         var flat = _flat.AsSpan(row * _width, _width);
-        var sums = _columnSums.AsSpan(0, _width);
         int j = 0, n = Vector<ushort>.Count;
         for (; j + n <= flat.Length; j += n)
         {
