@@ -6,8 +6,8 @@ namespace EncodeQuality.LibVmaf;
 
 /// <summary>
 /// VMAF by the system's libvmaf: pictures go to vmaf_read_pictures in display order (luma only,
-/// VMAF_PIX_FMT_YUV400P, copied straight from the caller's plane into libvmaf's picture: the one
-/// copy its API requires); at Flush the extractors are flushed once and every scored index is read
+/// VMAF_PIX_FMT_YUV400P, unless the model reads chroma, then VMAF_PIX_FMT_YUV420P; copied straight
+/// from the caller's planes into libvmaf's picture: the one copy its API requires); at Flush the extractors are flushed once and every scored index is read
 /// back with vmaf_score_at_index and vmaf_feature_score_at_index and handed to the sink in the
 /// managed engine's output shape (vmaf plus the model's features by libvmaf's short names).
 /// </summary>
@@ -19,6 +19,7 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
     private readonly VmafOptions _options;
     private readonly byte[][] _featureKeys;
     private readonly double[] _features;
+    private readonly bool _chroma;
     private uint _next;
     private bool _flushed;
 
@@ -34,6 +35,7 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
         FeatureNames = libvmafFeatureNames.Select(ShortName).ToArray();
         _featureKeys = libvmafFeatureNames.Select(n => Encoding.UTF8.GetBytes(n + "\0")).ToArray();
         _features = new double[libvmafFeatureNames.Count];
+        _chroma = libvmafFeatureNames.Any(n => n.StartsWith("Speed_chroma_feature_", StringComparison.Ordinal));
 
         var cfg = new VmafConfiguration
         {
@@ -74,31 +76,42 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
         }
     }
 
-    public void Push(in LumaFrame reference, in LumaFrame distorted)
+    public void Push(in YuvPicture reference, in YuvPicture distorted)
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
         if (_flushed) throw new InvalidOperationException("pictures pushed after flush");
+        if (_chroma && (!reference.HasChroma || !distorted.HasChroma))
+            throw new ArgumentException("this model reads chroma (speed_chroma): pictures need their chroma planes");
+        int format = _chroma ? VmafConstants.PixFmtYuv420P : VmafConstants.PixFmtYuv400P;
         VmafPicture r = default, d = default;
-        Check("vmaf_picture_alloc", LibVmafApi.PictureAlloc(&r, VmafConstants.PixFmtYuv400P, (uint)reference.BitDepth, (uint)reference.Width, (uint)reference.Height));
-        int err = LibVmafApi.PictureAlloc(&d, VmafConstants.PixFmtYuv400P, (uint)distorted.BitDepth, (uint)distorted.Width, (uint)distorted.Height);
+        Check("vmaf_picture_alloc", LibVmafApi.PictureAlloc(&r, format, (uint)reference.BitDepth, (uint)reference.Width, (uint)reference.Height));
+        int err = LibVmafApi.PictureAlloc(&d, format, (uint)distorted.BitDepth, (uint)distorted.Width, (uint)distorted.Height);
         if (err != 0)
         {
             LibVmafApi.PictureUnref(&r);
             Check("vmaf_picture_alloc", err);
         }
-        CopyLuma(reference, ref r);
-        CopyLuma(distorted, ref d);
+        Copy(reference, ref r);
+        Copy(distorted, ref d);
         // libvmaf owns both pictures from here on, and unrefs them itself.
         Check("vmaf_read_pictures", LibVmafApi.ReadPictures(_context, &r, &d, _next));
         _next++;
     }
 
-    private static void CopyLuma(in LumaFrame src, ref VmafPicture pic)
+    private void Copy(in YuvPicture src, ref VmafPicture pic)
+    {
+        CopyPlane(src.Luma, ref pic, 0);
+        if (!_chroma) return;
+        CopyPlane(src.Cb, ref pic, 1);
+        CopyPlane(src.Cr, ref pic, 2);
+    }
+
+    private static void CopyPlane(in SamplePlane src, ref VmafPicture pic, int plane)
     {
         int rowBytes = src.Width * (src.BitDepth > 8 ? 2 : 1);
         int srcStride = src.Stride * (src.BitDepth > 8 ? 2 : 1);
-        byte* dst = (byte*)pic.Data[0];
-        long dstStride = pic.Stride[0];
+        byte* dst = (byte*)pic.Data[plane];
+        long dstStride = pic.Stride[plane];
         var bytes = src.Bytes;
         for (int y = 0; y < src.Height; y++)
             bytes.Slice(y * srcStride, rowBytes).CopyTo(new Span<byte>(dst + y * dstStride, rowBytes));

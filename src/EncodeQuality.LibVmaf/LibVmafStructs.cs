@@ -44,6 +44,7 @@ internal static class VmafConstants
 {
     public const int LogLevelNone = 0;
     public const int LogLevelError = 1;
+    public const int PixFmtYuv420P = 1;       // VMAF_PIX_FMT_YUV420P
     public const int PixFmtYuv400P = 4;       // VMAF_PIX_FMT_YUV400P: luma only
     public const ulong ModelFlagEnableTransform = 1 << 1;
     public const int PoolMean = 3;            // VMAF_POOL_METHOD_MEAN

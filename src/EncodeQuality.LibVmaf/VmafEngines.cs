@@ -44,9 +44,10 @@ public static class VmafEngines
         }
         string path = ModelLocator.Find(model);
         var loaded = VmafModel.Load(path);
-        // Build the model's extractors once at the smallest size, so an unknown feature or an
-        // unsupported option is reported before any frame is decoded.
-        new VmafScorer(loaded, VmafScorer.MinimumSize, VmafScorer.MinimumSize, options, NullSink.Instance).Dispose();
+        // Build the model's extractors once at the smallest size it takes, so an unknown feature or
+        // an unsupported option is reported before any frame is decoded.
+        int size = VmafScorer.SmallestSize(loaded);
+        new VmafScorer(loaded, size, size, options, NullSink.Instance).Dispose();
         LibVmafLibrary.TryLoad(out _, out var why);
         Announce(log, () => kind == VmafEngineKind.Auto ? $"VMAF engine: managed ({why})" : "VMAF engine: managed");
         return (w, h, sink) => new VmafScorer(loaded, w, h, options, sink);

@@ -1,6 +1,7 @@
 using EncodeQuality.LibVmaf;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Vmaf;
+using EncodeQuality.Vmaf.Model;
 
 namespace EncodeQuality.Metrics;
 
@@ -25,6 +26,24 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
         Math.Min(width, height) < VmafScorer.MinimumSize
             ? $"VMAF needs at least {VmafScorer.MinimumSize}x{VmafScorer.MinimumSize} pixels, got {width}x{height}" : null;
 
+    /// <summary>
+    /// Why the model cannot score pictures of this size, or null: the engine's own limit, or a
+    /// feature's (a _2160 VMAF v1 model's prescaled chroma on a small picture). A model that cannot
+    /// be read is left to the engine's factory, which reports it.
+    /// </summary>
+    public static string? CannotScore(string? model, int width, int height)
+    {
+        if (CannotScore(width, height) is { } why) return why;
+        VmafModel loaded;
+        try { loaded = VmafModel.Load(ModelLocator.Find(model)); }
+        catch (Exception e) when (e is IOException or FormatException or System.Text.Json.JsonException or NotSupportedException or KeyNotFoundException)
+        {
+            return null;
+        }
+        try { return VmafScorer.TooSmall(loaded, width, height); }
+        catch (Exception e) when (e is FormatException or NotSupportedException) { return null; }
+    }
+
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         var f = reference.Format;
@@ -37,12 +56,25 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
             _vmafColumn = sheet.Column("vmaf");
             _columns = _engine.FeatureNames.Select(sheet.Column).ToArray();
         }
+        // Luma and chroma as views; the engine copies the planes its features read.
         if (f.BitDepth > 8)
-            _engine.Push(new LumaFrame(reference.Plane16(0), f.Width, f.Height, f.Width, f.BitDepth),
-                new LumaFrame(distorted.Plane16(0), f.Width, f.Height, f.Width, f.BitDepth));
+            _engine.Push(new YuvPicture(Plane16(reference, 0), Plane16(reference, 1), Plane16(reference, 2)),
+                new YuvPicture(Plane16(distorted, 0), Plane16(distorted, 1), Plane16(distorted, 2)));
         else
-            _engine.Push(new LumaFrame(reference.Plane(0), f.Width, f.Height, f.Width),
-                new LumaFrame(distorted.Plane(0), f.Width, f.Height, f.Width));
+            _engine.Push(new YuvPicture(Plane8(reference, 0), Plane8(reference, 1), Plane8(reference, 2)),
+                new YuvPicture(Plane8(distorted, 0), Plane8(distorted, 1), Plane8(distorted, 2)));
+    }
+
+    private static SamplePlane Plane8(VideoFrame frame, int plane)
+    {
+        var f = frame.Format;
+        return new SamplePlane(frame.Plane(plane), f.PlaneWidth(plane), f.PlaneHeight(plane), f.PlaneWidth(plane));
+    }
+
+    private static SamplePlane Plane16(VideoFrame frame, int plane)
+    {
+        var f = frame.Format;
+        return new SamplePlane(frame.Plane16(plane), f.PlaneWidth(plane), f.PlaneHeight(plane), f.PlaneWidth(plane), f.BitDepth);
     }
 
     public void Flush(ScoreSheet sheet) => _engine?.Flush();
@@ -81,6 +113,6 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
             return new VmafMetric(factory);
-        }, CannotScore);
+        }, (w, h) => CannotScore(model, w, h));
     }
 }

@@ -2,13 +2,14 @@ namespace EncodeQuality.Vmaf;
 
 /// <summary>
 /// The frame pair the extractors see: luma samples of reference and distorted packed at
-/// stride = width (8-bit samples widened to ushort, deeper ones as they are), and, when a float
-/// extractor runs, the same planes as floats on libvmaf's offset 8-bit scale. Buffers are
-/// allocated once for the picture size and refilled per frame.
+/// stride = width (8-bit samples widened to ushort, deeper ones as they are); when a float
+/// extractor runs, the same planes as floats on libvmaf's offset 8-bit scale; when a chroma
+/// extractor runs, the 4:2:0 chroma planes packed at their own width. Buffers are allocated once
+/// for the picture size and refilled per frame.
 /// </summary>
 public sealed class FramePair
 {
-    public FramePair(int width, int height, bool withFloat)
+    public FramePair(int width, int height, bool withFloat, bool withChroma = false)
     {
         Width = width;
         Height = height;
@@ -19,28 +20,48 @@ public sealed class FramePair
             ReferenceFloat = new FloatPlane(width, height);
             DistortedFloat = new FloatPlane(width, height);
         }
+        if (withChroma)
+        {
+            int n = ChromaWidth * ((height + 1) / 2);
+            (ReferenceCb, ReferenceCr, DistortedCb, DistortedCr) = (new ushort[n], new ushort[n], new ushort[n], new ushort[n]);
+        }
+        WithChroma = withChroma;
     }
 
     public int Width { get; }
     public int Height { get; }
+    public int ChromaWidth => (Width + 1) / 2;
     /// <summary>Bits per sample, fixed by the first frame.</summary>
     public int BitDepth { get; private set; }
     public ushort[] Reference { get; }
     public ushort[] Distorted { get; }
     public FloatPlane? ReferenceFloat { get; }
     public FloatPlane? DistortedFloat { get; }
+    public bool WithChroma { get; }
+    public ushort[] ReferenceCb { get; } = [];
+    public ushort[] ReferenceCr { get; } = [];
+    public ushort[] DistortedCb { get; } = [];
+    public ushort[] DistortedCr { get; } = [];
 
-    public void Load(in LumaFrame reference, in LumaFrame distorted)
+    public void Load(in YuvPicture reference, in YuvPicture distorted)
     {
         if (reference.BitDepth != distorted.BitDepth) throw new ArgumentException("reference and distorted differ in bit depth");
         if (BitDepth != 0 && reference.BitDepth != BitDepth) throw new ArgumentException($"bit depth changed from {BitDepth} to {reference.BitDepth}");
         BitDepth = reference.BitDepth;
-        reference.CopyTo(Reference);
-        distorted.CopyTo(Distorted);
+        reference.Luma.CopyTo(Reference);
+        distorted.Luma.CopyTo(Distorted);
         if (ReferenceFloat is not null)
         {
-            reference.ToFloat(ReferenceFloat);
-            distorted.ToFloat(DistortedFloat!);
+            reference.Luma.ToFloat(ReferenceFloat);
+            distorted.Luma.ToFloat(DistortedFloat!);
+        }
+        if (WithChroma)
+        {
+            if (!reference.HasChroma || !distorted.HasChroma) throw new ArgumentException("this model reads chroma (speed_chroma): pictures need their chroma planes");
+            reference.Cb.CopyTo(ReferenceCb);
+            reference.Cr.CopyTo(ReferenceCr);
+            distorted.Cb.CopyTo(DistortedCb);
+            distorted.Cr.CopyTo(DistortedCr);
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace EncodeQuality.Vmaf;
 
 /// <summary>
-/// A VMAF implementation fed (reference, distorted) luma pairs in display order, reporting each
+/// A VMAF implementation fed (reference, distorted) picture pairs in display order, reporting each
 /// scored frame to its <see cref="IVmafSink"/> by the end of <see cref="Flush"/>. The managed
 /// <see cref="VmafScorer"/> and the libvmaf binding both implement it, with the same output shape,
 /// so callers switch engines without other changes.
@@ -14,7 +14,7 @@ public interface IVmafEngine : IDisposable
     /// <summary>Feature columns passed to the sink, in order.</summary>
     IReadOnlyList<string> FeatureNames { get; }
 
-    void Push(in LumaFrame reference, in LumaFrame distorted);
+    void Push(in YuvPicture reference, in YuvPicture distorted);
 
     void Flush();
 }

@@ -4,7 +4,7 @@ using EncodeQuality.Vmaf.Model;
 namespace EncodeQuality.Vmaf;
 
 /// <summary>
-/// Streaming VMAF: push (reference, distorted) luma pairs in display order; each scored frame is
+/// Streaming VMAF: push (reference, distorted) picture pairs in display order; each scored frame is
 /// reported to the sink once final, which is when the next frame arrives (motion looks one frame
 /// ahead) or at <see cref="Flush"/>. The extractors are the ones the model's feature names ask
 /// for (integer or float, with the model's options), found in <see cref="FeatureExtractors"/>.
@@ -28,8 +28,6 @@ public sealed class VmafScorer : IVmafEngine
 
     public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink)
     {
-        if (Math.Min(width, height) < MinimumSize)
-            throw new ArgumentException($"VMAF needs at least {MinimumSize}x{MinimumSize} pixels, got {width}x{height}");
         if (options.Subsample < 1) throw new ArgumentException("subsample must be at least 1");
         _model = model;
         _options = options;
@@ -41,17 +39,20 @@ public sealed class VmafScorer : IVmafEngine
         // One extractor per (extractor, options), shared by the features it provides.
         var built = new Dictionary<(string, string), IFeatureExtractor>();
         var modelNames = new List<string>();
-        bool usesFloat = false;
+        bool usesFloat = false, usesChroma = false;
+        if (TooSmall(model, width, height) is { } why) throw new ArgumentException(why);
         foreach (var feature in model.Features)
         {
             var entry = FeatureExtractors.For(feature.Name);
             var o = FeatureOptions.From(feature.Options, entry.Options, feature.Name);
             if (!built.ContainsKey((entry.Name, o.Suffix))) built[(entry.Name, o.Suffix)] = entry.Create(context, o);
             usesFloat |= entry.UsesFloat;
+            usesChroma |= entry.UsesChroma;
             modelNames.Add(entry.OutputName(feature.Name) + o.Suffix);
         }
         _extractors = [.. built.Values];
-        _frame = new FramePair(width, height, usesFloat);
+        _frame = new FramePair(width, height, usesFloat, usesChroma);
+        UsesChroma = usesChroma;
         FeatureNames = [.. _extractors.SelectMany(e => e.Features)];
         _board = new FeatureBoard(FeatureNames);
         _modelColumns = [.. modelNames.Select(n => FeatureNames.ToList().IndexOf(n) is var i and >= 0
@@ -60,6 +61,38 @@ public sealed class VmafScorer : IVmafEngine
     }
 
     public string Description => "managed";
+
+    /// <summary>Whether the model reads chroma, so pictures must carry their chroma planes.</summary>
+    public bool UsesChroma { get; }
+
+    /// <summary>
+    /// The smallest square picture (a power of two from 16) the model can score, for building its
+    /// extractors once to check its features and options before any frame.
+    /// </summary>
+    public static int SmallestSize(VmafModel model)
+    {
+        int size = MinimumSize;
+        while (size < 16384 && TooSmall(model, size, size) is not null) size *= 2;
+        return size;
+    }
+
+    /// <summary>
+    /// Why the model cannot score pictures of this size, or null: below 16x16, or too small for
+    /// an extractor with the model's options (a _2160 model's prescaled chroma on CIF, which
+    /// libvmaf reports as "SpEED: image too small" and then crashes on).
+    /// </summary>
+    public static string? TooSmall(VmafModel model, int width, int height)
+    {
+        if (Math.Min(width, height) < MinimumSize)
+            return $"VMAF needs at least {MinimumSize}x{MinimumSize} pixels, got {width}x{height}";
+        foreach (var feature in model.Features)
+        {
+            var entry = FeatureExtractors.For(feature.Name);
+            if (entry.TooSmall?.Invoke(width, height, FeatureOptions.From(feature.Options, entry.Options, feature.Name)) is { } why)
+                return $"model {model.Name} cannot score {width}x{height}: {why}";
+        }
+        return null;
+    }
 
     /// <summary>The row-band threads, for tests that count each thread's allocations.</summary>
     internal RowBands Bands => _bands;
@@ -71,7 +104,7 @@ public sealed class VmafScorer : IVmafEngine
     public IReadOnlyList<string> FeatureNames { get; }
     public VmafModel Model => _model;
 
-    public void Push(in LumaFrame reference, in LumaFrame distorted)
+    public void Push(in YuvPicture reference, in YuvPicture distorted)
     {
         if (reference.Width != Width || reference.Height != Height || distorted.Width != Width || distorted.Height != Height)
             throw new ArgumentException($"frames must be {Width}x{Height}");

@@ -137,7 +137,7 @@ public class CambiTests
         var distorted = Ffmpeg.DecodeFrames(Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), "yuv420p", w * h * 3 / 2);
         for (int f = 0; f < expected.Count; f++)
         {
-            frame.Load(new LumaFrame(reference[f], w, h, w), new LumaFrame(distorted[f], w, h, w));
+            frame.Load(new SamplePlane(reference[f], w, h, w), new SamplePlane(distorted[f], w, h, w));
             extractor.Extract(f, frame, true, board);
             Assert.InRange(board.Get(f, V1Name) - expected[f][V1Name], -1e-4, 1e-4);
             board.Close(f);

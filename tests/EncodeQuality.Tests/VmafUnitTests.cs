@@ -53,8 +53,8 @@ public class VmafUnitTests
     public void Neg_models_carry_gain_limits_and_plain_models_do_not()
     {
         var neg = VmafModel.Load(ModelPath("vmaf_v0.6.1neg"));
-        Assert.Equal(1.0, neg.Features[0].Options["adm_enhn_gain_limit"]);
-        Assert.Equal(1.0, neg.Features[2].Options["vif_enhn_gain_limit"]);
+        Assert.Equal("1.0", neg.Features[0].Options["adm_enhn_gain_limit"]);
+        Assert.Equal("1.0", neg.Features[2].Options["vif_enhn_gain_limit"]);
         Assert.Empty(neg.Features[1].Options);
         // libvmaf names the features with the option suffix (feature_name.c).
         Assert.Equal("integer_adm2_egl_1", VmafModel.OutputName(neg.Features[0].Name, neg.Features[0].Options));
@@ -122,7 +122,7 @@ public class VmafUnitTests
     {
         var sink = new Collect();
         var scorer = new VmafScorer(VmafModel.Load(ModelPath(model)), w, h, options ?? new VmafOptions(), sink);
-        foreach (var (r, d) in frames) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w));
+        foreach (var (r, d) in frames) scorer.Push(new SamplePlane(r, w, h, w), new SamplePlane(d, w, h, w));
         scorer.Flush();
         return sink.Frames;
     }
@@ -260,8 +260,8 @@ public class VmafUnitTests
         var ten = eight.Select(v => (ushort)(v * 4)).ToArray();
         var a = new FloatPlane(w, h);
         var b = new FloatPlane(w, h);
-        new LumaFrame(eight, w, h, w).ToFloat(a);
-        new LumaFrame(ten, w, h, w, 10).ToFloat(b);
+        new SamplePlane(eight, w, h, w).ToFloat(a);
+        new SamplePlane(ten, w, h, w, 10).ToFloat(b);
         Assert.Equal(a.Data, b.Data);
         Assert.Equal(eight.Select(v => v - 128f), a.Data.Take(w * h));
     }
@@ -290,11 +290,11 @@ public class VmafAllocationTests
         new Random(1).NextBytes(r);
         new Random(2).NextBytes(d);
         using var scorer = new VmafScorer(VmafModel.Load(Repo.Shared($"vmaf-models/{model}.json")), w, h, new VmafOptions { Threads = threads }, new Nothing());
-        for (int i = 0; i < 40; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w)); // warm up, past tier-up
+        for (int i = 0; i < 40; i++) scorer.Push(new SamplePlane(r, w, h, w), new SamplePlane(d, w, h, w)); // warm up, past tier-up
         // Each band's thread reads its own exact counter, so other threads (the test runner, the
         // JIT's background tier-up) cannot be counted.
         long allocated = ThreadAllocations.Of(scorer.Bands, h,
-            () => { for (int i = 0; i < 10; i++) scorer.Push(new LumaFrame(r, w, h, w), new LumaFrame(d, w, h, w)); });
+            () => { for (int i = 0; i < 10; i++) scorer.Push(new SamplePlane(r, w, h, w), new SamplePlane(d, w, h, w)); });
         Assert.Equal(0, allocated);
     }
 }

@@ -1,5 +1,6 @@
 using EncodeQuality.Vmaf.Features.Cambi;
 using EncodeQuality.Vmaf.Features.Integer;
+using EncodeQuality.Vmaf.Features.Speed;
 
 namespace EncodeQuality.Vmaf.Features;
 
@@ -15,8 +16,11 @@ internal static class FeatureExtractors
     /// <summary>What an extractor needs to be built for one picture size.</summary>
     public sealed record Context(int Width, int Height, RowBands Bands);
 
+    /// <param name="UsesChroma">Whether the extractor reads the chroma planes.</param>
+    /// <param name="TooSmall">Why a picture of a size is too small for these options, or null; checked before any frame.</param>
     public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
-        Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName);
+        Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName,
+        bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null);
 
     private static readonly OptionSpec[] VifOptions =
     [
@@ -88,6 +92,12 @@ internal static class FeatureExtractors
             CambiOptions.Specs,
             (c, o) => new CambiExtractor(c.Width, c.Height, o, c.Bands),
             _ => "cambi"),
+        new("speed_chroma", false,
+            ["Speed_chroma_feature_speed_chroma_u_score", "Speed_chroma_feature_speed_chroma_v_score", "Speed_chroma_feature_speed_chroma_uv_score"],
+            SpeedChromaExtractor.Specs,
+            (c, o) => new SpeedChromaExtractor(c.Width, c.Height, o, c.Bands),
+            n => n.Replace("Speed_chroma_feature_", "").Replace("_score", ""),
+            UsesChroma: true, TooSmall: SpeedChromaExtractor.TooSmall),
         new("float_vif", true,
             ["VMAF_feature_vif_scale0_score", "VMAF_feature_vif_scale1_score", "VMAF_feature_vif_scale2_score", "VMAF_feature_vif_scale3_score"],
             [VifOptions[0]],

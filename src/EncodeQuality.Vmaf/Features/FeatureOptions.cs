@@ -41,12 +41,17 @@ internal sealed class FeatureOptions
     /// <summary>Whether the option was left at its default.</summary>
     public bool IsDefault(string name) => _values[name] == _specs.First(s => s.Name == name).Default;
 
-    public static FeatureOptions From(IReadOnlyDictionary<string, double> given, IReadOnlyList<OptionSpec> specs, string feature)
+    /// <summary>
+    /// Options as libvmaf's dictionaries hold them, every value as text (a model's numbers as
+    /// written, true/false, a choice's name), each read by its option's type and range-checked.
+    /// </summary>
+    public static FeatureOptions From(IReadOnlyDictionary<string, string> given, IReadOnlyList<OptionSpec> specs, string feature)
     {
         var values = specs.ToDictionary(s => s.Name, s => s.Default);
-        foreach (var (key, value) in given)
+        foreach (var (key, text) in given)
         {
             var spec = Find(specs, key, feature);
+            double value = Read(spec, text, feature);
             // libvmaf checks a value it is given against the option's range (opt.c).
             if (value < spec.Min || value > spec.Max)
                 throw new FormatException($"feature {feature} option {spec.Name} is {FormatG(value)}; it takes {FormatG(spec.Min)} to {FormatG(spec.Max)}");
@@ -65,23 +70,25 @@ internal sealed class FeatureOptions
     /// </summary>
     public static FeatureOptions Parse(string? text, IReadOnlyList<OptionSpec> specs, string feature)
     {
-        var given = new Dictionary<string, double>();
+        var given = new Dictionary<string, string>();
         foreach (var pair in (text ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int eq = pair.IndexOf('=');
             if (eq <= 0) throw new FormatException($"{feature} option '{pair}' is not NAME=VALUE");
-            string key = pair[..eq], value = pair[(eq + 1)..];
-            var spec = Find(specs, key, feature);
-            given[spec.Name] = spec.IsBool
-                ? value switch { "true" or "1" => 1, "false" or "0" => 0, _ => throw new FormatException($"{feature} option {spec.Name} is true or false, not '{value}'") }
-                : spec.Choices is { } choices
-                    ? Array.IndexOf(choices, value) is var i and >= 0 ? i
-                        : throw new FormatException($"{feature} option {spec.Name} is one of {string.Join(", ", choices)}, not '{value}'")
-                    : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
-                        : throw new FormatException($"{feature} option {spec.Name} takes a number, not '{value}'");
+            given[Find(specs, pair[..eq], feature).Name] = pair[(eq + 1)..];
         }
         return From(given, specs, feature);
     }
+
+    /// <summary>One value by its option's type: true/false (or 1/0) for a bool, a name for a choice, else a number.</summary>
+    private static double Read(OptionSpec spec, string value, string feature) =>
+        spec.IsBool
+            ? value switch { "true" or "1" => 1, "false" or "0" => 0, _ => throw new FormatException($"{feature} option {spec.Name} is true or false, not '{value}'") }
+            : spec.Choices is { } choices
+                ? Array.IndexOf(choices, value) is var i and >= 0 ? i
+                    : throw new FormatException($"{feature} option {spec.Name} is one of {string.Join(", ", choices)}, not '{value}'")
+                : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
+                    : throw new FormatException($"{feature} option {spec.Name} takes a number, not '{value}'");
 
     private static OptionSpec Find(IReadOnlyList<OptionSpec> specs, string key, string feature) =>
         specs.FirstOrDefault(s => s.Name == key || s.Alias == key)

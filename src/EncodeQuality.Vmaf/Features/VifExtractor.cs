@@ -13,27 +13,9 @@ namespace EncodeQuality.Vmaf.Features;
 /// </summary>
 internal sealed class VifExtractor : IFeatureExtractor
 {
-    private static readonly float[][] Taps = [.. Enumerable.Range(0, 4).Select(GaussianTaps)];
-
-    /// <summary>vif_get_filter at kernelscale 1: size 2^(4-scale)+1, sigma size/5, normalised in float.</summary>
-    private static float[] GaussianTaps(int scale)
-    {
-        int size = (1 << (4 - scale)) + 1;
-        float sigma = size / 5.0f;
-        var t = new float[size];
-        float sum = 0;
-        for (int i = 0; i < size; i++)
-        {
-            float x = i - (size - 1) / 2;
-            // get_gaussian_pdf: the exponent in double, both factors rounded to float.
-            float num = (float)Math.Exp(-0.5 * x / sigma * x / sigma);
-            float den = (float)(1 / (sigma * Math.Sqrt(2 * Math.PI)));
-            t[i] = num / den;
-            sum += t[i];
-        }
-        for (int i = 0; i < size; i++) t[i] /= sum;
-        return t;
-    }
+    // vif_get_filter at kernelscale 1: 17, 9, 5 and 3 taps, sigma = size / 5.
+    private static readonly float[][] Taps =
+        [.. Enumerable.Range(0, 4).Select(scale => GaussianKernel.Size(scale, 1f)).Select(n => GaussianKernel.Taps(n, n / 5.0f))];
 
     private const float SigmaNsq = 2f;
     private const float SigmaMaxInv = (float)(4.0 / (255.0 * 255.0));

@@ -63,10 +63,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
 
     public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
     {
-        if (options.CsfMode != 0)
-            throw new NotSupportedException($"adm_csf_mode {options.CsfMode} is not supported (Watson97, mode 0, only)");
-        if (options.NormViewDist * options.RefDisplayHeight < 3.0 * 1080)
-            throw new NotSupportedException("integer ADM needs adm_norm_view_dist x adm_ref_display_height >= 3 x 1080 (libvmaf's 16-bit limit)");
+        if (AdmCsf.Unsupported(options.CsfMode, options.NormViewDist, options.RefDisplayHeight) is { } why)
+            throw new NotSupportedException(why);
         _o = options;
         _width = width;
         _height = height;
@@ -120,8 +118,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             Run(Stage.Dwt, (h + 1) / 2);
             w = (w + 1) / 2;
             h = (h + 1) / 2;
-            float f1 = AdmCsf.Factor(scale, 1, _o.NormViewDist, _o.RefDisplayHeight);
-            float f2 = AdmCsf.Factor(scale, 2, _o.NormViewDist, _o.RefDisplayHeight);
+            float f1 = AdmCsf.Factor(_o.CsfMode, scale, false, _o.NormViewDist, _o.RefDisplayHeight);
+            float f2 = AdmCsf.Factor(_o.CsfMode, scale, true, _o.NormViewDist, _o.RefDisplayHeight);
             (_jobW, _jobH, _jobF1, _jobF2) = (w, h, f1, f2);
             Run(Stage.Decouple, h);
             float denScale = scale == 0 ? DenScale0(w, h, f1, f2) : DenS123(scale, w, h, f1, f2);
@@ -699,7 +697,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// <summary>Scale 0's CSF factors in Q21 (h, v) and Q23 (d); libvmaf's constants for 3H at 1080 lines.</summary>
     private void Scale0Factors(float f1, float f2, Span<int> rf)
     {
-        if (Math.Abs(_o.NormViewDist * _o.RefDisplayHeight - 3.0 * 1080) < 1.0e-8 && _o.CsfMode == 0)
+        if (Math.Abs(_o.NormViewDist * _o.RefDisplayHeight - 3.0 * 1080) < 1.0e-8 && _o.CsfMode == AdmCsf.Watson97)
         {
             rf[0] = 36453;
             rf[1] = 36453;

@@ -4,12 +4,12 @@ using System.Numerics;
 namespace EncodeQuality.Vmaf;
 
 /// <summary>
-/// One luma plane handed to the engine: 8-bit samples as bytes, deeper ones as little-endian
+/// One picture plane handed to the engine: 8-bit samples as bytes, deeper ones as little-endian
 /// ushorts; stride in samples. A view only: the engine copies what it needs during Push.
 /// </summary>
-public readonly ref struct LumaFrame
+public readonly ref struct SamplePlane
 {
-    public LumaFrame(ReadOnlySpan<byte> samples, int width, int height, int stride)
+    public SamplePlane(ReadOnlySpan<byte> samples, int width, int height, int stride)
     {
         Bytes = samples;
         Width = width;
@@ -19,7 +19,7 @@ public readonly ref struct LumaFrame
         Check(samples.Length);
     }
 
-    public LumaFrame(ReadOnlySpan<ushort> samples, int width, int height, int stride, int bitDepth)
+    public SamplePlane(ReadOnlySpan<ushort> samples, int width, int height, int stride, int bitDepth)
     {
         if (bitDepth is < 9 or > 16) throw new ArgumentOutOfRangeException(nameof(bitDepth), "16-bit samples carry 9 to 16 bits");
         Bytes = MemoryMarshal.AsBytes(samples);

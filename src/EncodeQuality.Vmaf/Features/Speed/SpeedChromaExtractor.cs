@@ -1,0 +1,106 @@
+namespace EncodeQuality.Vmaf.Features.Speed;
+
+/// <summary>
+/// speed_chroma as libvmaf master defines it (speed.c, vmaf_fex_speed_chroma): SpEED of the Cb
+/// and Cr planes (4:2:0, so each is half the picture's width and height, rounded down), logged
+/// as speed_chroma_u, speed_chroma_v and their mean speed_chroma_uv, each clipped at
+/// speed_max_val. When one plane's covariance is singular (a flat plane), uv takes the other
+/// plane's score. The two planes run side by side when the scorer has two or more threads.
+/// </summary>
+internal sealed class SpeedChromaExtractor : IFeatureExtractor
+{
+    public static readonly OptionSpec[] Specs =
+    [
+        new("speed_kernelscale", "ks", 1.0, Min: 0.1, Max: 4.0),
+        new("speed_prescale", "ps", 1.0, Min: 0.1, Max: 4.0),
+        new("speed_prescale_method", "psm", 0, Choices: SpeedPrescaler.Methods),
+        new("speed_sigma_nn", "snn", 0.29, Min: 0.1, Max: 2.0),
+        new("speed_nn_floor", "nnf", 0.0, Min: 0.0, Max: 1.0),
+        new("speed_max_val", "mxv", 1000.0, Min: 0.0, Max: 1000.0),
+        new("speed_weight_var_mode", "wvm", 0, Min: 0, Max: 6),
+    ];
+
+    private readonly string[] _names;
+    private readonly double _maxValue;
+    private readonly int _width, _height;
+    private readonly SpeedEstimator[] _planes;
+    private readonly float[] _scores = new float[2];
+    private readonly bool[] _singular = new bool[2];
+    private readonly RowBands _bands;
+    private readonly Action<int> _work;
+    private FramePair? _frame;
+
+    public static SpeedSettings Settings(FeatureOptions o)
+    {
+        float kernelScale = (float)o["speed_kernelscale"];
+        if (!GaussianKernel.IsValidScale(kernelScale))
+            throw new FormatException($"speed_chroma option speed_kernelscale {FeatureOptions.FormatG(o["speed_kernelscale"])} is not one of the kernel scales libvmaf accepts");
+        return new SpeedSettings(kernelScale, o["speed_prescale"], (int)o["speed_prescale_method"],
+            (float)o["speed_sigma_nn"], (float)o["speed_nn_floor"], (int)o["speed_weight_var_mode"]);
+    }
+
+    /// <summary>Why a picture of this size is too small for these options, or null.</summary>
+    public static string? TooSmall(int width, int height, FeatureOptions o) =>
+        SpeedEstimator.TooSmall(width / 2, height / 2, o["speed_prescale"]) is { } why ? $"speed_chroma{o.Suffix}: {why}" : null;
+
+    public SpeedChromaExtractor(int width, int height, FeatureOptions options, RowBands bands)
+    {
+        if (TooSmall(width, height, options) is { } why) throw new ArgumentException(why);
+        var settings = Settings(options);
+        (_width, _height) = (width / 2, height / 2);
+        _planes = [new SpeedEstimator(_width, _height, settings), new SpeedEstimator(_width, _height, settings)];
+        _maxValue = options["speed_max_val"];
+        _names = [.. new[] { "speed_chroma_u", "speed_chroma_v", "speed_chroma_uv" }.Select(n => n + options.Suffix)];
+        _bands = bands;
+        _work = Work;
+    }
+
+    public IReadOnlyList<string> Features => _names;
+
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
+    {
+        if (!score) return;
+        _frame = frame;
+        // Two "rows", one per plane: band b takes planes b, b + Count, ...
+        _bands.Run(2 * _bands.Count, _work);
+        float u = _scores[0], v = _scores[1];
+        float uv = _singular[0] && !_singular[1] ? v : _singular[1] && !_singular[0] ? u : (float)((u + v) / 2.0);
+        board.Set(index, _names[0], Math.Min(u, _maxValue));
+        board.Set(index, _names[1], Math.Min(v, _maxValue));
+        board.Set(index, _names[2], Math.Min(uv, _maxValue));
+    }
+
+    private void Work(int band)
+    {
+        var f = _frame!;
+        for (int p = band; p < 2; p += _bands.Count)
+        {
+            var speed = _planes[p];
+            Load(p == 0 ? f.ReferenceCb : f.ReferenceCr, f, speed.Input);
+            bool refOk = speed.Load(reference: true);
+            Load(p == 0 ? f.DistortedCb : f.DistortedCr, f, speed.Input);
+            bool disOk = speed.Load(reference: false);
+            _scores[p] = speed.Score(refOk, disOk);
+            _singular[p] = !refOk || !disOk;
+        }
+    }
+
+    /// <summary>libvmaf's picture_copy: samples as floats on the 8-bit scale, offset by -128.</summary>
+    private void Load(ushort[] plane, FramePair f, Span<float> target)
+    {
+        int stride = f.ChromaWidth;
+        if (f.BitDepth == 8)
+        {
+            for (int y = 0; y < _height; y++)
+                for (int x = 0; x < _width; x++) target[y * _width + x] = (float)plane[y * stride + x] + -128;
+        }
+        else
+        {
+            float scaler = 1 << (f.BitDepth - 8);
+            for (int y = 0; y < _height; y++)
+                for (int x = 0; x < _width; x++) target[y * _width + x] = (float)plane[y * stride + x] / scaler + -128;
+        }
+    }
+
+    public void Flush(FeatureBoard board) { }
+}
