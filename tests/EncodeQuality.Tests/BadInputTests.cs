@@ -32,7 +32,7 @@ public class BadInputTests
     [Theory]
     [InlineData("feature", "not computed by this engine")]
     [InlineData("option", "has no option 'adm_bogus'")]
-    [InlineData("csf", "adm_csf_mode 2 is not supported")]
+    [InlineData("csf", "adm_csf_mode 1 is not supported")]
     public void Model_the_engine_cannot_compute(string defect, string because)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Repo.Shared("vmaf-models/vmaf_v0.6.1neg.json")));
@@ -42,7 +42,7 @@ public class BadInputTests
         {
             case "feature": md["feature_names"]![0] = "VMAF_integer_feature_nope_score"; break;
             case "option": md["feature_opts_dicts"]![0] = new System.Text.Json.Nodes.JsonObject { ["adm_bogus"] = 1.0 }; break;
-            case "csf": md["feature_opts_dicts"]![0] = new System.Text.Json.Nodes.JsonObject { ["adm_csf_mode"] = 2 }; break;
+            case "csf": md["feature_opts_dicts"]![0] = new System.Text.Json.Nodes.JsonObject { ["adm_csf_mode"] = 1 }; break;
         }
         string path = Path.Combine(Dir, $"model-{defect}.json");
         File.WriteAllText(path, model.ToJsonString());
