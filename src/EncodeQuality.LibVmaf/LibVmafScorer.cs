@@ -7,9 +7,9 @@ namespace EncodeQuality.LibVmaf;
 /// <summary>
 /// VMAF by the system's libvmaf: pictures go to vmaf_read_pictures in display order (luma only,
 /// VMAF_PIX_FMT_YUV400P, unless the model reads chroma, then VMAF_PIX_FMT_YUV420P; copied straight
-/// from the caller's planes into libvmaf's picture: the one copy its API requires); at Flush the extractors are flushed once and every scored index is read
-/// back with vmaf_score_at_index and vmaf_feature_score_at_index and handed to the sink in the
-/// managed engine's output shape (vmaf plus the model's features by libvmaf's short names).
+/// from the caller's planes into libvmaf's picture: the one copy its API requires); at Flush the
+/// extractors are flushed once and every scored index is read back with vmaf_score_at_index and
+/// vmaf_feature_score_at_index and handed to the sink in the managed engine's output shape (vmaf plus the model's features by libvmaf's short names).
 /// </summary>
 public sealed unsafe class LibVmafScorer : IVmafEngine
 {

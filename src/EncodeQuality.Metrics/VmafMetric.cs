@@ -29,19 +29,24 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
     /// <summary>
     /// Why the model cannot score pictures of this size, or null: the engine's own limit, or a
     /// feature's (a _2160 VMAF v1 model's prescaled chroma on a small picture). A model that cannot
-    /// be read is left to the engine's factory, which reports it.
+    /// be read (null here) is left to the engine's factory, which reports it.
     /// </summary>
-    public static string? CannotScore(string? model, int width, int height)
+    public static string? CannotScore(VmafModel? model, int width, int height)
     {
         if (CannotScore(width, height) is { } why) return why;
-        VmafModel loaded;
-        try { loaded = VmafModel.Load(ModelLocator.Find(model)); }
+        if (model is null) return null;
+        try { return VmafScorer.TooSmall(model, width, height); }
+        catch (Exception e) when (e is FormatException or NotSupportedException) { return null; }
+    }
+
+    /// <summary>The model for the size rule, read once; null when it cannot be read.</summary>
+    private static VmafModel? TryLoad(string? model)
+    {
+        try { return VmafModel.Load(ModelLocator.Find(model)); }
         catch (Exception e) when (e is IOException or FormatException or System.Text.Json.JsonException or NotSupportedException or KeyNotFoundException)
         {
             return null;
         }
-        try { return VmafScorer.TooSmall(loaded, width, height); }
-        catch (Exception e) when (e is FormatException or NotSupportedException) { return null; }
     }
 
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
@@ -102,6 +107,7 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
         VmafEngineKind engine = VmafEngineKind.Auto, Action<string>? log = null)
     {
         Func<int, int, IVmafSink, IVmafEngine>? factory = null;
+        var sizeModel = new Lazy<VmafModel?>(() => TryLoad(model));
         catalog.Register("vmaf", () =>
         {
             try { factory ??= VmafEngines.Create(engine, model, options ?? new VmafOptions(), log ?? (_ => { })); }
@@ -113,6 +119,6 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
             return new VmafMetric(factory);
-        }, (w, h) => CannotScore(model, w, h));
+        }, (w, h) => CannotScore(sizeModel.Value, w, h));
     }
 }

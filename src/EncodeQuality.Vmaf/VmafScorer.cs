@@ -28,6 +28,7 @@ public sealed class VmafScorer : IVmafEngine
 
     public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink)
     {
+        if (TooSmall(model, width, height) is { } why) throw new ArgumentException(why);
         if (options.Subsample < 1) throw new ArgumentException("subsample must be at least 1");
         _model = model;
         _options = options;
@@ -40,7 +41,6 @@ public sealed class VmafScorer : IVmafEngine
         var built = new Dictionary<(string, string), IFeatureExtractor>();
         var modelNames = new List<string>();
         bool usesFloat = false, usesChroma = false;
-        if (TooSmall(model, width, height) is { } why) throw new ArgumentException(why);
         foreach (var feature in model.Features)
         {
             var entry = FeatureExtractors.For(feature.Name);
@@ -52,7 +52,6 @@ public sealed class VmafScorer : IVmafEngine
         }
         _extractors = [.. built.Values];
         _frame = new FramePair(width, height, usesFloat, usesChroma);
-        UsesChroma = usesChroma;
         FeatureNames = [.. _extractors.SelectMany(e => e.Features)];
         _board = new FeatureBoard(FeatureNames);
         _modelColumns = [.. modelNames.Select(n => FeatureNames.ToList().IndexOf(n) is var i and >= 0
@@ -61,9 +60,6 @@ public sealed class VmafScorer : IVmafEngine
     }
 
     public string Description => "managed";
-
-    /// <summary>Whether the model reads chroma, so pictures must carry their chroma planes.</summary>
-    public bool UsesChroma { get; }
 
     /// <summary>
     /// The smallest square picture (a power of two from 16) the model can score, for building its
