@@ -66,9 +66,13 @@ static void describe(const x265_param *p, EqEncoderInfo *info)
 {
     /* x265 has no call for its delay. Frames wait in the lookahead (lookaheadDepth, at least
      * bframes + 1 for a mini-GOP decision), then one per frame-encoder thread is in flight, and
-     * the output is held one more call while the next frame's encode starts. */
+     * the output is held one more call while the next frame's encode starts. One more: x265's
+     * first slice-type decision emits the leading I frame alone, and when the next decision is
+     * still running on a pool thread as the second frame is asked for, x265 starts no frame that
+     * call, which holds one frame more for the rest of the encode (a race: seen in about 1 run
+     * in 5 with 4 frame threads under load, never twice in a run). */
     int la = p->lookaheadDepth > p->bframes ? p->lookaheadDepth : p->bframes;
-    info->max_delayed_frames = la + p->bframes + p->frameNumThreads + 2;
+    info->max_delayed_frames = la + p->bframes + p->frameNumThreads + 3;
     info->bframes = p->bframes;
     info->rc_lookahead = p->lookaheadDepth;
     info->threads = p->frameNumThreads;
