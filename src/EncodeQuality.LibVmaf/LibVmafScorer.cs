@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using EncodeQuality.Vmaf;
+using EncodeQuality.Vmaf.Model;
 
 namespace EncodeQuality.LibVmaf;
 
@@ -23,19 +24,21 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
     private uint _next;
     private bool _flushed;
 
-    /// <param name="model">A model file path, or a built-in version name ("vmaf_v0.6.1").</param>
-    /// <param name="libvmafFeatureNames">The model's feature names as libvmaf reports them (VMAF_integer_feature_adm2_score...).</param>
-    public LibVmafScorer(string model, IReadOnlyList<string> libvmafFeatureNames, VmafOptions options, IVmafSink sink)
+    /// <param name="model">A model file path, or a name: libvmaf's built-in model of that version
+    /// ("vmaf_v0.6.1"), else the model file of that name in the model folders.</param>
+    /// <param name="features">The model's features: libvmaf's names (VMAF_integer_feature_adm2_score...)
+    /// and the options the model sets for them.</param>
+    public LibVmafScorer(string model, IReadOnlyList<VmafModel.Feature> features, VmafOptions options, IVmafSink sink)
     {
         if (!LibVmafLibrary.TryLoad(out _, out var detail)) throw new DllNotFoundException(detail);
         LibVmafApi.EnsureResolver();
         _sink = sink;
         _options = options;
         Description = $"libvmaf {LibVmafLibrary.Version()}";
-        FeatureNames = libvmafFeatureNames.Select(ShortName).ToArray();
-        _featureKeys = libvmafFeatureNames.Select(n => Encoding.UTF8.GetBytes(n + "\0")).ToArray();
-        _features = new double[libvmafFeatureNames.Count];
-        _chroma = libvmafFeatureNames.Any(n => n.StartsWith("Speed_chroma_feature_", StringComparison.Ordinal));
+        FeatureNames = features.Select(f => VmafModel.OutputName(f.Name, f.Options)).ToArray();
+        _featureKeys = features.Select(f => Encoding.UTF8.GetBytes(VmafModel.CollectorName(f.Name, f.Options) + "\0")).ToArray();
+        _features = new double[features.Count];
+        _chroma = features.Any(f => f.Name.StartsWith("Speed_chroma_feature_", StringComparison.Ordinal));
 
         var cfg = new VmafConfiguration
         {
@@ -71,8 +74,15 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
             nint handle;
             bool isPath = File.Exists(model);
             int r = isPath ? LibVmafApi.ModelLoadFromPath(&handle, &cfg, k) : LibVmafApi.ModelLoad(&handle, &cfg, k);
-            if (r != 0) throw new LibVmafModelException(model, isPath, r);
-            return handle;
+            if (r == 0) return handle;
+            // A libvmaf without this model built in (the v1 models) still reads the file the managed engine would.
+            if (!isPath && ModelLocator.TryFind(model) is { } file)
+            {
+                var path = Encoding.UTF8.GetBytes(file + "\0");
+                fixed (byte* p = path)
+                    if (LibVmafApi.ModelLoadFromPath(&handle, &cfg, p) == 0) return handle;
+            }
+            throw new LibVmafModelException(model, isPath, r);
         }
     }
 
@@ -160,9 +170,6 @@ public sealed unsafe class LibVmafScorer : IVmafEngine
     {
         if (code != 0) throw new LibVmafException(call, code);
     }
-
-    /// <summary>"VMAF_integer_feature_vif_scale0_score" to "vif_scale0", as the managed engine names it.</summary>
-    public static string ShortName(string name) => EncodeQuality.Vmaf.Model.VmafModel.OutputName(name);
 
     public void Dispose()
     {

@@ -36,7 +36,7 @@ public static class VmafEngines
         if (libvmaf)
         {
             string name = string.IsNullOrWhiteSpace(model) ? ModelLocator.DefaultName : model;
-            var features = LibVmafFeatureNames(name);
+            var features = LibVmafFeatures(name);
             Announce(log, () => $"VMAF engine: libvmaf {LibVmafLibrary.Version()}");
             // Load once now so a bad model is reported before any frame is decoded.
             new LibVmafScorer(name, features, options, NullSink.Instance).Dispose();
@@ -54,22 +54,17 @@ public static class VmafEngines
     }
 
     /// <summary>
-    /// The model's features as libvmaf names them: read from the model's JSON where one is found
-    /// (a path, or a file of that name in the model folders), else libvmaf's naming for the
-    /// v0.6.1 family (float models "VMAF_feature_*", the others "VMAF_integer_feature_*").
+    /// The model's features, libvmaf's names with the model's options: read from the model's JSON
+    /// where one is found (a path, or a file of that name in the model folders), else libvmaf's
+    /// v0.6.1 family without options (float models "VMAF_feature_*", the others "VMAF_integer_feature_*").
     /// </summary>
-    public static IReadOnlyList<string> LibVmafFeatureNames(string model)
+    public static IReadOnlyList<VmafModel.Feature> LibVmafFeatures(string model)
     {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(ModelLocator.Find(model)));
-            return doc.RootElement.GetProperty("model_dict").GetProperty("feature_names").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        }
-        catch (FileNotFoundException)
-        {
-            string prefix = model.Contains("float", StringComparison.Ordinal) ? "VMAF_feature_" : "VMAF_integer_feature_";
-            return new[] { "adm2", "motion2", "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3" }.Select(f => prefix + f + "_score").ToArray();
-        }
+        if (ModelLocator.TryFind(model) is { } path) return VmafModel.Load(path).Features;
+        string prefix = model.Contains("float", StringComparison.Ordinal) ? "VMAF_feature_" : "VMAF_integer_feature_";
+        var none = new Dictionary<string, string>();
+        return new[] { "adm2", "motion2", "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3" }
+            .Select(f => new VmafModel.Feature(prefix + f + "_score", none)).ToArray();
     }
 
     private static void Announce(Action<string> log, Func<string> message)

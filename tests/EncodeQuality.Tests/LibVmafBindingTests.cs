@@ -109,6 +109,28 @@ public class LibVmafBindingTests
         Assert.True(doc.RootElement.GetProperty("pooled_metrics").TryGetProperty("integer_motion2", out _));
     }
 
+    /// <summary>
+    /// A VMAF v1 model through libvmaf: the pictures carry chroma (speed_chroma reads it), and
+    /// each feature is read under the name libvmaf's collector gives a feature with options:
+    /// the names libvmaf 3.2 itself logged for this model in ../shared/vmaf-reference.
+    /// </summary>
+    [Fact]
+    public void A_v1_model_gets_chroma_and_its_features_are_read_under_libvmafs_suffixed_names()
+    {
+        const string model = "vmaf_v1.0.16_5d0h";
+        var run = Vmaf(null, "--vmaf-engine", "libvmaf", "--model", model, "--ref", Clip("ref-yuv420p", 8), "--dist", Clip("dist-yuv420p", 8, crf: 40));
+        Assert.True(run.Outcome.ExitCode == 0, run.Outcome.StdErr);
+        Assert.All(run.Log.Where(l => l.StartsWith("read ")).Select(Fields), r => Assert.Equal("1", r["pix_fmt"])); // VMAF_PIX_FMT_YUV420P
+
+        var logged = VmafReferenceTests.Load(Repo.Shared($"vmaf-reference/cif_x265_crf44.{model}.json"))[0].Keys.ToHashSet();
+        var asked = run.Log.Where(l => l.StartsWith("feature_score_at_index ")).Select(l => Fields(l)["name"]).Distinct().ToList();
+        Assert.Equal(4, asked.Count);
+        Assert.All(asked, n => Assert.Contains(n, logged));
+        using var doc = JsonDocument.Parse(File.ReadAllText(run.Json));
+        var metrics = doc.RootElement.GetProperty("frames")[0].GetProperty("metrics");
+        Assert.All(asked, n => Assert.True(metrics.TryGetProperty(n, out _), $"{n} is not in the output"));
+    }
+
     [Fact]
     public void Subsampling_is_passed_on_and_only_scored_indices_are_read()
     {

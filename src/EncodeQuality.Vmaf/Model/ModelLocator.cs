@@ -30,6 +30,13 @@ public static class ModelLocator
         throw new FileNotFoundException($"VMAF model '{request}' not found; looked in: {request}, {string.Join(", ", looked.Distinct())}");
     }
 
+    /// <summary>The model file <see cref="Find"/> would return, or null when there is none.</summary>
+    public static string? TryFind(string? nameOrPath)
+    {
+        try { return Find(nameOrPath); }
+        catch (FileNotFoundException) { return null; }
+    }
+
     private static IEnumerable<string> Folders(string env)
     {
         if (Directory.Exists(env)) yield return env;

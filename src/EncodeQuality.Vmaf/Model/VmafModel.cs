@@ -143,6 +143,19 @@ public sealed class VmafModel
         return entry.OutputName(libvmafName) + o.Suffix;
     }
 
+    /// <summary>
+    /// The name libvmaf's feature collector keeps a feature under (what vmaf_feature_score_at_index
+    /// takes): libvmaf's own name when the options are all defaults, else the output name, alias
+    /// plus option suffix (libvmaf/src/feature/feature_name.c).
+    /// </summary>
+    public static string CollectorName(string libvmafName, IReadOnlyDictionary<string, string>? options = null)
+    {
+        var entry = Extractors.Find(libvmafName);
+        if (entry is null) return libvmafName;
+        var o = ExtractorOptions.From(options ?? new Dictionary<string, string>(), entry.Options, libvmafName);
+        return o.Suffix.Length == 0 ? libvmafName : entry.OutputName(libvmafName) + o.Suffix;
+    }
+
     /// <summary>Whether the model reads libvmaf's float features (else the integer ones).</summary>
     public bool UsesFloatFeatures => Features.Any(f => Extractors.For(f.Name).UsesFloat);
 

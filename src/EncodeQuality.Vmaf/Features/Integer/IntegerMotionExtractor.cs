@@ -11,7 +11,8 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// first frame, clipped to motion_max_val. motion2(i) = min(motion(i), motion(i+1)) (the last
 /// frame keeps its own), and motion3 is motion2 blended and clipped (frame 0 takes frame 1's
 /// motion), so frame i is final once frame i+1 is seen. Every frame is used even when
-/// subsampling, so scored frames do not depend on the step.
+/// subsampling, so scored frames do not depend on the step. motion(i) itself is written under
+/// libvmaf's own name for it, VMAF_integer_feature_motion_sad_score (it has no alias).
 /// </summary>
 internal sealed class IntegerMotionExtractor : IFeatureExtractor
 {
@@ -22,7 +23,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         double BlendOffset = 40.0, bool MovingAverage = false);
 
     private readonly Options _o;
-    private readonly string _motion2, _motion3;
+    private readonly string _sad, _motion2, _motion3;
     private readonly int _width, _height;
     private readonly RowBands _bands;
     private readonly ushort[] _previous;
@@ -41,6 +42,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _width = width;
         _height = height;
         _bands = bands;
+        _sad = "VMAF_integer_feature_motion_sad_score" + nameSuffix;
         _motion2 = "integer_motion2" + nameSuffix;
         _motion3 = "integer_motion3" + nameSuffix;
         _previous = new ushort[width * height];
@@ -55,7 +57,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         };
     }
 
-    public IReadOnlyList<string> Features => [_motion2, _motion3];
+    public IReadOnlyList<string> Features => [_sad, _motion2, _motion3];
 
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
@@ -70,6 +72,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
             foreach (var s in _bandSad) sad += s;
             motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
         }
+        if (score) board.Set(index, _sad, motion);
         _series.Add(index, motion, score, _complete);
         Array.Copy(frame.Reference, _previous, _previous.Length);
     }
