@@ -60,6 +60,27 @@ public class BadInputTests
         AssertRejected(o, 1, "VMAF needs at least 16x16 pixels, got 14x14", Path.Combine(Dir, "none"));
     }
 
+    /// <summary>
+    /// A VMAF v1 model whose options need a bigger picture: _3d0h_2160 prescales SpEED's chroma by
+    /// 0.5, which leaves CIF's 176x144 chroma too small (libvmaf master prints "SpEED: image too
+    /// small" and crashes). One line, exit 1, in each command, before any work. _1d5h_2160 has no
+    /// prescale, and libvmaf master scores CIF with it, so we do too.
+    /// </summary>
+    [Fact]
+    public void Picture_too_small_for_a_v1_models_options()
+    {
+        string pair = "cif_x265_crf44", reference = VmafReferenceTests.Reference(pair), dist = Repo.Shared($"vmaf-reference/{pair}.dist.mkv");
+        const string because = "model vmaf_v1.0.16_3d0h_2160 cannot score 352x288";
+        var none = Path.Combine(Dir, "none");
+        AssertRejected(EqProcess.Run("vmaf", "--ref", reference, "--dist", dist, "--vmaf-model", "vmaf_v1.0.16_3d0h_2160", "--vmaf-engine", "managed"), 1, because, none);
+        AssertRejected(EqProcess.Run("score", "--ref", reference, "--dist", dist, "--metrics", "vmaf,psnr", "--vmaf-model", "vmaf_v1.0.16_3d0h_2160", "--vmaf-engine", "managed"), 1, because, none);
+        var o = Path.Combine(Dir, "out-v1-small");
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, "default", "--score-at", "source", "--vmaf-engine", "managed", "--vmaf-model", "vmaf_v1.0.16_3d0h_2160"), 1, because, o);
+
+        var scored = EqProcess.Run("vmaf", "--ref", reference, "--dist", dist, "--vmaf-model", "vmaf_v1.0.16_1d5h_2160", "--vmaf-engine", "managed");
+        Assert.True(scored.ExitCode == 0, scored.StdErr);
+    }
+
     [Fact]
     public void Missing_file()
     {
