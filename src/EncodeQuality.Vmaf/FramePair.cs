@@ -5,11 +5,13 @@ namespace EncodeQuality.Vmaf;
 /// stride = width (8-bit samples widened to ushort, deeper ones as they are); when a float
 /// extractor runs, the same planes as floats on libvmaf's offset 8-bit scale; when a chroma
 /// extractor runs, the 4:2:0 chroma planes packed at their own width. Buffers are allocated once
-/// for the picture size and refilled per frame.
+/// for the picture size and refilled per frame. Frames in flight each have their own pair; a pair
+/// also links to the frame before it (<see cref="Previous"/>), which the scheduler keeps untouched
+/// until this frame is final, so motion reads the previous reference where it is, with no copy.
 /// </summary>
 public sealed class FramePair
 {
-    public FramePair(int width, int height, bool withFloat, bool withChroma = false)
+    public FramePair(int width, int height, bool withFloat, bool withChroma = false, bool withBlur = false)
     {
         Width = width;
         Height = height;
@@ -26,7 +28,14 @@ public sealed class FramePair
             (ReferenceCb, ReferenceCr, DistortedCb, DistortedCr) = (new ushort[n], new ushort[n], new ushort[n], new ushort[n]);
         }
         WithChroma = withChroma;
+        if (withBlur) BlurredReference = new float[width * height];
     }
+
+    /// <summary>The frame before this one in display order, or null for the first frame.</summary>
+    public FramePair? Previous { get; set; }
+
+    /// <summary>The float motion's blurred reference, kept with the frame for the next frame's motion.</summary>
+    public float[]? BlurredReference { get; }
 
     public int Width { get; }
     public int Height { get; }

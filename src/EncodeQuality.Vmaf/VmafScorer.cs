@@ -8,21 +8,20 @@ namespace EncodeQuality.Vmaf;
 /// reported to the sink once final, which is when the next frame arrives (motion looks one frame
 /// ahead) or at <see cref="Flush"/>. The extractors are the ones the model's feature names ask
 /// for (integer or float, with the model's options), found in <see cref="FeatureExtractors"/>.
-/// Threads split each extractor's rows into bands. Buffers are allocated once for the picture size.
+/// Threads score frames side by side (<see cref="FrameWorkers"/>), each worker with extractors of
+/// its own; frames leave in display order. Buffers are allocated once for the picture size.
 /// </summary>
 public sealed class VmafScorer : IVmafEngine
 {
     private readonly VmafModel _model;
     private readonly VmafOptions _options;
     private readonly IVmafSink _sink;
-    private readonly FramePair _frame;
-    private readonly IFeatureExtractor[] _extractors;
-    private readonly RowBands _bands;
+    private readonly FrameWorkers _workers;
     private readonly FeatureBoard _board;
     private readonly int[] _modelColumns;
     private readonly double[] _modelInput;
     private long _next;
-    private long _pendingIndex = -1;
+    private int _bitDepth;
 
     public const int MinimumSize = 16;
 
@@ -35,28 +34,34 @@ public sealed class VmafScorer : IVmafEngine
         _sink = sink;
         Width = width;
         Height = height;
-        _bands = new RowBands(Math.Max(1, options.Threads));
-        var context = new FeatureExtractors.Context(width, height, _bands);
-        // One extractor per (extractor, options), shared by the features it provides.
-        var built = new Dictionary<(string, string), IFeatureExtractor>();
+        // Within a frame the extractors run serially: threads go to frames, not to row bands.
+        var context = new FeatureExtractors.Context(width, height, new RowBands(1));
         var modelNames = new List<string>();
-        bool usesFloat = false, usesChroma = false;
+        bool usesFloat = false, usesChroma = false, keepsBlur = false;
+        var chosen = new List<(FeatureExtractors.Entry Entry, FeatureOptions Options)>();
         foreach (var feature in model.Features)
         {
             var entry = FeatureExtractors.For(feature.Name);
             var o = FeatureOptions.From(feature.Options, entry.Options, feature.Name);
-            if (!built.ContainsKey((entry.Name, o.Suffix))) built[(entry.Name, o.Suffix)] = entry.Create(context, o);
+            // One extractor per (extractor, options), shared by the features it provides.
+            if (!chosen.Any(c => c.Entry.Name == entry.Name && c.Options.Suffix == o.Suffix)) chosen.Add((entry, o));
             usesFloat |= entry.UsesFloat;
             usesChroma |= entry.UsesChroma;
+            keepsBlur |= entry.KeepsBlurredReference;
             modelNames.Add(entry.OutputName(feature.Name) + o.Suffix);
         }
-        _extractors = [.. built.Values];
-        _frame = new FramePair(width, height, usesFloat, usesChroma);
-        FeatureNames = [.. _extractors.SelectMany(e => e.Features)];
-        _board = new FeatureBoard(FeatureNames);
+        IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context, c.Options))];
+        var first = Build();
+        FeatureNames = [.. first.SelectMany(e => e.Features)];
         _modelColumns = [.. modelNames.Select(n => FeatureNames.ToList().IndexOf(n) is var i and >= 0
             ? i : throw new NotSupportedException($"model '{model.Name}' needs feature '{n}', which this engine does not compute"))];
         _modelInput = new double[model.Features.Count];
+        int threads = Math.Max(1, options.Threads);
+        int slots = FrameWorkers.SlotsFor(threads);
+        _board = new FeatureBoard(FeatureNames, slots);
+        IFeatureExtractor[]? spare = first; // the set built for the names serves the first worker
+        _workers = new FrameWorkers(threads, slots, () => new FramePair(width, height, usesFloat, usesChroma, keepsBlur),
+            () => { var set = spare ?? Build(); spare = null; return set; }, _board, Emit);
     }
 
     public string Description => "managed";
@@ -90,10 +95,10 @@ public sealed class VmafScorer : IVmafEngine
         return null;
     }
 
-    /// <summary>The row-band threads, for tests that count each thread's allocations.</summary>
-    internal RowBands Bands => _bands;
+    /// <summary>The frame workers, for tests that count their allocations.</summary>
+    internal FrameWorkers Workers => _workers;
 
-    public void Dispose() => _bands.Dispose();
+    public void Dispose() => _workers.Dispose();
 
     public int Width { get; }
     public int Height { get; }
@@ -104,30 +109,23 @@ public sealed class VmafScorer : IVmafEngine
     {
         if (reference.Width != Width || reference.Height != Height || distorted.Width != Width || distorted.Height != Height)
             throw new ArgumentException($"frames must be {Width}x{Height}");
-        _frame.Load(reference, distorted);
-        long index = _next++;
-        bool score = index % _options.Subsample == 0;
-        foreach (var e in _extractors) e.Extract(index, _frame, score, _board);
-        EmitCompleted();
-        if (score) _pendingIndex = index;
+        if (reference.BitDepth != distorted.BitDepth) throw new ArgumentException("reference and distorted differ in bit depth");
+        if (_bitDepth != 0 && reference.BitDepth != _bitDepth) throw new ArgumentException($"bit depth changed from {_bitDepth} to {reference.BitDepth}");
+        _bitDepth = reference.BitDepth;
+        _workers.NextSlot().Load(reference, distorted);
+        _workers.Start(_next++ % _options.Subsample == 0);
     }
 
-    public void Flush()
-    {
-        foreach (var e in _extractors) e.Flush(_board);
-        EmitCompleted();
-        if (_pendingIndex >= 0) throw new InvalidOperationException($"frame {_pendingIndex} never completed");
-    }
+    public void Flush() => _workers.Flush();
 
-    /// <summary>The previously pending frame completes when the current one is pushed.</summary>
-    private void EmitCompleted()
+    /// <summary>A final frame: scored ones are predicted and handed to the sink, in display order.</summary>
+    private void Emit(long index, bool scored)
     {
-        if (_pendingIndex < 0 || !_board.IsComplete(_pendingIndex)) return;
-        var values = _board.Values(_pendingIndex);
+        if (!scored) return;
+        if (!_board.IsComplete(index)) throw new InvalidOperationException($"frame {index} never completed");
+        var values = _board.Values(index);
         for (int i = 0; i < _modelColumns.Length; i++) _modelInput[i] = values[_modelColumns[i]];
         double vmaf = _model.Predict(_modelInput, _options.EnableTransform);
-        _sink.OnFrame(_pendingIndex, vmaf, values);
-        _board.Close(_pendingIndex);
-        _pendingIndex = -1;
+        _sink.OnFrame(index, vmaf, values);
     }
 }

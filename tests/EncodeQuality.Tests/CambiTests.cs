@@ -138,6 +138,7 @@ public class CambiTests
         for (int f = 0; f < expected.Count; f++)
         {
             frame.Load(new SamplePlane(reference[f], w, h, w), new SamplePlane(distorted[f], w, h, w));
+            board.Open(f);
             extractor.Extract(f, frame, true, board);
             Assert.InRange(board.Get(f, V1Name) - expected[f][V1Name], -1e-4, 1e-4);
             board.Close(f);

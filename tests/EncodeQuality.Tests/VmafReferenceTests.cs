@@ -38,27 +38,28 @@ public class VmafReferenceTests
         return path;
     }
 
-    public static TheoryData<string, string> Cases()
+    /// <summary>Every reference pair and model, at 1, 2 and 3 threads (frames side by side).</summary>
+    public static TheoryData<string, string, int> Cases()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<string, string, int>();
         foreach (var file in Directory.GetFiles(Path.GetDirectoryName(Repo.Shared("vmaf-reference/README.md"))!, "*.json").Order())
         {
             var parts = Path.GetFileNameWithoutExtension(file).Split('.', 2); // NAME.MODEL, the model name has dots
-            data.Add(parts[0], parts[1]);
+            for (int threads = 1; threads <= 3; threads++) data.Add(parts[0], parts[1], threads);
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Scores_agree_with_libvmaf_3(string pair, string model)
+    public void Scores_agree_with_libvmaf_3(string pair, string model, int threads)
     {
         var expected = Load(Repo.Shared($"vmaf-reference/{pair}.{model}.json"));
         bool odd = pair.StartsWith("odd", StringComparison.Ordinal);
         // The odd-size files and the extra VMAF v1 variants carry the model's features only.
         bool extras = !odd && expected[0].ContainsKey("psnr_y");
         var metrics = extras ? new[] { "vmaf", "psnr", "ssim", "ms_ssim", "cambi" } : ["vmaf"];
-        var actual = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), model, metrics, new VmafOptions());
+        var actual = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), model, metrics, new VmafOptions { Threads = threads });
         Assert.Equal(expected.Count, actual.Frames);
 
         bool integer = !model.Contains("float", StringComparison.Ordinal);
@@ -104,15 +105,28 @@ public class VmafReferenceTests
         _ => 5e-5,
     };
 
-    /// <summary>Threads split rows into bands; the integer sums make the result independent of the count.</summary>
-    [Fact]
-    public void Threads_give_the_same_scores()
+    /// <summary>
+    /// Frames scored side by side give every feature of every frame exactly as one thread does,
+    /// for an integer model, the float model and a v1 model (CAMBI and speed_chroma), scoring
+    /// every frame and every third (motion still sees every frame).
+    /// </summary>
+    [Theory]
+    [InlineData("cif_x264_crf24", "vmaf_v0.6.1", 1)]
+    [InlineData("cif_x264_crf24", "vmaf_v0.6.1", 3)]
+    [InlineData("cif_x265_crf44", "vmaf_float_v0.6.1", 1)]
+    [InlineData("vt_x264_crf40", "vmaf_v1.0.16_3d0h", 1)]
+    [InlineData("vt_x264_crf40", "vmaf_v1.0.16_3d0h", 3)]
+    public void Threads_give_the_same_scores(string pair, string model, int subsample)
     {
-        string pair = "cif_x264_crf24";
-        var one = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), "vmaf_v0.6.1", ["vmaf"], new VmafOptions { Threads = 1 });
-        var three = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), "vmaf_v0.6.1", ["vmaf"], new VmafOptions { Threads = 3 });
-        foreach (var feature in one.Sheet.FeatureNames)
-            Assert.Equal(one.Sheet.Values(feature), three.Sheet.Values(feature));
+        var one = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), model, ["vmaf"], new VmafOptions { Threads = 1, Subsample = subsample });
+        Assert.True(one.Sheet.FeatureNames.Count > 5);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var many = Score(Reference(pair), Repo.Shared($"vmaf-reference/{pair}.dist.mkv"), model, ["vmaf"], new VmafOptions { Threads = threads, Subsample = subsample });
+            Assert.Equal(one.Sheet.FeatureNames, many.Sheet.FeatureNames);
+            foreach (var feature in one.Sheet.FeatureNames)
+                Assert.True(one.Sheet.Values(feature).SequenceEqual(many.Sheet.Values(feature)), $"{feature} differs at {threads} threads");
+        }
     }
 
     internal static FileComparer.Result Score(string reference, string distorted, string model, string[] metrics, VmafOptions options)

@@ -60,8 +60,6 @@ internal sealed class AdmExtractor : IFeatureExtractor
         for (int i = 0; i < 4; i++) board.Set(index, _names[i + 1], num[i] / den[i]);
     }
 
-    public void Flush(FeatureBoard board) { }
-
     /// <summary>Returns adm2; fills per-scale numerators and denominators.</summary>
     internal double Compute(FloatPlane reference, FloatPlane distorted, Span<double> num, Span<double> den)
     {

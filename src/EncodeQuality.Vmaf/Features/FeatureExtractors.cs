@@ -18,9 +18,10 @@ internal static class FeatureExtractors
 
     /// <param name="UsesChroma">Whether the extractor reads the chroma planes.</param>
     /// <param name="TooSmall">Why a picture of a size is too small for these options, or null; checked before any frame.</param>
+    /// <param name="KeepsBlurredReference">Whether each frame keeps its blurred reference for the next frame (float motion).</param>
     public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
         Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName,
-        bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null);
+        bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null, bool KeepsBlurredReference = false);
 
     private static readonly OptionSpec[] VifOptions =
     [
@@ -113,7 +114,7 @@ internal static class FeatureExtractors
             ["VMAF_feature_motion2_score", "VMAF_feature_motion3_score", "VMAF_feature_motion_score"],
             [],
             (c, o) => new MotionExtractor(c.Width, c.Height),
-            FloatName),
+            FloatName, KeepsBlurredReference: true),
     ];
 
     /// <summary>The extractor that provides a feature, or an error naming the feature.</summary>

@@ -42,8 +42,6 @@ internal sealed class VifExtractor : IFeatureExtractor
         for (int i = 0; i < 4; i++) board.Set(index, _names[i], num[i] / den[i]);
     }
 
-    public void Flush(FeatureBoard board) { }
-
     /// <summary>Per-scale numerator and denominator sums.</summary>
     internal void Compute(FloatPlane reference, FloatPlane distorted, Span<double> num, Span<double> den)
     {

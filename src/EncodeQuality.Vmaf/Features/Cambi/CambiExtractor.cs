@@ -33,6 +33,4 @@ internal sealed class CambiExtractor : IFeatureExtractor
         board.Set(index, _names[1], source);
         board.Set(index, _names[2], _settings.FullReferenceScore(distorted, source));
     }
-
-    public void Flush(FeatureBoard board) { }
 }

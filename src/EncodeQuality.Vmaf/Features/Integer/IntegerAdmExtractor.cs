@@ -100,8 +100,6 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int i = 0; i < 7; i++) board.Set(index, _names[i], values[i]);
     }
 
-    public void Flush(FeatureBoard board) { }
-
     /// <summary>adm2, aim, adm3, adm_scale0..3 (integer_compute_adm and its extract).</summary>
     internal void Compute(ushort[] reference, ushort[] distorted, int bpc, Span<double> values)
     {

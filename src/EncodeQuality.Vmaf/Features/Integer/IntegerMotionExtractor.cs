@@ -10,8 +10,9 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// reflect-101 borders) and its absolute values summed; motion(i) = SAD / 256 / (w*h), 0 for the
 /// first frame, clipped to motion_max_val. motion2(i) = min(motion(i), motion(i+1)) (the last
 /// frame keeps its own), and motion3 is motion2 blended and clipped (frame 0 takes frame 1's
-/// motion), so frame i is final once frame i+1 is seen. Every frame is used even when
-/// subsampling, so scored frames do not depend on the step. motion(i) itself is written under
+/// motion), so frame i is final once frame i+1 is seen. m(i) reads the previous reference where
+/// the frames in flight keep it, on any worker; the series runs in display order (its temporal
+/// step). Every frame is used even when subsampling, so scored frames do not depend on the step. motion(i) itself is written under
 /// libvmaf's own name for it, VMAF_integer_feature_motion_sad_score (it has no alias).
 /// </summary>
 internal sealed class IntegerMotionExtractor : IFeatureExtractor
@@ -26,14 +27,10 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     private readonly string _sad, _motion2, _motion3;
     private readonly int _width, _height;
     private readonly RowBands _bands;
-    private readonly ushort[] _previous;
     private readonly int[][] _rowScratch;
     private readonly long[] _bandSad;
     private readonly Action<int> _sadBand;
-    private readonly MotionSeries _series;
-    private readonly Action<long, double, double> _complete;
-    private FeatureBoard? _board;
-    private ushort[] _current = [];
+    private ushort[] _previous = [], _current = [];
     private int _bpc;
 
     public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
@@ -45,26 +42,20 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _sad = "VMAF_integer_feature_motion_sad_score" + nameSuffix;
         _motion2 = "integer_motion2" + nameSuffix;
         _motion3 = "integer_motion3" + nameSuffix;
-        _previous = new ushort[width * height];
         _rowScratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[width + 4])];
         _bandSad = new long[bands.Count];
         _sadBand = SadBand;
-        _series = new MotionSeries(options.MaxVal, options.BlendFactor, options.BlendOffset, options.MovingAverage);
-        _complete = (i, m2, m3) =>
-        {
-            _board!.Set(i, _motion2, m2);
-            _board.Set(i, _motion3, m3);
-        };
     }
 
     public IReadOnlyList<string> Features => [_sad, _motion2, _motion3];
 
+    /// <summary>m(index) against the previous reference, written for every frame: the temporal step reads it.</summary>
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
-        _board = board;
         double motion = 0;
-        if (_series.Started)
+        if (frame.Previous is { } previous)
         {
+            _previous = previous.Reference;
             _current = frame.Reference;
             _bpc = frame.BitDepth;
             _bands.Run(_height, _sadBand);
@@ -72,15 +63,41 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
             foreach (var s in _bandSad) sad += s;
             motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
         }
-        if (score) board.Set(index, _sad, motion);
-        _series.Add(index, motion, score, _complete);
-        Array.Copy(frame.Reference, _previous, _previous.Length);
+        board.Set(index, _sad, motion);
     }
 
-    public void Flush(FeatureBoard board)
+    public ITemporalStep CreateTemporalStep() => new Step(this);
+
+    /// <summary>motion2 and motion3 from the m(i) of consecutive frames, in display order.</summary>
+    private sealed class Step : ITemporalStep
     {
-        _board = board;
-        _series.Flush(_complete);
+        private readonly string _sad, _motion2, _motion3;
+        private readonly MotionSeries _series;
+        private readonly Action<long, double, double> _complete;
+        private FeatureBoard? _board;
+
+        public Step(IntegerMotionExtractor e)
+        {
+            (_sad, _motion2, _motion3) = (e._sad, e._motion2, e._motion3);
+            _series = new MotionSeries(e._o.MaxVal, e._o.BlendFactor, e._o.BlendOffset, e._o.MovingAverage);
+            _complete = (i, m2, m3) =>
+            {
+                _board!.Set(i, _motion2, m2);
+                _board.Set(i, _motion3, m3);
+            };
+        }
+
+        public void Advance(long index, FramePair frame, bool score, FeatureBoard board)
+        {
+            _board = board;
+            _series.Add(index, board.Get(index, _sad), score, _complete);
+        }
+
+        public void Flush(FeatureBoard board)
+        {
+            _board = board;
+            _series.Flush(_complete);
+        }
     }
 
     /// <summary>Sum of |blur(previous - current)| over a band's rows, libvmaf's motion_score_pipeline.</summary>

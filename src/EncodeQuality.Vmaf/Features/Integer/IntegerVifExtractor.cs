@@ -90,8 +90,6 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         for (int i = 0; i < 4; i++) board.Set(index, _names[i], ratio[i]);
     }
 
-    public void Flush(FeatureBoard board) { }
-
     /// <summary>num/den per scale, divided in float as libvmaf does.</summary>
     internal void Compute(ushort[] reference, ushort[] distorted, int bitDepth, Span<float> ratio)
     {

@@ -101,6 +101,4 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
                 for (int x = 0; x < _width; x++) target[y * _width + x] = (float)plane[y * stride + x] / scaler + -128;
         }
     }
-
-    public void Flush(FeatureBoard board) { }
 }
