@@ -47,6 +47,19 @@ public sealed record EncodeJob
     public IReadOnlyList<(string Role, string? Path)> InputFiles { get; init; } = [];
 
     /// <summary>
+    /// Threads for each VMAF scorer: the cores shared among the comparisons that run at once (every
+    /// rung at every score-at mode, the default ladder counting as several), at least one each. A
+    /// ladder already keeps every core busy with one thread per comparison beside its encoders;
+    /// a single comparison would leave cores idle while the encoder waits on its scorer.
+    /// </summary>
+    public static int ScorerThreads(int? rungs, ScoreAt scoreAt)
+    {
+        int modes = scoreAt == ScoreAt.Both ? 2 : 1;
+        int comparisons = (rungs ?? Environment.ProcessorCount) * modes;
+        return Math.Max(1, Environment.ProcessorCount / Math.Max(1, comparisons));
+    }
+
+    /// <summary>
     /// Runs the job. <paramref name="catalog"/> gets "vmaf" registered with this job's engine and
     /// model, so give each concurrent job its own. A failed gate is not an exception here: the
     /// run is committed with its checks, and <see cref="RunOutcome.Failed"/> says so.
@@ -64,8 +77,10 @@ public sealed record EncodeJob
         bool sampled = SampleDecision.IsSampled(SampleRate, key);
         if (!sampled) log.Information("Sampling: this run is not scored (sample rate {Rate}); it encodes only", SampleRate);
 
-        VmafMetric.Use(catalog, VmafEngine, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = Subsample },
+        int scorerThreads = ScorerThreads(Ladder?.Count, ScoreAt);
+        VmafMetric.Use(catalog, VmafEngine, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = Subsample, Threads = scorerThreads },
             m => log.Information("{VmafEngine}", m));
+        log.Debug("VMAF threads per comparison: {Threads}", scorerThreads);
         var request = new EncodeRequest
         {
             Source = Source,

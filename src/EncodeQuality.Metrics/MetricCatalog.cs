@@ -24,11 +24,15 @@ public sealed class MetricCatalog
     }
 
     /// <param name="cannotScore">Why the metric cannot score pictures of a size (one plain sentence), or null; asked before any work.</param>
-    public void Register(string name, Func<IFrameMetric> factory, Func<int, int, string?>? cannotScore = null)
+    /// <param name="workingSet">Bytes the metric holds for pictures of a size, as for <see cref="RegisterWithOptions"/>.</param>
+    public void Register(string name, Func<IFrameMetric> factory, Func<int, int, string?>? cannotScore = null,
+        Func<int, int, long>? workingSet = null)
     {
         _factories[name] = _ => factory();
         _takesOptions.Remove(name);
         SetSizeRule(name, cannotScore);
+        if (workingSet is null) _workingSets.Remove(name);
+        else _workingSets[name] = (_, w, h) => workingSet(w, h);
     }
 
     /// <summary>A metric whose factory takes the text after "name=" (null without); it throws <see cref="FormatException"/> for bad options.</summary>

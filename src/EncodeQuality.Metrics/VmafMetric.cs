@@ -39,6 +39,18 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
         catch (Exception e) when (e is FormatException or NotSupportedException) { return null; }
     }
 
+    /// <summary>
+    /// What a scorer of the model holds for pictures of a size (its frames in flight and each
+    /// thread's extractors), for the memory estimate; libvmaf's engine holds buffers of the same
+    /// kind, so the managed figure stands for both. 0 when the model cannot be read.
+    /// </summary>
+    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options)
+    {
+        if (model is null) return 0;
+        try { return VmafScorer.WorkingSet(model, width, height, options); }
+        catch (Exception e) when (e is FormatException or NotSupportedException) { return 0; }
+    }
+
     /// <summary>The model for the size rule, read once; null when it cannot be read.</summary>
     private static VmafModel? TryLoad(string? model)
     {
@@ -119,6 +131,6 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
             return new VmafMetric(factory);
-        }, (w, h) => CannotScore(sizeModel.Value, w, h));
+        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h) => WorkingSet(sizeModel.Value, w, h, options ?? new VmafOptions()));
     }
 }

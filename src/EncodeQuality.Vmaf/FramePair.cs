@@ -37,6 +37,14 @@ public sealed class FramePair
     /// <summary>The float motion's blurred reference, kept with the frame for the next frame's motion.</summary>
     public float[]? BlurredReference { get; }
 
+    /// <summary>Bytes of a pair's buffers (as the constructor allocates them).</summary>
+    public static long Bytes(int width, int height, bool withFloat, bool withChroma, bool withBlur)
+    {
+        long area = (long)width * height;
+        return 2 * 2 * area + (withFloat ? 2 * 4 * area : 0) + (withBlur ? 4 * area : 0)
+            + (withChroma ? 4 * 2L * ((width + 1) / 2) * ((height + 1) / 2) : 0);
+    }
+
     public int Width { get; }
     public int Height { get; }
     public int ChromaWidth => (Width + 1) / 2;

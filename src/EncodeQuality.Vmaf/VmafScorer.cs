@@ -36,20 +36,9 @@ public sealed class VmafScorer : IVmafEngine
         Height = height;
         // Within a frame the extractors run serially: threads go to frames, not to row bands.
         var context = new FeatureExtractors.Context(width, height, new RowBands(1));
-        var modelNames = new List<string>();
-        bool usesFloat = false, usesChroma = false, keepsBlur = false;
-        var chosen = new List<(FeatureExtractors.Entry Entry, FeatureOptions Options)>();
-        foreach (var feature in model.Features)
-        {
-            var entry = FeatureExtractors.For(feature.Name);
-            var o = FeatureOptions.From(feature.Options, entry.Options, feature.Name);
-            // One extractor per (extractor, options), shared by the features it provides.
-            if (!chosen.Any(c => c.Entry.Name == entry.Name && c.Options.Suffix == o.Suffix)) chosen.Add((entry, o));
-            usesFloat |= entry.UsesFloat;
-            usesChroma |= entry.UsesChroma;
-            keepsBlur |= entry.KeepsBlurredReference;
-            modelNames.Add(entry.OutputName(feature.Name) + o.Suffix);
-        }
+        var (chosen, modelNames) = Choose(model);
+        bool usesFloat = chosen.Any(c => c.Entry.UsesFloat), usesChroma = chosen.Any(c => c.Entry.UsesChroma);
+        bool keepsBlur = chosen.Any(c => c.Entry.KeepsBlurredReference);
         IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context, c.Options))];
         var first = Build();
         FeatureNames = [.. first.SelectMany(e => e.Features)];
@@ -65,6 +54,40 @@ public sealed class VmafScorer : IVmafEngine
     }
 
     public string Description => "managed";
+
+    /// <summary>
+    /// The extractors a model needs, one per (extractor, options), shared by the features it
+    /// provides; and the name each of the model's features is logged under.
+    /// </summary>
+    private static (List<(FeatureExtractors.Entry Entry, FeatureOptions Options)> Chosen, List<string> ModelNames) Choose(VmafModel model)
+    {
+        var chosen = new List<(FeatureExtractors.Entry Entry, FeatureOptions Options)>();
+        var modelNames = new List<string>();
+        foreach (var feature in model.Features)
+        {
+            var entry = FeatureExtractors.For(feature.Name);
+            var o = FeatureOptions.From(feature.Options, entry.Options, feature.Name);
+            if (!chosen.Any(c => c.Entry.Name == entry.Name && c.Options.Suffix == o.Suffix)) chosen.Add((entry, o));
+            modelNames.Add(entry.OutputName(feature.Name) + o.Suffix);
+        }
+        return (chosen, modelNames);
+    }
+
+    /// <summary>
+    /// Bytes a scorer holds for pictures of a size, for the memory estimate: the frames in flight
+    /// (each a pair of pictures, <see cref="FrameWorkers.SlotsFor"/>) and each worker's extractors.
+    /// </summary>
+    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options)
+    {
+        var (chosen, _) = Choose(model);
+        long pair = FramePair.Bytes(width, height, chosen.Any(c => c.Entry.UsesFloat), chosen.Any(c => c.Entry.UsesChroma),
+            chosen.Any(c => c.Entry.KeepsBlurredReference));
+        long extractors = chosen.Sum(c => c.Entry.WorkingSet(width, height, c.Options));
+        int threads = Math.Max(1, options.Threads);
+        // Beyond the buffers: the extractors' objects, rows and lookups, the board and the workers (measured: tens of KiB).
+        const long Small = 16 << 10;
+        return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small;
+    }
 
     /// <summary>
     /// The smallest square picture (a power of two from 16) the model can score, for building its

@@ -303,6 +303,39 @@ public class VmafAllocationTests
     }
 }
 
+/// <summary>What the memory estimate counts for VMAF, against what a scorer really allocates.</summary>
+public class VmafWorkingSetTests
+{
+    private sealed class Nothing : IVmafSink
+    {
+        public void OnFrame(long index, double vmaf, ReadOnlySpan<double> features) { }
+    }
+
+    /// <summary>
+    /// The declared working set (frames in flight and each worker's extractors) covers what building
+    /// a scorer allocates, and by no more than 5 %: for the integer, float and v1 models, at 1 to 3
+    /// threads. Every buffer is allocated when the scorer is built, on the building thread.
+    /// </summary>
+    [Theory]
+    [InlineData("vmaf_v0.6.1", 1280, 720, 1)]
+    [InlineData("vmaf_v0.6.1", 1920, 1080, 3)]
+    [InlineData("vmaf_v0.6.1", 352, 288, 2)]
+    [InlineData("vmaf_float_v0.6.1", 1280, 720, 2)]
+    [InlineData("vmaf_v1.0.16_3d0h", 1280, 720, 2)]
+    [InlineData("vmaf_v1.0.16_1d5h_2160", 1920, 1080, 1)]
+    public void The_declared_working_set_bounds_a_scorers_allocation(string name, int width, int height, int threads)
+    {
+        var model = VmafModel.Load(Repo.Shared($"vmaf-models/{name}.json"));
+        var options = new VmafOptions { Threads = threads };
+        using (new VmafScorer(model, 512, 512, options, new Nothing())) { } // the extractors' shared tables, made once per process
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using var scorer = new VmafScorer(model, width, height, options, new Nothing());
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long declared = VmafScorer.WorkingSet(model, width, height, options);
+        Assert.InRange(declared, allocated, allocated * 21 / 20);
+    }
+}
+
 /// <summary>Bytes allocated by a piece of work on the calling thread and on each row band's thread, from their own exact counters.</summary>
 internal static class ThreadAllocations
 {

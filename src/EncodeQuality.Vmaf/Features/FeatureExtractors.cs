@@ -18,10 +18,17 @@ internal static class FeatureExtractors
 
     /// <param name="UsesChroma">Whether the extractor reads the chroma planes.</param>
     /// <param name="TooSmall">Why a picture of a size is too small for these options, or null; checked before any frame.</param>
+    /// <param name="WorkingSet">Bytes one extractor holds for pictures of a size (its buffers), for the memory estimate.</param>
     /// <param name="KeepsBlurredReference">Whether each frame keeps its blurred reference for the next frame (float motion).</param>
     public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
         Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName,
+        Func<int, int, FeatureOptions, long> WorkingSet,
         bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null, bool KeepsBlurredReference = false);
+
+    // Each extractor's buffers as its constructor allocates them: planes of the picture or of its
+    // first DWT level (n samples), plus rows.
+    private static long Quarter(int w, int h) => (long)(w / 2) * (h / 2) + 1;
+    private static long Level1(int w, int h) => (long)((w + 1) / 2) * ((h + 1) / 2);
 
     private static readonly OptionSpec[] VifOptions =
     [
@@ -68,7 +75,8 @@ internal static class FeatureExtractors
             (c, o) => o.Flag("vif_skip_scale0")
                 ? throw Unsupported("vif_skip_scale0 is")
                 : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix, c.Bands),
-            IntegerName),
+            IntegerName,
+            (w, h, _) => 4 * 2 * Quarter(w, h) + 2 * 8 * 4L * (w + 32)), // 4 decimated planes; 8 rows of moments, twice for the 512-bit path
         new("integer_adm", false,
             ["VMAF_integer_feature_adm2_score", "VMAF_integer_feature_aim_score", "VMAF_integer_feature_adm3_score",
              "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3"],
@@ -78,7 +86,8 @@ internal static class FeatureExtractors
                 : new IntegerAdmExtractor(c.Width, c.Height, new IntegerAdmExtractor.Options(
                     o["adm_enhn_gain_limit"], o["adm_norm_view_dist"], (int)o["adm_ref_display_height"], o["adm_noise_weight"],
                     o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix, c.Bands),
-            n => n.StartsWith("integer_", StringComparison.Ordinal) ? n : IntegerName(n)),
+            n => n.StartsWith("integer_", StringComparison.Ordinal) ? n : IntegerName(n),
+            (w, h, _) => 22 * 4 * Level1(w, h) + 4L * (4 * w + 4) + 4 * 4L * ((w + 1) / 2 + (h + 1) / 2)), // 22 band planes; DWT rows; indices
         new("integer_motion", false,
             ["VMAF_integer_feature_motion2_score", "VMAF_integer_feature_motion3_score"],
             MotionOptions,
@@ -87,34 +96,40 @@ internal static class FeatureExtractors
                 : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
                     o.Flag("motion_moving_average")), o.Suffix, c.Bands),
-            IntegerName),
+            IntegerName,
+            (w, h, _) => 4L * (w + 4)),
         new("cambi", false,
             ["Cambi_feature_cambi_score"],
             CambiOptions.Specs,
             (c, o) => new CambiExtractor(c.Width, c.Height, o, c.Bands),
-            _ => "cambi"),
+            _ => "cambi",
+            CambiExtractor.WorkingSet),
         new("speed_chroma", false,
             ["Speed_chroma_feature_speed_chroma_u_score", "Speed_chroma_feature_speed_chroma_v_score", "Speed_chroma_feature_speed_chroma_uv_score"],
             SpeedChromaExtractor.Specs,
             (c, o) => new SpeedChromaExtractor(c.Width, c.Height, o, c.Bands),
             n => n.Replace("Speed_chroma_feature_", "").Replace("_score", ""),
+            SpeedChromaExtractor.WorkingSet,
             UsesChroma: true, TooSmall: SpeedChromaExtractor.TooSmall),
         new("float_vif", true,
             ["VMAF_feature_vif_scale0_score", "VMAF_feature_vif_scale1_score", "VMAF_feature_vif_scale2_score", "VMAF_feature_vif_scale3_score"],
             [VifOptions[0]],
             (c, o) => new VifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix),
-            FloatName),
+            FloatName,
+            (w, h, _) => 5 * 4L * w * h + 4 * 4 * Quarter(w, h) + 4L * w), // 5 planes of moments, 4 decimated, a row
         new("float_adm", true,
             ["VMAF_feature_adm2_score", "VMAF_feature_adm_scale0_score", "VMAF_feature_adm_scale1_score",
              "VMAF_feature_adm_scale2_score", "VMAF_feature_adm_scale3_score"],
             [AdmOptions[3]],
             (c, o) => new AdmExtractor(c.Width, c.Height, o["adm_enhn_gain_limit"], o.Suffix),
-            FloatName),
+            FloatName,
+            (w, h, _) => 25 * 4 * Level1(w, h) + 2 * 4L * w + 4 * 4L * (w / 2 + 1) + 4 * 4L * ((w + 1) / 2)), // 25 band planes; rows
         new("float_motion", true,
             ["VMAF_feature_motion2_score", "VMAF_feature_motion3_score", "VMAF_feature_motion_score"],
             [],
             (c, o) => new MotionExtractor(c.Width, c.Height),
-            FloatName, KeepsBlurredReference: true),
+            FloatName,
+            (w, h, _) => 4L * w, KeepsBlurredReference: true), // a row; each frame's blur is the frame's
     ];
 
     /// <summary>The extractor that provides a feature, or an error naming the feature.</summary>

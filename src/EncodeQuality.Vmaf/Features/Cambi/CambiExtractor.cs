@@ -23,6 +23,10 @@ internal sealed class CambiExtractor : IFeatureExtractor
 
     public IReadOnlyList<string> Features => _names;
 
+    /// <summary>The scorers' buffers: one, or two with full_ref.</summary>
+    public static long WorkingSet(int width, int height, FeatureOptions options) =>
+        CambiOptions.Settings(options) is var s ? CambiScorer.WorkingSet(width, height, 1, s) * (s.FullReference ? 2 : 1) : 0;
+
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
         if (!score) return;

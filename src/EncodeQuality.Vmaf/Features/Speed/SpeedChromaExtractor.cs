@@ -43,6 +43,10 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
     public static string? TooSmall(int width, int height, FeatureOptions o) =>
         SpeedEstimator.TooSmall(width / 2, height / 2, o["speed_prescale"]) is { } why ? $"speed_chroma{o.Suffix}: {why}" : null;
 
+    /// <summary>The two planes' estimators.</summary>
+    public static long WorkingSet(int width, int height, FeatureOptions options) =>
+        2 * SpeedEstimator.WorkingSet(width / 2, height / 2, Settings(options));
+
     public SpeedChromaExtractor(int width, int height, FeatureOptions options, RowBands bands)
     {
         if (TooSmall(width, height, options) is { } why) throw new ArgumentException(why);

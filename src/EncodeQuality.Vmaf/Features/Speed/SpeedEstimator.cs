@@ -48,6 +48,18 @@ internal sealed class SpeedEstimator
             : null;
     }
 
+    /// <summary>Bytes of an estimator's buffers (as its constructor allocates them).</summary>
+    public static long WorkingSet(int width, int height, SpeedSettings settings)
+    {
+        var (sw, sh) = Scaled(width, height, settings.Prescale);
+        long blocks = (long)((sw >> Scales) / Block) * ((sh >> Scales) / Block);
+        long area = (long)Math.Max(width, sw) * Math.Max(height, sh);
+        bool prescaled = Math.Abs(settings.Prescale - 1.0) >= 1e-3;
+        return 4 * (2 * area + (prescaled ? (long)width * height : 0) + Math.Max(width, sw)
+            + 3 * BlockElements * blocks + 4 * blocks + 4 * BlockElements * BlockElements)
+            + (prescaled ? 12L * sw : 0);
+    }
+
     private static (int W, int H) Scaled(int w, int h, double prescale) => ((int)(w * prescale + 0.5), (int)(h * prescale + 0.5));
 
     public SpeedEstimator(int width, int height, SpeedSettings settings)
