@@ -5,8 +5,9 @@ namespace EncodeQuality.Vmaf;
 /// <summary>
 /// Splits a picture's rows into one band per thread and runs a band delegate on each, the
 /// caller's thread taking band 0. The workers are started once and reused, so a frame costs no
-/// allocation and no thread-pool hop. Extractors keep integer sums per band and add them in band
-/// order, so results do not depend on the thread count.
+/// allocation and no thread-pool hop. Used where one picture is scored alone (the cambi metric's
+/// passes); VMAF's extractors run whole frames side by side instead (<see cref="FrameWorkers"/>).
+/// Band results are combined in band order, so they do not depend on the thread count.
 /// </summary>
 public sealed class RowBands : IDisposable
 {

@@ -34,8 +34,8 @@ public sealed class VmafScorer : IVmafEngine
         _sink = sink;
         Width = width;
         Height = height;
-        // Within a frame the extractors run serially: threads go to frames, not to row bands.
-        var context = new FeatureExtractors.Context(width, height, new RowBands(1));
+        // Within a frame the extractors run serially: threads go to frames.
+        var context = new FeatureExtractors.Context(width, height);
         var (chosen, modelNames) = Choose(model);
         bool usesFloat = chosen.Any(c => c.Entry.UsesFloat), usesChroma = chosen.Any(c => c.Entry.UsesChroma);
         bool keepsBlur = chosen.Any(c => c.Entry.KeepsBlurredReference);

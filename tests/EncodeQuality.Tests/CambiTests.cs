@@ -126,8 +126,7 @@ public class CambiTests
         const int w = 320, h = 192;
         var expected = VmafReferenceTests.Load(Repo.Shared($"vmaf-reference/{pair}.vmaf_v1.0.16_3d0h.json"));
         var entry = EncodeQuality.Vmaf.Features.FeatureExtractors.For(feature.Name);
-        using var bands = new RowBands(2);
-        var extractor = entry.Create(new EncodeQuality.Vmaf.Features.FeatureExtractors.Context(w, h, bands),
+        var extractor = entry.Create(new EncodeQuality.Vmaf.Features.FeatureExtractors.Context(w, h),
             EncodeQuality.Vmaf.Features.FeatureOptions.From(feature.Options, entry.Options, feature.Name));
         Assert.Equal([V1Name], extractor.Features);
         var board = new EncodeQuality.Vmaf.Features.FeatureBoard(extractor.Features);

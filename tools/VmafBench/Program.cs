@@ -51,7 +51,7 @@ for (int pass = 0; pass <= passes; pass++)
 }
 Console.WriteLine($"{"load",-16} {load,8:F2}");
 
-var context = new FeatureExtractors.Context(w, h, new RowBands(1));
+var context = new FeatureExtractors.Context(w, h);
 foreach (var (entry, options) in chosen)
 {
     var extractor = entry.Create(context, options);

@@ -14,7 +14,7 @@ namespace EncodeQuality.Vmaf.Features;
 internal static class FeatureExtractors
 {
     /// <summary>What an extractor needs to be built for one picture size.</summary>
-    public sealed record Context(int Width, int Height, RowBands Bands);
+    public sealed record Context(int Width, int Height);
 
     /// <param name="UsesChroma">Whether the extractor reads the chroma planes.</param>
     /// <param name="TooSmall">Why a picture of a size is too small for these options, or null; checked before any frame.</param>
@@ -74,7 +74,7 @@ internal static class FeatureExtractors
             VifOptions,
             (c, o) => o.Flag("vif_skip_scale0")
                 ? throw Unsupported("vif_skip_scale0 is")
-                : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix, c.Bands),
+                : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix),
             IntegerName,
             (w, h, _) => 4 * 2 * Quarter(w, h) + 2 * 8 * 4L * (w + 32)), // 4 decimated planes; 8 rows of moments, twice for the 512-bit path
         new("integer_adm", false,
@@ -85,7 +85,7 @@ internal static class FeatureExtractors
                 ? throw Unsupported("adm_csf_scale, adm_csf_diag_scale and adm_skip_scale0 are")
                 : new IntegerAdmExtractor(c.Width, c.Height, new IntegerAdmExtractor.Options(
                     o["adm_enhn_gain_limit"], o["adm_norm_view_dist"], (int)o["adm_ref_display_height"], o["adm_noise_weight"],
-                    o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix, c.Bands),
+                    o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix),
             n => n.StartsWith("integer_", StringComparison.Ordinal) ? n : IntegerName(n),
             (w, h, _) => 22 * 4 * Level1(w, h) + 4L * (4 * w + 4) + 4 * 4L * ((w + 1) / 2 + (h + 1) / 2)), // 22 band planes; DWT rows; indices
         new("integer_motion", false,
@@ -95,19 +95,19 @@ internal static class FeatureExtractors
                 ? throw Unsupported("motion_force_zero and motion_five_frame_window are")
                 : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
-                    o.Flag("motion_moving_average")), o.Suffix, c.Bands),
+                    o.Flag("motion_moving_average")), o.Suffix),
             IntegerName,
             (w, h, _) => 4L * (w + 4)),
         new("cambi", false,
             ["Cambi_feature_cambi_score"],
             CambiOptions.Specs,
-            (c, o) => new CambiExtractor(c.Width, c.Height, o, c.Bands),
+            (c, o) => new CambiExtractor(c.Width, c.Height, o),
             _ => "cambi",
             CambiExtractor.WorkingSet),
         new("speed_chroma", false,
             ["Speed_chroma_feature_speed_chroma_u_score", "Speed_chroma_feature_speed_chroma_v_score", "Speed_chroma_feature_speed_chroma_uv_score"],
             SpeedChromaExtractor.Specs,
-            (c, o) => new SpeedChromaExtractor(c.Width, c.Height, o, c.Bands),
+            (c, o) => new SpeedChromaExtractor(c.Width, c.Height, o),
             n => n.Replace("Speed_chroma_feature_", "").Replace("_score", ""),
             SpeedChromaExtractor.WorkingSet,
             UsesChroma: true, TooSmall: SpeedChromaExtractor.TooSmall),

@@ -12,12 +12,12 @@ internal sealed class CambiExtractor : IFeatureExtractor
     private readonly CambiScorer? _source;
     private readonly string[] _names;
 
-    public CambiExtractor(int width, int height, FeatureOptions options, RowBands bands)
+    public CambiExtractor(int width, int height, FeatureOptions options)
     {
         _settings = CambiOptions.Settings(options);
-        _distorted = new CambiScorer(width, height, _settings.EncWidth, _settings.EncHeight, _settings.EncBitDepth, _settings, bands);
+        _distorted = new CambiScorer(width, height, _settings.EncWidth, _settings.EncHeight, _settings.EncBitDepth, _settings);
         if (_settings.FullReference)
-            _source = new CambiScorer(width, height, _settings.SrcWidth, _settings.SrcHeight, _settings.EncBitDepth, _settings, bands);
+            _source = new CambiScorer(width, height, _settings.SrcWidth, _settings.SrcHeight, _settings.EncBitDepth, _settings);
         _names = _settings.FeatureNames(options.Suffix);
     }
 

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EncodeQuality.Vmaf.Features.Integer;
 
@@ -46,22 +48,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly Band _ref, _dis, _r, _a, _csfA, _csfF;
     private readonly int[] _nextRef, _nextDis;
     private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
-    private readonly RowBands _bands;
-    private readonly int[][] _tmp;           // per band: the DWT's row buffers (lo, hi, and their even/odd halves)
-    private readonly long[] _cmSums;         // per band: h, v, d sums of the masking stage
-    private readonly Action<int> _work;
+    private readonly int[] _tmp;             // the DWT's row buffers (lo, hi, and their even/odd halves)
 
-    // The stage the row bands run and its inputs (set before each RowBands.Run; no closures per frame).
-    private enum Stage { Dwt, Decouple, Csf, Cm }
-    private Stage _stage;
-    private int _jobScale, _jobW, _jobH, _jobBpc;
-    private ushort[] _jobRefSamples = [], _jobDisSamples = [];
-    private int[] _jobRefBand = [], _jobDisBand = [];
-    private Band? _jobSrc, _jobAngles, _jobFlt;
-    private float _jobF1, _jobF2;
-    private CmParams _jobCm;
-
-    public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
+    public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix)
     {
         if (AdmCsf.Unsupported(options.CsfMode, options.NormViewDist, options.RefDisplayHeight) is { } why)
             throw new NotSupportedException(why);
@@ -79,10 +68,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         _csfF = new Band(n, false);
         _nextRef = new int[n];
         _nextDis = new int[n];
-        _bands = bands;
-        _tmp = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[4 * width + 4])];
-        _cmSums = new long[3 * bands.Count];
-        _work = Work;
+        _tmp = new int[4 * width + 4];
         for (int k = 0; k < 4; k++)
         {
             _rowIndex[k] = new int[(height + 1) / 2];
@@ -111,23 +97,28 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int scale = 0; scale < 4; scale++)
         {
             BuildIndices(w, h);
-            (_jobScale, _jobW, _jobH, _jobBpc) = (scale, w, h, bpc);
-            (_jobRefSamples, _jobDisSamples, _jobRefBand, _jobDisBand) = (reference, distorted, curRef, curDis);
-            Run(Stage.Dwt, (h + 1) / 2);
+            if (scale == 0)
+            {
+                Dwt0(reference, w, h, bpc, _ref, _tmp, 0, (h + 1) / 2);
+                Dwt0(distorted, w, h, bpc, _dis, _tmp, 0, (h + 1) / 2);
+            }
+            else
+            {
+                DwtS123(curRef, w, h, scale, _ref, _tmp, 0, (h + 1) / 2);
+                DwtS123(curDis, w, h, scale, _dis, _tmp, 0, (h + 1) / 2);
+            }
             w = (w + 1) / 2;
             h = (h + 1) / 2;
             float f1 = AdmCsf.Factor(_o.CsfMode, scale, false, _o.NormViewDist, _o.RefDisplayHeight);
             float f2 = AdmCsf.Factor(_o.CsfMode, scale, true, _o.NormViewDist, _o.RefDisplayHeight);
-            (_jobW, _jobH, _jobF1, _jobF2) = (w, h, f1, f2);
-            Run(Stage.Decouple, h);
+            var (left, top, right, bottom) = TapRegion(w, h);
+            Decouple(scale, w, left, right, top, bottom);
             float denScale = scale == 0 ? DenScale0(w, h, f1, f2) : DenS123(scale, w, h, f1, f2);
             // DLM: the restored detail against a threshold from the additive impairment's CSF.
-            (_jobSrc, _jobAngles, _jobFlt) = (_a, _csfA, _csfF);
-            Run(Stage.Csf, h);
+            Csf(scale, _a, _csfA, _csfF, w, f1, f2, left, right, top, bottom);
             float numScale = Cm(scale, _r, _csfA, _csfF, w, h, f1, f2, _o.NoiseWeight);
             // AIM: the additive impairment against a threshold from the restored detail's CSF.
-            (_jobSrc, _jobAngles, _jobFlt) = (_r, _csfF, _csfA);
-            Run(Stage.Csf, h);
+            Csf(scale, _r, _csfF, _csfA, w, f1, f2, left, right, top, bottom);
             float aimScale = Cm(scale, _a, _csfF, _csfA, w, h, f1, f2, 0.0);
             num += numScale;
             den += denScale;
@@ -152,54 +143,6 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         values[1] = aim;
         values[2] = Math.Max(adm2 * _o.DlmWeight + (1 - aim) * (1 - _o.DlmWeight), _o.MinVal);
         for (int s = 0; s < 4; s++) values[3 + s] = scores[2 * s] / scores[2 * s + 1];
-    }
-
-    private void Run(Stage stage, int rows)
-    {
-        _stage = stage;
-        _bands.Run(rows, _work);
-    }
-
-    /// <summary>One band's share of the current stage; every stage's rows are independent.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void Work(int band)
-    {
-        int w = _jobW, h = _jobH;
-        switch (_stage)
-        {
-            case Stage.Dwt:
-            {
-                var (from, to) = _bands.Range(band, (h + 1) / 2);
-                if (_jobScale == 0)
-                {
-                    Dwt0(_jobRefSamples, w, h, _jobBpc, _ref, _tmp[band], from, to);
-                    Dwt0(_jobDisSamples, w, h, _jobBpc, _dis, _tmp[band], from, to);
-                }
-                else
-                {
-                    DwtS123(_jobRefBand, w, h, _jobScale, _ref, _tmp[band], from, to);
-                    DwtS123(_jobDisBand, w, h, _jobScale, _dis, _tmp[band], from, to);
-                }
-                break;
-            }
-            case Stage.Decouple:
-            {
-                var (left, top, right, bottom) = TapRegion(w, h);
-                var (from, to) = _bands.Range(band, bottom - top);
-                Decouple(_jobScale, w, left, right, top + from, top + to);
-                break;
-            }
-            case Stage.Csf:
-            {
-                var (left, top, right, bottom) = TapRegion(w, h);
-                var (from, to) = _bands.Range(band, bottom - top);
-                Csf(_jobScale, _jobSrc!, _jobAngles!, _jobFlt!, w, _jobF1, _jobF2, left, right, top + from, top + to);
-                break;
-            }
-            case Stage.Cm:
-                CmRows(band);
-                break;
-        }
     }
 
     /// <summary>dwt2_src_indices_filt: taps 2i-1 .. 2i+2, -1 mirrored to 1, n and beyond to 2n - i - 1.</summary>
@@ -442,7 +385,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         double limit = _o.GainLimit;
         for (int i = fromRow; i < toRow; i++)
-            for (int j = scale == 0 ? Decouple0Vector(i * w, left, right, limit) : left; j < right; j++)
+            for (int j = scale == 0 ? Decouple0Vector(i * w, left, right, limit) : Decouple123Avx2(i * w, left, right, limit); j < right; j++)
             {
                 int p = i * w + j;
                 int oh = _ref.H[p], ov = _ref.V[p], od = _ref.D[p];
@@ -504,6 +447,104 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             Restore16Vector(od, td, angle, limit, _r.D, _a.D, p);
         }
         return j;
+    }
+
+    /// <summary>
+    /// Scales 1-3's decoupling of one row, four coefficients at a time in 64-bit lanes, lane by lane
+    /// as <see cref="Decouple"/> and <see cref="Restore32"/> compute it. The 15 best bits of |o|
+    /// take their shift from the exponent of |o| as a double; the reciprocal is the truncated double
+    /// quotient (as at scale 0); the shifts that vary by lane are AVX2's, the arithmetic one made
+    /// from the logical one. The angle test goes through doubles only while every product sum is
+    /// below 2^53 (where a long's float is its double's float); a group with a larger sum is left
+    /// to the scalar form. Returns the first column left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Decouple123Avx2(int row, int left, int right, double limit)
+    {
+        int j = left;
+        if (!IntegerSimd.Vector || !Avx2.IsSupported) return j;
+        var exact = Vector256.Create((1L << 53) - 1);
+        for (; j + 4 <= right; j += 4)
+        {
+            int p = row + j;
+            var oh = Widen(_ref.H, p);
+            var ov = Widen(_ref.V, p);
+            var th = Widen(_dis.H, p);
+            var tv = Widen(_dis.V, p);
+            var dp = oh * th + ov * tv;
+            var oMag = oh * oh + ov * ov;
+            var tMag = th * th + tv * tv;
+            // Products of 32-bit values are below 2^62 and sums of two below 2^63: their magnitudes compare as they are.
+            if (Vector256.GreaterThanAny(Vector256.Abs(dp), exact) || Vector256.GreaterThanAny(oMag, exact) || Vector256.GreaterThanAny(tMag, exact))
+                return j;
+            var angle = AngleFlag(dp, oMag, tMag);
+            Restore32Avx2(oh, th, angle, limit, _r.H, _a.H, p);
+            Restore32Avx2(ov, tv, angle, limit, _r.V, _a.V, p);
+            Restore32Avx2(Widen(_ref.D, p), Widen(_dis.D, p), angle, limit, _r.D, _a.D, p);
+        }
+        return j;
+
+        static Vector256<long> Widen(int[] band, int at) =>
+            Vector256.WidenLower(Vector128.LoadUnsafe(ref band[0], (nuint)at).ToVector256Unsafe());
+    }
+
+    /// <summary><see cref="AngleFlag(Vector{long}, Vector{long}, Vector{long}, Vector{long})"/> from the three sums, each below 2^53.</summary>
+    private static Vector256<long> AngleFlag(Vector256<long> dpSum, Vector256<long> oSum, Vector256<long> tSum)
+    {
+        var scale = Vector256.Create(4096.0);
+        var dp = ThroughFloat(dpSum) / scale;
+        var bound = Vector256.Create((double)Cos1DegSq) * (ThroughFloat(oSum) / scale) * (ThroughFloat(tSum) / scale);
+        return (Vector256.GreaterThanOrEqual(dp, Vector256<double>.Zero) & Vector256.GreaterThanOrEqual(dp * dp, bound)).AsInt64();
+
+        static Vector256<double> ThroughFloat(Vector256<long> x)
+        {
+            var d = Vector256.ConvertToDouble(x);
+            return Vector256.WidenLower(Vector256.Narrow(d, d));
+        }
+    }
+
+    /// <summary><see cref="Restore32"/> of four coefficients: stores the restored detail and the impairment.</summary>
+    private static void Restore32Avx2(Vector256<long> o, Vector256<long> t, Vector256<long> angle, double limit, int[] restored, int[] impairment, int p)
+    {
+        var zero = Vector256<long>.Zero;
+        var absO = Vector256.Abs(o);
+        // floor(log2 |o|) from the double's exponent (exact below 2^53); the shift is what passes 14.
+        var exponent = Vector256.ShiftRightLogical(Vector256.ConvertToDouble(absO).AsInt64(), 52) - Vector256.Create(1023L);
+        var shift = Vector256.Max(exponent - Vector256.Create(14L), zero).AsUInt64();
+        var half = Vector256.ShiftRightLogical(Avx2.ShiftLeftLogicalVariable(Vector256<ulong>.One, shift), 1);
+        var msb = Avx2.ShiftRightLogicalVariable(absO.AsUInt64() + half, shift).AsInt64();
+        var recip = Vector256.ConvertToInt64(Vector256.Create(1073741824.0) / Vector256.ConvertToDouble(msb));
+        var product = recip * t;
+        product = Vector256.ConditionalSelect(Vector256.LessThan(o, zero), -product, product);
+        var rounded = product + Avx2.ShiftLeftLogicalVariable(Vector256.Create(1L << 14).AsUInt64(), shift).AsInt64();
+        var tmpK = ShiftRightArithmetic(rounded, shift + Vector256.Create(15UL));
+        tmpK = Vector256.ConditionalSelect(Vector256.Equals(o, zero), Vector256.Create(32768L), tmpK);
+        var k = Vector256.Min(Vector256.Max(tmpK, zero), Vector256.Create(32768L));
+        // (k o + 2^14) >> 15, then to int as the scalar cast does (the low 32 bits).
+        var rst = ShiftRightArithmetic(k * o + Vector256.Create(16384L), Vector256.Create(15UL));
+        rst = Vector256.WidenLower(Vector256.Narrow(rst, rst));
+        var gain = angle & Vector256.GreaterThan(k, zero);
+        var up = gain & Vector256.GreaterThan(o, zero);
+        var down = gain & Vector256.LessThan(o, zero);
+        if ((up | down) != zero)
+        {
+            var scaled = Vector256.ConvertToDouble(rst) * Vector256.Create(limit);
+            var td = Vector256.ConvertToDouble(t);
+            var min = Vector256.ConvertToInt64(Vector256.Min(scaled, td));
+            var max = Vector256.ConvertToInt64(Vector256.Max(scaled, td));
+            rst = Vector256.ConditionalSelect(up, min, Vector256.ConditionalSelect(down, max, rst));
+        }
+        var r32 = Vector256.Narrow(rst, rst).GetLower();
+        var a32 = Vector256.Narrow(t - rst, t - rst).GetLower();
+        r32.StoreUnsafe(ref restored[0], (nuint)p);
+        a32.StoreUnsafe(ref impairment[0], (nuint)p);
+
+        // x >> s in each lane, arithmetic: the logical shift of x with its sign bits flipped, flipped back.
+        static Vector256<long> ShiftRightArithmetic(Vector256<long> x, Vector256<ulong> s)
+        {
+            var sign = Vector256.ShiftRightArithmetic(x, 63);
+            return Avx2.ShiftRightLogicalVariable((x ^ sign).AsUInt64(), s).AsInt64() ^ sign;
+        }
     }
 
     /// <summary>dp >= 0 and dp^2 >= cos^2(1 degree) |o|^2 |t|^2, each product through float as the scalar form; all ones where true.</summary>
@@ -774,7 +815,20 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         for (int i = top; i < bottom; i++)
         {
             ulong innerH = 0, innerV = 0, innerD = 0;
-            for (int j = left; j < right; j++)
+            int j = left;
+            if (IntegerSimd.Vector)
+            {
+                // Sums modulo 2^64, as libvmaf's uint64 ones: the same in any order.
+                Vector<ulong> sumH = default, sumV = default, sumD = default;
+                for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+                {
+                    sumH += Cubes32(_ref.H, i * w + j, addSq, shiftSq, addCub, shiftCub);
+                    sumV += Cubes32(_ref.V, i * w + j, addSq, shiftSq, addCub, shiftCub);
+                    sumD += Cubes32(_ref.D, i * w + j, addSq, shiftSq, addCub, shiftCub);
+                }
+                (innerH, innerV, innerD) = (Vector.Sum(sumH), Vector.Sum(sumV), Vector.Sum(sumD));
+            }
+            for (; j < right; j++)
             {
                 int p = i * w + j;
                 innerH += Cube32((uint)Math.Abs(_ref.H[p]), addSq, shiftSq, addCub, shiftCub);
@@ -791,6 +845,18 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
 
     private static ulong Cube32(ulong v, ulong addSq, int shiftSq, ulong addCub, int shiftCub) =>
         ((((v * v) + addSq) >> shiftSq) * v + addCub) >> shiftCub;
+
+    /// <summary><see cref="Cube32"/> of a vector of 32-bit coefficients, in 64-bit lanes (wrapping as the scalar form).</summary>
+    private static Vector<ulong> Cubes32(int[] band, int at, ulong addSq, int shiftSq, ulong addCub, int shiftCub)
+    {
+        // |int.MinValue| is 2^31 as the scalar (uint)Math.Abs would not take; the bands never hold it.
+        var x = Vector.AsVectorUInt32(Vector.Abs(Vector.LoadUnsafe(ref band[0], (nuint)at)));
+        Vector.Widen(x, out var lo, out var hi);
+        return Cube(lo, addSq, shiftSq, addCub, shiftCub) + Cube(hi, addSq, shiftSq, addCub, shiftCub);
+
+        static Vector<ulong> Cube(Vector<ulong> v, ulong addSq, int shiftSq, ulong addCub, int shiftCub) =>
+            Vector.ShiftRightLogical(Vector.ShiftRightLogical(v * v + new Vector<ulong>(addSq), shiftSq) * v + new Vector<ulong>(addCub), shiftCub);
+    }
 
     private float DenFromCubes(double h, double v, double d, float f1, float f2, int area)
     {
@@ -813,16 +879,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         var (left, top, right, bottom) = PoolRegion(w, h);
         int shiftInner = (int)Math.Ceiling(Math.Log2(h));
         var p = new CmParams(scale, w, h, f1, f2, this);
-        (_jobCm, _jobSrc, _jobAngles, _jobFlt) = (p, src, angles, flt);
-        Array.Clear(_cmSums);
-        Run(Stage.Cm, h);
-        long accH = 0, accV = 0, accD = 0;
-        for (int b = 0; b < _bands.Count; b++)
-        {
-            accH += _cmSums[3 * b];
-            accV += _cmSums[3 * b + 1];
-            accD += _cmSums[3 * b + 2];
-        }
+        var (accH, accV, accD) = CmRows(ref p, src, angles, flt);
 
         float fH, fV, fD;
         if (scale == 0)
@@ -847,30 +904,24 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// One band's rows of the masking stage. Rows are summed with a rounding shift each; row 0
-    /// (when the pooled region reaches it) is its own group in band 0, row h-1 in the last band.
+    /// The masking stage's sums over the rows. Rows are summed with a rounding shift each; the
+    /// first and last rows are their own groups, counted when the pooled region reaches them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void CmRows(int band)
+    private static (long H, long V, long D) CmRows(ref CmParams p, Band src, Band angles, Band flt)
     {
-        ref var p = ref _jobCm;
         int w = p.W, h = p.H;
-        Band src = _jobSrc!, angles = _jobAngles!, flt = _jobFlt!;
         var (left, top, right, bottom) = PoolRegion(w, h);
         int startCol = Math.Max(left, 1), endCol = Math.Min(right, w - 1);
         int startRow = Math.Max(top, 1), endRow = Math.Min(bottom, h - 1);
         int shiftInner = (int)Math.Ceiling(Math.Log2(h));
         long addInner = (long)Math.Pow(2, shiftInner - 1);
         long accH = 0, accV = 0, accD = 0;
-        if (band == 0) CmRow(ref p, src, angles, flt, 0, top <= 0, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
-        var (from, to) = _bands.Range(band, Math.Max(0, endRow - startRow));
-        for (int i = startRow + from; i < startRow + to; i++)
+        CmRow(ref p, src, angles, flt, 0, top <= 0, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
+        for (int i = startRow; i < endRow; i++)
             CmRow(ref p, src, angles, flt, i, true, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
-        if (band == _bands.Count - 1)
-            CmRow(ref p, src, angles, flt, h - 1, bottom > h - 1, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
-        _cmSums[3 * band] = accH;
-        _cmSums[3 * band + 1] = accV;
-        _cmSums[3 * band + 2] = accD;
+        CmRow(ref p, src, angles, flt, h - 1, bottom > h - 1, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
+        return (accH, accV, accD);
     }
 
     /// <summary>One row's group: its pixels summed, then shifted with rounding into the band's sums.</summary>

@@ -26,25 +26,17 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     private readonly Options _o;
     private readonly string _sad, _motion2, _motion3;
     private readonly int _width, _height;
-    private readonly RowBands _bands;
-    private readonly int[][] _rowScratch;
-    private readonly long[] _bandSad;
-    private readonly Action<int> _sadBand;
-    private ushort[] _previous = [], _current = [];
-    private int _bpc;
+    private readonly int[] _row;
 
-    public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix, RowBands bands)
+    public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix)
     {
         _o = options;
         _width = width;
         _height = height;
-        _bands = bands;
         _sad = "VMAF_integer_feature_motion_sad_score" + nameSuffix;
         _motion2 = "integer_motion2" + nameSuffix;
         _motion3 = "integer_motion3" + nameSuffix;
-        _rowScratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new int[width + 4])];
-        _bandSad = new long[bands.Count];
-        _sadBand = SadBand;
+        _row = new int[width + 4];
     }
 
     public IReadOnlyList<string> Features => [_sad, _motion2, _motion3];
@@ -55,12 +47,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         double motion = 0;
         if (frame.Previous is { } previous)
         {
-            _previous = previous.Reference;
-            _current = frame.Reference;
-            _bpc = frame.BitDepth;
-            _bands.Run(_height, _sadBand);
-            long sad = 0;
-            foreach (var s in _bandSad) sad += s;
+            long sad = Sad(previous.Reference, frame.Reference, frame.BitDepth);
             motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
         }
         board.Set(index, _sad, motion);
@@ -100,17 +87,15 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         }
     }
 
-    /// <summary>Sum of |blur(previous - current)| over a band's rows, libvmaf's motion_score_pipeline.</summary>
+    /// <summary>Sum of |blur(previous - current)| over the picture, libvmaf's motion_score_pipeline.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void SadBand(int band)
+    private long Sad(ushort[] prev, ushort[] cur, int bpc)
     {
-        var (from, to) = _bands.Range(band, _height);
-        int w = _width, h = _height, bpc = _bpc;
+        int w = _width, h = _height;
         int yRound = 1 << (bpc - 1);
-        var padded = _rowScratch[band]; // the blurred row at offset 2, reflect-101 padded by 2
-        ushort[] prev = _previous, cur = _current;
+        var padded = _row; // the blurred row at offset 2, reflect-101 padded by 2
         long sad = 0;
-        for (int i = from; i < to; i++)
+        for (int i = 0; i < h; i++)
         {
             int r0 = Mirror(i - 2, h) * w, r1 = Mirror(i - 1, h) * w, r2 = i * w, r3 = Mirror(i + 1, h) * w, r4 = Mirror(i + 2, h) * w;
             int any = 0;
@@ -135,7 +120,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
             padded[w + 3] = padded[w - 1];
             sad += HorizontalSad(padded, w);
         }
-        _bandSad[band] = sad;
+        return sad;
     }
 
     /// <summary>The vertical blur of the difference, several columns at a time; returns the first column left.</summary>

@@ -11,7 +11,7 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// a 2x decimation of the low-passed picture between scales, and the information ratio
 /// accumulated in integers through a log2 lookup table. Values are bit-exact with libvmaf's.
 /// Written as integer_vif_scale0..3 (with the gain-limit suffix when the model sets one).
-/// Rows are independent and the sums are integers, so row bands may run on several threads.
+/// Each frame is computed whole on one thread; frames run side by side on the scorer's workers.
 /// </summary>
 internal sealed class IntegerVifExtractor : IFeatureExtractor
 {
@@ -53,31 +53,20 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     private readonly string[] _names;
     private readonly double _gainLimit;
     private readonly int _width, _height;
-    private readonly RowBands _bands;
-    private readonly BandScratch[] _scratch;
+    private readonly RowScratch _scratch;
     // Decimated pictures: scale s lives in buffer s % 2 (the previous scale is read while the next is written).
     private readonly ushort[][] _scaledRef, _scaledDis;
-    // Per-band integer sums of the statistic (four per band).
-    private readonly long[] _sums;
-    private readonly Action<int> _statisticBand, _subsampleBand;
-    // The job the band delegates run (set before each RowBands.Run).
-    private ushort[] _jobRef = [], _jobDis = [], _jobOutRef = [], _jobOutDis = [];
-    private int _jobW, _jobH, _jobScale, _jobBpc;
 
-    public IntegerVifExtractor(int width, int height, double gainLimit, string nameSuffix, RowBands bands)
+    public IntegerVifExtractor(int width, int height, double gainLimit, string nameSuffix)
     {
         _gainLimit = gainLimit;
         _width = width;
         _height = height;
-        _bands = bands;
         _names = [.. Enumerable.Range(0, 4).Select(i => $"integer_vif_scale{i}{nameSuffix}")];
-        _scratch = [.. Enumerable.Range(0, bands.Count).Select(_ => new BandScratch(width))];
+        _scratch = new RowScratch(width);
         int quarter = (width / 2) * (height / 2) + 1;
         _scaledRef = [new ushort[quarter], new ushort[quarter]];
         _scaledDis = [new ushort[quarter], new ushort[quarter]];
-        _sums = new long[4 * bands.Count];
-        _statisticBand = StatisticBand;
-        _subsampleBand = SubsampleBand;
     }
 
     public IReadOnlyList<string> Features => _names;
@@ -95,31 +84,17 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     {
         ushort[] r = reference, d = distorted;
         int w = _width, h = _height;
-        _jobBpc = bitDepth;
         for (int scale = 0; scale < 4; scale++)
         {
             if (scale > 0)
             {
-                (_jobRef, _jobDis, _jobW, _jobH, _jobScale) = (r, d, w, h, scale);
-                _jobOutRef = _scaledRef[scale % 2];
-                _jobOutDis = _scaledDis[scale % 2];
-                _bands.Run(h / 2, _subsampleBand);
-                r = _jobOutRef;
-                d = _jobOutDis;
+                Subsample(r, d, w, h, scale, bitDepth, _scaledRef[scale % 2], _scaledDis[scale % 2]);
+                r = _scaledRef[scale % 2];
+                d = _scaledDis[scale % 2];
                 w /= 2;
                 h /= 2;
             }
-            (_jobRef, _jobDis, _jobW, _jobH, _jobScale) = (r, d, w, h, scale);
-            Array.Clear(_sums);
-            _bands.Run(h, _statisticBand);
-            long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
-            for (int b = 0; b < _bands.Count; b++)
-            {
-                numLog += _sums[4 * b];
-                denLog += _sums[4 * b + 1];
-                numNonLog += _sums[4 * b + 2];
-                denNonLog += _sums[4 * b + 3];
-            }
+            var (numLog, denLog, numNonLog, denNonLog) = Statistic(r, d, w, h, scale, bitDepth);
             // integer_vif.c: num and den are floats; the score is their float quotient.
             float num = (float)(numLog / 2048.0 + (denNonLog - numNonLog / 16384.0 / 65025.0));
             float den = (float)(denLog / 2048.0 + denNonLog);
@@ -127,11 +102,10 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
     }
 
+    /// <summary>The statistic's four integer sums over a scale's picture (w x h samples of r and d).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void StatisticBand(int band)
+    private (long NumLog, long DenLog, long NumNonLog, long DenNonLog) Statistic(ushort[] r, ushort[] d, int w, int h, int scale, int bpc)
     {
-        var (from, to) = _bands.Range(band, _jobH);
-        int bpc = _jobBpc, scale = _jobScale;
         int shiftVp, shiftVpSq;
         uint addVp;
         ulong addVpSq;
@@ -149,31 +123,28 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             shiftVpSq = 16;
             addVpSq = 32768;
         }
-        var s = _scratch[band];
+        var s = _scratch;
         long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
         if (s.Wide is not null && IntegerSimd.Avx512 && scale == 0 && bpc == 8)
         {
             var taps = Taps[0];
             Span<int> rows = stackalloc int[taps.Length];
-            for (int i = from; i < to; i++)
+            for (int i = 0; i < h; i++)
             {
-                for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i - taps.Length / 2 + k, _jobH) * _jobW;
+                for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i - taps.Length / 2 + k, h) * w;
                 unsafe
                 {
-                    VifScale0Avx512.Row(taps, _jobRef, _jobDis, rows, _jobW, s.Wide, _gainLimit, Log2GatherAddress,
+                    VifScale0Avx512.Row(taps, r, d, rows, w, s.Wide, _gainLimit, Log2GatherAddress,
                         ref numLog, ref denLog, ref numNonLog, ref denNonLog);
                 }
             }
         }
-        else for (int i = from; i < to; i++)
+        else for (int i = 0; i < h; i++)
         {
-            VerticalMoments(Taps[scale], _jobRef, _jobDis, _jobW, _jobH, i, shiftVp, addVp, shiftVpSq, addVpSq, s);
-            HorizontalStatistic(Taps[scale], _jobW, s, _gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+            VerticalMoments(Taps[scale], r, d, w, h, i, shiftVp, addVp, shiftVpSq, addVpSq, s);
+            HorizontalStatistic(Taps[scale], w, s, _gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         }
-        _sums[4 * band] = numLog;
-        _sums[4 * band + 1] = denLog;
-        _sums[4 * band + 2] = numNonLog;
-        _sums[4 * band + 3] = denNonLog;
+        return (numLog, denLog, numNonLog, denNonLog);
     }
 
     /// <summary>
@@ -182,7 +153,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private static void VerticalMoments(ushort[] taps, ushort[] r, ushort[] d, int w, int h, int i,
-        int shiftVp, uint addVp, int shiftVpSq, ulong addVpSq, BandScratch s)
+        int shiftVp, uint addVp, int shiftVpSq, ulong addVpSq, RowScratch s)
     {
         int fw = taps.Length, half = fw / 2;
         Span<int> rows = stackalloc int[fw];
@@ -228,7 +199,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void VerticalVector(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int j, bool upper, bool small,
-        int shiftVp, uint addVp, int shiftVpSq, uint addVpSq, BandScratch s)
+        int shiftVp, uint addVp, int shiftVpSq, uint addVpSq, RowScratch s)
     {
         var mu1 = Vector<uint>.Zero;
         var mu2 = Vector<uint>.Zero;
@@ -313,7 +284,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// (each part's sum stays below 2^32) and recombined: (2^16 H + L + 2^15) >> 16 = H + ((L + 2^15) >> 16).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private static void HorizontalStatistic(ushort[] taps, int w, BandScratch s, double gainLimit,
+    private static void HorizontalStatistic(ushort[] taps, int w, RowScratch s, double gainLimit,
         ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
     {
         int fw = taps.Length, half = fw / 2;
@@ -376,7 +347,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
 
     /// <summary>The horizontal pass of one vector of columns: filtered means and rounded second moments.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<uint> Mu1, Vector<uint> Mu2, Vector<uint> Xx, Vector<uint> Yy, Vector<uint> Xy) HorizontalVector(ushort[] taps, BandScratch s, int j)
+    private static (Vector<uint> Mu1, Vector<uint> Mu2, Vector<uint> Xx, Vector<uint> Yy, Vector<uint> Xy) HorizontalVector(ushort[] taps, RowScratch s, int j)
     {
         int fw = taps.Length, half = fw / 2;
         int o = Pad + j - half;
@@ -467,19 +438,18 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// The low-pass of the next scale (its own taps), evaluated only at the even rows and columns
     /// the 2x decimation keeps: libvmaf filters every sample, then keeps these.
     /// </summary>
+    /// <param name="scale">The scale being made: its taps are the previous scale's low-pass.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void SubsampleBand(int band)
+    private void Subsample(ushort[] r, ushort[] d, int w, int h, int scale, int bpc, ushort[] outRef, ushort[] outDis)
     {
-        var (from, to) = _bands.Range(band, _jobH / 2);
-        var taps = Taps[_jobScale];
-        int bpc = _jobBpc, w = _jobW, h = _jobH, fw = taps.Length, half = fw / 2;
-        int shiftVp = _jobScale == 1 ? bpc : 16;
-        uint addVp = _jobScale == 1 ? 1u << (bpc - 1) : 32768;
-        var s = _scratch[band];
-        ushort[] r = _jobRef, d = _jobDis;
+        var taps = Taps[scale];
+        int fw = taps.Length, half = fw / 2;
+        int shiftVp = scale == 1 ? bpc : 16;
+        uint addVp = scale == 1 ? 1u << (bpc - 1) : 32768;
+        var s = _scratch;
         Span<int> rows = stackalloc int[fw];
         int ow = w / 2;
-        for (int oi = from; oi < to; oi++)
+        for (int oi = 0; oi < h / 2; oi++)
         {
             int i = 2 * oi;
             for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
@@ -518,7 +488,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             PadRow(s.Mu1, w, half);
             PadRow(s.Mu2, w, half);
             int o = oi * ow;
-            for (int oj = DecimateVector(taps, s.Mu1, s.Mu2, ow, _jobOutRef, _jobOutDis, o); oj < ow; oj++)
+            for (int oj = DecimateVector(taps, s.Mu1, s.Mu2, ow, outRef, outDis, o); oj < ow; oj++)
             {
                 int c = Pad + 2 * oj - half;
                 uint ar = 0, ad = 0;
@@ -527,8 +497,8 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                     ar += taps[k] * s.Mu1[c + k];
                     ad += taps[k] * s.Mu2[c + k];
                 }
-                _jobOutRef[o + oj] = (ushort)((ar + 32768) >> 16);
-                _jobOutDis[o + oj] = (ushort)((ad + 32768) >> 16);
+                outRef[o + oj] = (ushort)((ar + 32768) >> 16);
+                outDis[o + oj] = (ushort)((ad + 32768) >> 16);
             }
         }
     }
@@ -584,10 +554,10 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// One band's row buffers, padded by 8 on each side: the vertical pass's means and its second
+    /// The row buffers, padded by 8 on each side: the vertical pass's means and its second
     /// moments (uint32 as libvmaf keeps them), each moment stored as high and low 16 bits.
     /// </summary>
-    private sealed class BandScratch(int width)
+    private sealed class RowScratch(int width)
     {
         public readonly uint[] Mu1 = new uint[width + 2 * Pad], Mu2 = new uint[width + 2 * Pad];
         public readonly uint[] RefHi = new uint[width + 2 * Pad], RefLo = new uint[width + 2 * Pad];

@@ -5,7 +5,7 @@ namespace EncodeQuality.Vmaf.Features.Speed;
 /// and Cr planes (4:2:0, so each is half the picture's width and height, rounded down), logged
 /// as speed_chroma_u, speed_chroma_v and their mean speed_chroma_uv, each clipped at
 /// speed_max_val. When one plane's covariance is singular (a flat plane), uv takes the other
-/// plane's score. The two planes run side by side when the scorer has two or more threads.
+/// plane's score.
 /// </summary>
 internal sealed class SpeedChromaExtractor : IFeatureExtractor
 {
@@ -24,11 +24,6 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
     private readonly double _maxValue;
     private readonly int _width, _height;
     private readonly SpeedEstimator[] _planes;
-    private readonly float[] _scores = new float[2];
-    private readonly bool[] _singular = new bool[2];
-    private readonly RowBands _bands;
-    private readonly Action<int> _work;
-    private FramePair? _frame;
 
     public static SpeedSettings Settings(FeatureOptions o)
     {
@@ -47,7 +42,7 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
     public static long WorkingSet(int width, int height, FeatureOptions options) =>
         2 * SpeedEstimator.WorkingSet(width / 2, height / 2, Settings(options));
 
-    public SpeedChromaExtractor(int width, int height, FeatureOptions options, RowBands bands)
+    public SpeedChromaExtractor(int width, int height, FeatureOptions options)
     {
         if (TooSmall(width, height, options) is { } why) throw new ArgumentException(why);
         var settings = Settings(options);
@@ -55,8 +50,6 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
         _planes = [new SpeedEstimator(_width, _height, settings), new SpeedEstimator(_width, _height, settings)];
         _maxValue = options["speed_max_val"];
         _names = [.. new[] { "speed_chroma_u", "speed_chroma_v", "speed_chroma_uv" }.Select(n => n + options.Suffix)];
-        _bands = bands;
-        _work = Work;
     }
 
     public IReadOnlyList<string> Features => _names;
@@ -64,29 +57,22 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {
         if (!score) return;
-        _frame = frame;
-        // Two "rows", one per plane: band b takes planes b, b + Count, ...
-        _bands.Run(2 * _bands.Count, _work);
-        float u = _scores[0], v = _scores[1];
-        float uv = _singular[0] && !_singular[1] ? v : _singular[1] && !_singular[0] ? u : (float)((u + v) / 2.0);
+        var (u, uSingular) = Plane(_planes[0], frame.ReferenceCb, frame.DistortedCb, frame);
+        var (v, vSingular) = Plane(_planes[1], frame.ReferenceCr, frame.DistortedCr, frame);
+        float uv = uSingular && !vSingular ? v : vSingular && !uSingular ? u : (float)((u + v) / 2.0);
         board.Set(index, _names[0], Math.Min(u, _maxValue));
         board.Set(index, _names[1], Math.Min(v, _maxValue));
         board.Set(index, _names[2], Math.Min(uv, _maxValue));
     }
 
-    private void Work(int band)
+    /// <summary>One plane's SpEED score, and whether a covariance was singular.</summary>
+    private (float Score, bool Singular) Plane(SpeedEstimator speed, ushort[] reference, ushort[] distorted, FramePair f)
     {
-        var f = _frame!;
-        for (int p = band; p < 2; p += _bands.Count)
-        {
-            var speed = _planes[p];
-            Load(p == 0 ? f.ReferenceCb : f.ReferenceCr, f, speed.Input);
-            bool refOk = speed.Load(reference: true);
-            Load(p == 0 ? f.DistortedCb : f.DistortedCr, f, speed.Input);
-            bool disOk = speed.Load(reference: false);
-            _scores[p] = speed.Score(refOk, disOk);
-            _singular[p] = !refOk || !disOk;
-        }
+        Load(reference, f, speed.Input);
+        bool refOk = speed.Load(reference: true);
+        Load(distorted, f, speed.Input);
+        bool disOk = speed.Load(reference: false);
+        return (speed.Score(refOk, disOk), !refOk || !disOk);
     }
 
     /// <summary>libvmaf's picture_copy: samples as floats on the 8-bit scale, offset by -128.</summary>
