@@ -3,7 +3,7 @@ namespace EncodeQuality.Vmaf;
 /// <summary>How the engine runs.</summary>
 public sealed record VmafOptions
 {
-    /// <summary>Threads per frame (feature families run side by side).</summary>
+    /// <summary>Threads, each scoring whole frames (frames run side by side, leave in order).</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Score every Nth frame (frames 0, N, 2N...); motion still uses every frame.</summary>

@@ -15,7 +15,7 @@ public static class VmafCommand
         var reference = new Option<string>("--ref") { Description = "Reference video", Required = true };
         var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
         var model = SharedOptions.VmafModel();
-        var threads = new Option<int>("--threads") { Description = "Threads", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads, each scoring whole frames side by side", DefaultValueFactory = _ => 1 };
         var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame", DefaultValueFactory = _ => 1 };
         var transform = new Option<bool>("--enable-transform") { Description = "Apply the model's score transform" };
         var engine = SharedOptions.VmafEngine();
