@@ -60,10 +60,6 @@ internal sealed class FrameWorkers : IDisposable
 
     public static int SlotsFor(int threads) => threads == 1 ? 2 : 2 * threads + 2;
 
-    public int Threads => _extractors.Length;
-
-    public int Slots => _pairs.Length;
-
     /// <summary>Bytes the workers have allocated, each as of its last finished frame (for allocation tests).</summary>
     internal long WorkerAllocatedBytes
     {

@@ -59,7 +59,7 @@ public sealed class VmafScorer : IVmafEngine
     /// The extractors a model needs, one per (extractor, options), shared by the features it
     /// provides; and the name each of the model's features is logged under.
     /// </summary>
-    private static (List<(FeatureExtractors.Entry Entry, FeatureOptions Options)> Chosen, List<string> ModelNames) Choose(VmafModel model)
+    internal static (List<(FeatureExtractors.Entry Entry, FeatureOptions Options)> Chosen, List<string> ModelNames) Choose(VmafModel model)
     {
         var chosen = new List<(FeatureExtractors.Entry Entry, FeatureOptions Options)>();
         var modelNames = new List<string>();
@@ -132,7 +132,7 @@ public sealed class VmafScorer : IVmafEngine
     {
         if (reference.Width != Width || reference.Height != Height || distorted.Width != Width || distorted.Height != Height)
             throw new ArgumentException($"frames must be {Width}x{Height}");
-        if (reference.BitDepth != distorted.BitDepth) throw new ArgumentException("reference and distorted differ in bit depth");
+        // FramePair.Load checks the pair's depths; a change between frames shows only here (each slot has its own pair).
         if (_bitDepth != 0 && reference.BitDepth != _bitDepth) throw new ArgumentException($"bit depth changed from {_bitDepth} to {reference.BitDepth}");
         _bitDepth = reference.BitDepth;
         _workers.NextSlot().Load(reference, distorted);

@@ -25,13 +25,7 @@ if (reference.Width != distorted.Width || reference.Height != distorted.Height |
 var model = VmafModel.Load(args[2]);
 int w = reference.Width, h = reference.Height, n = reference.Frames.Count;
 
-var chosen = new List<(FeatureExtractors.Entry Entry, FeatureOptions Options)>();
-foreach (var feature in model.Features)
-{
-    var entry = FeatureExtractors.For(feature.Name);
-    var o = FeatureOptions.From(feature.Options, entry.Options, feature.Name);
-    if (!chosen.Any(c => c.Entry.Name == entry.Name && c.Options.Suffix == o.Suffix)) chosen.Add((entry, o));
-}
+var (chosen, _) = VmafScorer.Choose(model);
 bool withFloat = chosen.Any(c => c.Entry.UsesFloat), withChroma = chosen.Any(c => c.Entry.UsesChroma);
 bool withBlur = chosen.Any(c => c.Entry.KeepsBlurredReference);
 

@@ -29,40 +29,12 @@ internal sealed class MotionExtractor : IFeatureExtractor
         SeparableFilter.Apply(Taps, SeparableFilter.Input.Plain, reference.Data, null, frame.BlurredReference!, reference.Width, reference.Height, _row);
     }
 
-    public ITemporalStep CreateTemporalStep() => new Step();
-
     /// <summary>m(i) from the blurs of frames i-1 and i, then motion2 and motion3, in display order.</summary>
-    private sealed class Step : ITemporalStep
-    {
-        private readonly MotionSeries _series = new(10000.0, 1.0, 40.0, false);
-        private readonly Action<long, double, double> _complete;
-        private FeatureBoard? _board;
-
-        public Step()
-        {
-            _complete = (i, m2, m3) =>
-            {
-                _board!.Set(i, "motion2", m2);
-                _board.Set(i, "motion3", m3);
-            };
-        }
-
-        public void Advance(long index, FramePair frame, bool score, FeatureBoard board)
-        {
-            _board = board;
-            double motion = frame.Previous is { } previous
-                ? MeanAbsoluteDifference(previous.BlurredReference!, frame.BlurredReference!, frame.Width, frame.Height)
-                : 0;
-            _series.Add(index, motion, score, _complete);
-            if (score) board.Set(index, "motion", motion);
-        }
-
-        public void Flush(FeatureBoard board)
-        {
-            _board = board;
-            _series.Flush(_complete);
-        }
-    }
+    public ITemporalStep CreateTemporalStep() => new MotionSeriesStep(new MotionSeries(10000.0, 1.0, 40.0, false), "motion2", "motion3",
+        (_, frame, _) => frame.Previous is { } previous
+            ? MeanAbsoluteDifference(previous.BlurredReference!, frame.BlurredReference!, frame.Width, frame.Height)
+            : 0,
+        "motion");
 
     /// <summary>vmaf_image_sad_c: per-row float sums, a float total, divided in float.</summary>
     internal static float MeanAbsoluteDifference(float[] a, float[] b, int w, int h)

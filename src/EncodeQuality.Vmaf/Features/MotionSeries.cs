@@ -34,8 +34,6 @@ internal sealed class MotionSeries(double maxVal, double blendFactor, double ble
         _lastIndex = -1;
     }
 
-    public bool Started => _lastIndex >= 0;
-
     private void Complete(double motion2, Action<long, double, double>? complete)
     {
         double motion3;
@@ -55,4 +53,42 @@ internal sealed class MotionSeries(double maxVal, double blendFactor, double ble
 
     /// <summary>libvmaf motion_blend_tools.h.</summary>
     private double Blend(double m) => m * blendFactor + (1 - blendFactor) * Math.Min(blendOffset, m);
+}
+
+/// <summary>
+/// The temporal step of both motion extractors: m(i) of each frame in display order (from
+/// <paramref name="motion"/>), through the series, with motion2 and motion3 written under the
+/// extractor's names; m(i) itself too under <paramref name="motionName"/> when given.
+/// </summary>
+internal sealed class MotionSeriesStep : ITemporalStep
+{
+    private readonly MotionSeries _series;
+    private readonly Func<long, FramePair, FeatureBoard, double> _motion;
+    private readonly string? _motionName;
+    private readonly Action<long, double, double> _complete;
+    private FeatureBoard? _board;
+
+    public MotionSeriesStep(MotionSeries series, string motion2, string motion3, Func<long, FramePair, FeatureBoard, double> motion, string? motionName = null)
+    {
+        (_series, _motion, _motionName) = (series, motion, motionName);
+        _complete = (i, m2, m3) =>
+        {
+            _board!.Set(i, motion2, m2);
+            _board.Set(i, motion3, m3);
+        };
+    }
+
+    public void Advance(long index, FramePair frame, bool score, FeatureBoard board)
+    {
+        _board = board;
+        double motion = _motion(index, frame, board);
+        _series.Add(index, motion, score, _complete);
+        if (score && _motionName is not null) board.Set(index, _motionName, motion);
+    }
+
+    public void Flush(FeatureBoard board)
+    {
+        _board = board;
+        _series.Flush(_complete);
+    }
 }

@@ -12,8 +12,9 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// frame keeps its own), and motion3 is motion2 blended and clipped (frame 0 takes frame 1's
 /// motion), so frame i is final once frame i+1 is seen. m(i) reads the previous reference where
 /// the frames in flight keep it, on any worker; the series runs in display order (its temporal
-/// step). Every frame is used even when subsampling, so scored frames do not depend on the step. motion(i) itself is written under
-/// libvmaf's own name for it, VMAF_integer_feature_motion_sad_score (it has no alias).
+/// step). Every frame is used even when subsampling, so scored frames do not depend on the step.
+/// motion(i) itself is written under libvmaf's own name for it,
+/// VMAF_integer_feature_motion_sad_score (it has no alias).
 /// </summary>
 internal sealed class IntegerMotionExtractor : IFeatureExtractor
 {
@@ -53,38 +54,12 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         board.Set(index, _sad, motion);
     }
 
-    public ITemporalStep CreateTemporalStep() => new Step(this);
-
     /// <summary>motion2 and motion3 from the m(i) of consecutive frames, in display order.</summary>
-    private sealed class Step : ITemporalStep
+    public ITemporalStep CreateTemporalStep()
     {
-        private readonly string _sad, _motion2, _motion3;
-        private readonly MotionSeries _series;
-        private readonly Action<long, double, double> _complete;
-        private FeatureBoard? _board;
-
-        public Step(IntegerMotionExtractor e)
-        {
-            (_sad, _motion2, _motion3) = (e._sad, e._motion2, e._motion3);
-            _series = new MotionSeries(e._o.MaxVal, e._o.BlendFactor, e._o.BlendOffset, e._o.MovingAverage);
-            _complete = (i, m2, m3) =>
-            {
-                _board!.Set(i, _motion2, m2);
-                _board.Set(i, _motion3, m3);
-            };
-        }
-
-        public void Advance(long index, FramePair frame, bool score, FeatureBoard board)
-        {
-            _board = board;
-            _series.Add(index, board.Get(index, _sad), score, _complete);
-        }
-
-        public void Flush(FeatureBoard board)
-        {
-            _board = board;
-            _series.Flush(_complete);
-        }
+        string sad = _sad;
+        return new MotionSeriesStep(new MotionSeries(_o.MaxVal, _o.BlendFactor, _o.BlendOffset, _o.MovingAverage), _motion2, _motion3,
+            (index, _, board) => board.Get(index, sad));
     }
 
     /// <summary>Sum of |blur(previous - current)| over the picture, libvmaf's motion_score_pipeline.</summary>
