@@ -215,6 +215,29 @@ public class VmafUnitTests
         for (int f = 0; f < frames.Count; f++) Assert.Equal(scalar[f], vector[f]);
     }
 
+    [Fact]
+    public void Simd_long_to_float_rounds_once_as_the_scalar_cast()
+    {
+        // Above 2^53 a long's double is already rounded, and rounding that to float can break a tie
+        // the wrong way: 2^54 + 2^30 + 1 is just above half a float step (2^31) over 2^54, but its
+        // double is 2^54 + 2^30, a tie that rounds to even, down. The cast rounds once, up.
+        var rng = new Random(29);
+        var values = new List<long> { 0, 1, -1, (1L << 54) + (1L << 30) + 1, -((1L << 54) + (1L << 30) + 1),
+            (1L << 53) - 1, 1L << 53, (1L << 53) + 1, (1L << 62) + (1L << 38), long.MaxValue, long.MinValue, long.MinValue + 1 };
+        for (int i = 0; i < 4000; i++)
+        {
+            int bits = rng.Next(25, 63);
+            long half = 1L << (bits - 25);  // half a float step at this magnitude, where ties live
+            long x = (1L << bits) + rng.NextInt64(1L << bits) / (2 * half) * (2 * half) + half + rng.Next(-2, 3);
+            values.Add(rng.Next(2) == 0 ? x : -x);
+        }
+        for (int i = 0; i + 4 <= values.Count; i += 4)
+        {
+            var got = EncodeQuality.Vmaf.Features.Integer.IntegerAdmExtractor.ToFloat(System.Runtime.Intrinsics.Vector256.Create(values[i], values[i + 1], values[i + 2], values[i + 3]));
+            for (int k = 0; k < 4; k++) Assert.Equal((double)(float)values[i + k], got[k]);
+        }
+    }
+
     /// <summary>eq vmaf's per-frame metrics for the frames, with this runtime's vectors and with none (a child process each).</summary>
     private static (List<Dictionary<string, double>> Vector, List<Dictionary<string, double>> Scalar) VectorAndScalar(
         int w, int h, IReadOnlyList<(byte[] Ref, byte[] Dist)> frames, string model)

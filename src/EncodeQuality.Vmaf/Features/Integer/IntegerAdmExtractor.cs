@@ -454,16 +454,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// as <see cref="Decouple"/> and <see cref="Restore32"/> compute it. The 15 best bits of |o|
     /// take their shift from the exponent of |o| as a double; the reciprocal is the truncated double
     /// quotient (as at scale 0); the shifts that vary by lane are AVX2's, the arithmetic one made
-    /// from the logical one. The angle test goes through doubles only while every product sum is
-    /// below 2^53 (where a long's float is its double's float); a group with a larger sum is left
-    /// to the scalar form. Returns the first column left.
+    /// from the logical one. The angle test rounds each product sum to float once, as the scalar
+    /// cast does, at every magnitude (see <see cref="ToFloat"/>). Returns the first column left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Decouple123Avx2(int row, int left, int right, double limit)
     {
         int j = left;
         if (!IntegerSimd.Vector || !Avx2.IsSupported) return j;
-        var exact = Vector256.Create((1L << 53) - 1);
         for (; j + 4 <= right; j += 4)
         {
             int p = row + j;
@@ -471,13 +469,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             var ov = Widen(_ref.V, p);
             var th = Widen(_dis.H, p);
             var tv = Widen(_dis.V, p);
-            var dp = oh * th + ov * tv;
-            var oMag = oh * oh + ov * ov;
-            var tMag = th * th + tv * tv;
-            // Products of 32-bit values are below 2^62 and sums of two below 2^63: their magnitudes compare as they are.
-            if (Vector256.GreaterThanAny(Vector256.Abs(dp), exact) || Vector256.GreaterThanAny(oMag, exact) || Vector256.GreaterThanAny(tMag, exact))
-                return j;
-            var angle = AngleFlag(dp, oMag, tMag);
+            var angle = AngleFlag(oh * th + ov * tv, oh * oh + ov * ov, th * th + tv * tv);
             Restore32Avx2(oh, th, angle, limit, _r.H, _a.H, p);
             Restore32Avx2(ov, tv, angle, limit, _r.V, _a.V, p);
             Restore32Avx2(Widen(_ref.D, p), Widen(_dis.D, p), angle, limit, _r.D, _a.D, p);
@@ -488,19 +480,32 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             Vector256.WidenLower(Vector128.LoadUnsafe(ref band[0], (nuint)at).ToVector256Unsafe());
     }
 
-    /// <summary><see cref="AngleFlag(Vector{long}, Vector{long}, Vector{long}, Vector{long})"/> from the three sums, each below 2^53.</summary>
+    /// <summary><see cref="AngleFlag(Vector{long}, Vector{long}, Vector{long}, Vector{long})"/> from the three product sums.</summary>
     private static Vector256<long> AngleFlag(Vector256<long> dpSum, Vector256<long> oSum, Vector256<long> tSum)
     {
         var scale = Vector256.Create(4096.0);
-        var dp = ThroughFloat(dpSum) / scale;
-        var bound = Vector256.Create((double)Cos1DegSq) * (ThroughFloat(oSum) / scale) * (ThroughFloat(tSum) / scale);
+        var dp = ToFloat(dpSum) / scale;
+        var bound = Vector256.Create((double)Cos1DegSq) * (ToFloat(oSum) / scale) * (ToFloat(tSum) / scale);
         return (Vector256.GreaterThanOrEqual(dp, Vector256<double>.Zero) & Vector256.GreaterThanOrEqual(dp * dp, bound)).AsInt64();
+    }
 
-        static Vector256<double> ThroughFloat(Vector256<long> x)
-        {
-            var d = Vector256.ConvertToDouble(x);
-            return Vector256.WidenLower(Vector256.Narrow(d, d));
-        }
+    /// <summary>
+    /// (double)(float)x, the long rounded to float once, as C's and .NET's casts round it. Through a
+    /// double that is two roundings once |x| passes 2^53, and the second can go the wrong way on a
+    /// tie the first made. There the bits below 2^10 are kept only as a sticky bit: the value is then
+    /// exact in a double, and the float's rounding, at 2^30 or above, sees the same half and the same
+    /// "something below it".
+    /// </summary>
+    internal static Vector256<double> ToFloat(Vector256<long> x)
+    {
+        var sign = Vector256.ShiftRightArithmetic(x, 63);
+        var magnitude = (x ^ sign) - sign;                   // long.MinValue stays negative and takes the direct path, exact
+        var big = Vector256.GreaterThan(magnitude, Vector256.Create((1L << 53) - 1));
+        var sticky = Vector256.Min(magnitude & Vector256.Create(1023L), Vector256<long>.One);
+        var reduced = Vector256.ConvertToDouble(Vector256.ShiftRightLogical(magnitude, 10) | sticky) * Vector256.Create(1024.0);
+        var negative = sign.AsDouble() & Vector256.Create(-0.0);
+        var d = Vector256.ConditionalSelect(big.AsDouble(), reduced | negative, Vector256.ConvertToDouble(x));
+        return Vector256.WidenLower(Vector256.Narrow(d, d));
     }
 
     /// <summary><see cref="Restore32"/> of four coefficients: stores the restored detail and the impairment.</summary>
