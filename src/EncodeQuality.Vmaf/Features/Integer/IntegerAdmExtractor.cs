@@ -45,7 +45,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly Options _o;
     private readonly string[] _names; // adm2, aim, adm3, adm_scale0..3
     private readonly int _width, _height;
-    private readonly Band _ref, _dis, _r, _a, _csfA, _csfF;
+    private readonly Band _ref, _dis, _r, _a, _csf;
+    private readonly int[] _flt;             // the masking threshold's neighbour terms, summed over the three orientations
     private readonly int[] _nextRef, _nextDis;
     private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
     private readonly int[] _tmp;             // the DWT's row buffers (lo, hi, and their even/odd halves)
@@ -64,8 +65,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         _dis = new Band(n, withA: true);
         _r = new Band(n, false);
         _a = new Band(n, false);
-        _csfA = new Band(n, false);
-        _csfF = new Band(n, false);
+        _csf = new Band(n, false);
+        _flt = new int[n];
         _nextRef = new int[n];
         _nextDis = new int[n];
         _tmp = new int[4 * width + 4];
@@ -115,11 +116,11 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             Decouple(scale, w, left, right, top, bottom);
             float denScale = scale == 0 ? DenScale0(w, h, f1, f2) : DenS123(scale, w, h, f1, f2);
             // DLM: the restored detail against a threshold from the additive impairment's CSF.
-            Csf(scale, _a, _csfA, _csfF, w, f1, f2, left, right, top, bottom);
-            float numScale = Cm(scale, _r, _csfA, _csfF, w, h, f1, f2, _o.NoiseWeight);
+            Csf(scale, _a, _csf, _flt, w, f1, f2, left, right, top, bottom);
+            float numScale = Cm(scale, _r, _csf, _flt, w, h, f1, f2, _o.NoiseWeight);
             // AIM: the additive impairment against a threshold from the restored detail's CSF.
-            Csf(scale, _r, _csfF, _csfA, w, f1, f2, left, right, top, bottom);
-            float aimScale = Cm(scale, _a, _csfF, _csfA, w, h, f1, f2, 0.0);
+            Csf(scale, _r, _csf, _flt, w, f1, f2, left, right, top, bottom);
+            float aimScale = Cm(scale, _a, _csf, _flt, w, h, f1, f2, 0.0);
             num += numScale;
             den += denScale;
             aimNum += aimScale;
@@ -640,93 +641,105 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// CSF weighting of src into dst, and dst's absolute value / 30 into flt (the masking
-    /// threshold's neighbours): adm_csf (16-bit, i_rfactor in Q21/Q23) and i4_adm_csf (Q32).
+    /// CSF weighting of src into dst (adm_csf: 16-bit, i_rfactor in Q21/Q23; i4_adm_csf: Q32), and
+    /// into flt each coefficient's |dst| / 30 summed over the three orientations. libvmaf keeps one
+    /// flt plane per orientation, but the masking threshold only ever adds all three at the same
+    /// positions, in int32: the sum of the planes gives the same integers with a third of the reads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void Csf(int scale, Band src, Band dst, Band flt, int w, float f1, float f2, int left, int right, int fromRow, int toRow)
+    private void Csf(int scale, Band src, Band dst, int[] flt, int w, float f1, float f2, int left, int right, int fromRow, int toRow)
     {
         if (scale == 0)
         {
             Span<int> rf = stackalloc int[3];
             Scale0Factors(f1, f2, rf);
-            ReadOnlySpan<int> shifts = [15, 15, 17];
-            ReadOnlySpan<int> adds = [16384, 16384, 65535];
-            for (int theta = 0; theta < 3; theta++)
-            {
-                int[] sp = src.Plane(theta), dp = dst.Plane(theta), fp = flt.Plane(theta);
-                for (int i = fromRow; i < toRow; i++)
-                    for (int j = Csf0Vector(sp, dp, fp, i * w, left, right, rf[theta], adds[theta], shifts[theta]); j < right; j++)
-                    {
-                        int p = i * w + j;
-                        int v = (short)((rf[theta] * sp[p] + adds[theta]) >> shifts[theta]);
-                        dp[p] = v;
-                        fp[p] = (short)((4369 * Math.Abs(v) + 2048) >> 12); // FIX_ONE_BY_30 = 2^17/30
-                    }
-            }
+            for (int i = fromRow; i < toRow; i++)
+                for (int j = Csf0Vector(src, dst, flt, i * w, left, right, rf); j < right; j++)
+                {
+                    int p = i * w + j;
+                    flt[p] = Csf0(rf[0], 16384, 15, src.H, dst.H, p) + Csf0(rf[1], 16384, 15, src.V, dst.V, p) + Csf0(rf[2], 65535, 17, src.D, dst.D, p);
+                }
         }
         else
         {
             uint rf1 = (uint)(f1 * Math.Pow(2, 32)), rf2 = (uint)(f2 * Math.Pow(2, 32));
-            for (int theta = 0; theta < 3; theta++)
-            {
-                int[] sp = src.Plane(theta), dp = dst.Plane(theta), fp = flt.Plane(theta);
-                uint rf = theta == 2 ? rf2 : rf1;
-                for (int i = fromRow; i < toRow; i++)
-                    for (int j = CsfS123Vector(sp, dp, fp, i * w, left, right, rf); j < right; j++)
-                    {
-                        int p = i * w + j;
-                        int v = (int)((rf * (long)sp[p] + (1 << 27)) >> 28);
-                        dp[p] = v;
-                        fp[p] = I4Flt(143165577L * Math.Abs(v)); // FIX_ONE_BY_30 = 2^32/30
-                    }
-            }
+            for (int i = fromRow; i < toRow; i++)
+                for (int j = CsfS123Vector(src, dst, flt, i * w, left, right, rf1, rf2); j < right; j++)
+                {
+                    int p = i * w + j;
+                    flt[p] = CsfS123(rf1, src.H, dst.H, p) + CsfS123(rf1, src.V, dst.V, p) + CsfS123(rf2, src.D, dst.D, p);
+                }
         }
+    }
+
+    /// <summary>Scale 0's weighting of one coefficient into dp; returns its flt term, (short)(|v| / 30) with FIX_ONE_BY_30 = 2^17/30.</summary>
+    private static int Csf0(int rf, int add, int shift, int[] sp, int[] dp, int p)
+    {
+        int v = (short)((rf * sp[p] + add) >> shift);
+        dp[p] = v;
+        return (short)((4369 * Math.Abs(v) + 2048) >> 12);
+    }
+
+    /// <summary>Scales 1..3's Q32 weighting of one coefficient into dp; returns its flt term, |v| / 30 with FIX_ONE_BY_30 = 2^32/30.</summary>
+    private static int CsfS123(uint rf, int[] sp, int[] dp, int p)
+    {
+        int v = (int)((rf * (long)sp[p] + (1 << 27)) >> 28);
+        dp[p] = v;
+        return I4Flt(143165577L * Math.Abs(v));
     }
 
     /// <summary>
     /// Scale 0's CSF weighting of one row, several coefficients at a time, the same int32 arithmetic
     /// with int16 truncation as sign extension of the low 16 bits. Returns the first column left.
     /// </summary>
-    private static int Csf0Vector(int[] sp, int[] dp, int[] fp, int row, int left, int right, int rf, int add, int shift)
+    private static int Csf0Vector(Band src, Band dst, int[] flt, int row, int left, int right, ReadOnlySpan<int> rf)
     {
         int j = left;
         if (!IntegerSimd.Vector) return j;
-        var vrf = new Vector<int>(rf);
-        var vadd = new Vector<int>(add);
-        var oneBy30 = new Vector<int>(4369);
-        var round = new Vector<int>(2048);
+        Vector<int> rfH = new(rf[0]), rfV = new(rf[1]), rfD = new(rf[2]), add15 = new(16384), add17 = new(65535);
         for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
         {
-            var v = ToInt16(Vector.ShiftRightArithmetic(vrf * Vector.LoadUnsafe(ref sp[0], (nuint)(row + j)) + vadd, shift));
-            v.StoreUnsafe(ref dp[0], (nuint)(row + j));
-            ToInt16(Vector.ShiftRightArithmetic(oneBy30 * Vector.Abs(v) + round, 12)).StoreUnsafe(ref fp[0], (nuint)(row + j));
+            nuint p = (nuint)(row + j);
+            (Csf0Lanes(src.H, dst.H, p, rfH, add15, 15) + Csf0Lanes(src.V, dst.V, p, rfV, add15, 15) + Csf0Lanes(src.D, dst.D, p, rfD, add17, 17))
+                .StoreUnsafe(ref flt[0], p);
         }
         return j;
+    }
+
+    private static Vector<int> Csf0Lanes(int[] sp, int[] dp, nuint p, Vector<int> rf, Vector<int> add, int shift)
+    {
+        var v = ToInt16(Vector.ShiftRightArithmetic(rf * Vector.LoadUnsafe(ref sp[0], p) + add, shift));
+        v.StoreUnsafe(ref dp[0], p);
+        return ToInt16(Vector.ShiftRightArithmetic(new Vector<int>(4369) * Vector.Abs(v) + new Vector<int>(2048), 12));
     }
 
     /// <summary>
     /// Scales 1..3's CSF weighting of one row in 64-bit lanes: the same Q32 products, shifts and
     /// int32 truncations, and the wrapped rounding term of <see cref="I4Flt"/>. Returns the first column left.
     /// </summary>
-    private static int CsfS123Vector(int[] sp, int[] dp, int[] fp, int row, int left, int right, uint rf)
+    private static int CsfS123Vector(Band src, Band dst, int[] flt, int row, int left, int right, uint rf1, uint rf2)
     {
         int j = left;
         if (!IntegerSimd.Vector) return j;
-        var vrf = new Vector<long>(rf);
+        Vector<long> vrf1 = new(rf1), vrf2 = new(rf2);
+        for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+        {
+            nuint p = (nuint)(row + j);
+            (CsfS123Lanes(src.H, dst.H, p, vrf1) + CsfS123Lanes(src.V, dst.V, p, vrf1) + CsfS123Lanes(src.D, dst.D, p, vrf2)).StoreUnsafe(ref flt[0], p);
+        }
+        return j;
+    }
+
+    private static Vector<int> CsfS123Lanes(int[] sp, int[] dp, nuint p, Vector<long> rf)
+    {
         var round = new Vector<long>(1 << 27);
         var oneBy30 = new Vector<long>(143165577L);
         var wrap = new Vector<long>(int.MinValue);
-        for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
-        {
-            Vector.Widen(Vector.LoadUnsafe(ref sp[0], (nuint)(row + j)), out var lo, out var hi);
-            var v = Vector.Narrow(Vector.ShiftRightArithmetic(vrf * lo + round, 28), Vector.ShiftRightArithmetic(vrf * hi + round, 28));
-            v.StoreUnsafe(ref dp[0], (nuint)(row + j));
-            Vector.Widen(Vector.Abs(v), out var alo, out var ahi);
-            Vector.Narrow(Vector.ShiftRightArithmetic(oneBy30 * alo + wrap, 32), Vector.ShiftRightArithmetic(oneBy30 * ahi + wrap, 32))
-                .StoreUnsafe(ref fp[0], (nuint)(row + j));
-        }
-        return j;
+        Vector.Widen(Vector.LoadUnsafe(ref sp[0], p), out var lo, out var hi);
+        var v = Vector.Narrow(Vector.ShiftRightArithmetic(rf * lo + round, 28), Vector.ShiftRightArithmetic(rf * hi + round, 28));
+        v.StoreUnsafe(ref dp[0], p);
+        Vector.Widen(Vector.Abs(v), out var alo, out var ahi);
+        return Vector.Narrow(Vector.ShiftRightArithmetic(oneBy30 * alo + wrap, 32), Vector.ShiftRightArithmetic(oneBy30 * ahi + wrap, 32));
     }
 
     /// <summary>(short)x for each lane: the low 16 bits, sign-extended.</summary>
@@ -879,7 +892,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// the neighbours from flt at 1/30), clipped at 0 and cubed with libvmaf's shifts; rows summed
     /// with a rounding shift each (the first and last rows as their own groups).
     /// </summary>
-    private float Cm(int scale, Band src, Band angles, Band flt, int w, int h, float f1, float f2, double noiseWeight)
+    private float Cm(int scale, Band src, Band angles, int[] flt, int w, int h, float f1, float f2, double noiseWeight)
     {
         var (left, top, right, bottom) = PoolRegion(w, h);
         int shiftInner = (int)Math.Ceiling(Math.Log2(h));
@@ -913,7 +926,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// first and last rows are their own groups, counted when the pooled region reaches them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private static (long H, long V, long D) CmRows(ref CmParams p, Band src, Band angles, Band flt)
+    private static (long H, long V, long D) CmRows(ref CmParams p, Band src, Band angles, int[] flt)
     {
         int w = p.W, h = p.H;
         var (left, top, right, bottom) = PoolRegion(w, h);
@@ -931,7 +944,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
 
     /// <summary>One row's group: its pixels summed, then shifted with rounding into the band's sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CmRow(ref CmParams p, Band src, Band angles, Band flt, int i, bool applies, int left, int right,
+    private static void CmRow(ref CmParams p, Band src, Band angles, int[] flt, int i, bool applies, int left, int right,
         int startCol, int endCol, long addInner, int shiftInner, ref long accH, ref long accV, ref long accD)
     {
         int w = p.W;
@@ -955,7 +968,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// sums, so the order does not matter. Returns the first column left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CmRowVector(ref CmParams p, Band src, Band angles, Band flt, int i, int startCol, int endCol,
+    private static int CmRowVector(ref CmParams p, Band src, Band angles, int[] flt, int i, int startCol, int endCol,
         ref long accH, ref long accV, ref long accD)
     {
         int j = startCol;
@@ -969,9 +982,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         Vector<long> sumH = default, sumV = default, sumD = default;
         for (; j + Vector<int>.Count <= endCol; j += Vector<int>.Count)
         {
-            var thr = s0
-                ? Threshold0(angles.H, flt.H, a, b, c, j) + Threshold0(angles.V, flt.V, a, b, c, j) + Threshold0(angles.D, flt.D, a, b, c, j)
-                : ThresholdS123(angles.H, flt.H, a, b, c, j) + ThresholdS123(angles.V, flt.V, a, b, c, j) + ThresholdS123(angles.D, flt.D, a, b, c, j);
+            var thr = Neighbours(flt, a, b, c, j) + (s0
+                ? Centre0(angles.H, b + j) + Centre0(angles.V, b + j) + Centre0(angles.D, b + j)
+                : CentreS123(angles.H, b + j) + CentreS123(angles.V, b + j) + CentreS123(angles.D, b + j));
             var (thrHV, thrD) = s0 ? (Vector.ShiftLeft(thr, 10), Vector.ShiftLeft(thr, 12)) : (thr, thr);
             sumH += Cubes(Weighted(s0, src.H, b + j, p.RfH), thrHV, addSqHV, shiftSqHV, p.AddCubHV, p.ShiftCubHV);
             sumV += Cubes(Weighted(s0, src.V, b + j, p.RfV), thrHV, addSqHV, shiftSqHV, p.AddCubHV, p.ShiftCubHV);
@@ -996,15 +1009,18 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return Vector.Narrow(Vector.ShiftRightArithmetic(f * lo + round, 28), Vector.ShiftRightArithmetic(f * hi + round, 28));
     }
 
-    /// <summary>Scales 1..3's threshold share: eight neighbours from flt, the centre's |angle| / 15 in Q32 with the wrapped rounding.</summary>
-    private static Vector<int> ThresholdS123(int[] angles, int[] flt, int a, int b, int c, int j)
+    /// <summary>Scales 1..3's centre term of one orientation: |angle| / 15 in Q32 with the wrapped rounding.</summary>
+    private static Vector<int> CentreS123(int[] angles, int at)
     {
-        Vector.Widen(Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)(b + j))), out var lo, out var hi);
+        Vector.Widen(Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)at)), out var lo, out var hi);
         var oneBy15 = new Vector<long>(286331153L);
         var wrap = new Vector<long>(int.MinValue);
-        var centre = Vector.Narrow(Vector.ShiftRightArithmetic(oneBy15 * lo + wrap, 32), Vector.ShiftRightArithmetic(oneBy15 * hi + wrap, 32));
-        return Neighbours(flt, a, b, c, j) + centre;
+        return Vector.Narrow(Vector.ShiftRightArithmetic(oneBy15 * lo + wrap, 32), Vector.ShiftRightArithmetic(oneBy15 * hi + wrap, 32));
     }
+
+    /// <summary>Scale 0's centre term of one orientation: (short)(|angle| / 15).</summary>
+    private static Vector<int> Centre0(int[] angles, int at) =>
+        ToInt16(Vector.ShiftRightArithmetic(new Vector<int>(8738) * Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)at)) + new Vector<int>(2048), 12));
 
     /// <summary>The eight neighbours' flt values around columns j.. of row b.</summary>
     private static Vector<int> Neighbours(int[] flt, int a, int b, int c, int j)
@@ -1013,14 +1029,6 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return Vector.LoadUnsafe(ref f, (nuint)(a + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(a + j)) + Vector.LoadUnsafe(ref f, (nuint)(a + j + 1))
              + Vector.LoadUnsafe(ref f, (nuint)(b + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(b + j + 1))
              + Vector.LoadUnsafe(ref f, (nuint)(c + j - 1)) + Vector.LoadUnsafe(ref f, (nuint)(c + j)) + Vector.LoadUnsafe(ref f, (nuint)(c + j + 1));
-    }
-
-    /// <summary>One band's share of scale 0's threshold for columns j.., rows a (above), b, c (below).</summary>
-    private static Vector<int> Threshold0(int[] angles, int[] flt, int a, int b, int c, int j)
-    {
-        var sum = Neighbours(flt, a, b, c, j);
-        var centre = ToInt16(Vector.ShiftRightArithmetic(new Vector<int>(8738) * Vector.Abs(Vector.LoadUnsafe(ref angles[0], (nuint)(b + j))) + new Vector<int>(2048), 12));
-        return sum + centre;
     }
 
     /// <summary>ADM_CM_ACCUM_ROUND for several coefficients: max(|x rf| - thr, 0) cubed, as 64-bit lanes.</summary>
@@ -1071,7 +1079,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private static void CmPixel(ref CmParams p, Band src, Band angles, Band flt, int i, int j,
+    private static void CmPixel(ref CmParams p, Band src, Band angles, int[] flt, int i, int j,
         ref long accH, ref long accV, ref long accD)
     {
         int w = p.W;
@@ -1079,10 +1087,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         // is column 1, right of column w-1 is column w-1.
         int up = i == 0 ? 1 : i - 1, down = i == p.H - 1 ? p.H - 1 : i + 1;
         int lf = j == 0 ? 1 : j - 1, rt = j == w - 1 ? w - 1 : j + 1;
-        int thr = Threshold(p.Scale, angles.H, flt.H, w, i, j, up, down, lf, rt)
-                + Threshold(p.Scale, angles.V, flt.V, w, i, j, up, down, lf, rt)
-                + Threshold(p.Scale, angles.D, flt.D, w, i, j, up, down, lf, rt);
-        int c = i * w + j;
+        int a = up * w, b = i * w, c = b + j, d = down * w;
+        int thr = flt[a + lf] + flt[a + j] + flt[a + rt] + flt[b + lf] + flt[b + rt] + flt[d + lf] + flt[d + j] + flt[d + rt]
+                + Centre(p.Scale, angles.H[c]) + Centre(p.Scale, angles.V[c]) + Centre(p.Scale, angles.D[c]);
         if (p.Scale == 0)
         {
             int xh = src.H[c] * (int)p.RfH, xv = src.V[c] * (int)p.RfV, xd = src.D[c] * (int)p.RfD;
@@ -1101,16 +1108,10 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         }
     }
 
-    /// <summary>One band's share of the masking threshold: eight neighbours from flt, the centre from angles at 1/15.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Threshold(int scale, int[] angles, int[] flt, int w, int i, int j, int up, int down, int lf, int rt)
-    {
-        int a = up * w, b = i * w, c = down * w;
-        int centre = scale == 0
-            ? (short)((8738 * Math.Abs(angles[b + j]) + 2048) >> 12)     // ONE_BY_15 = 2^17/15
-            : I4Flt(286331153L * Math.Abs(angles[b + j]));                // I4_ONE_BY_15 = 2^32/15
-        return flt[a + lf] + flt[a + j] + flt[a + rt] + flt[b + lf] + centre + flt[b + rt] + flt[c + lf] + flt[c + j] + flt[c + rt];
-    }
+    /// <summary>One orientation's centre term of the masking threshold: |angle| / 15.</summary>
+    private static int Centre(int scale, int angle) => scale == 0
+        ? (short)((8738 * Math.Abs(angle) + 2048) >> 12)     // ONE_BY_15 = 2^17/15
+        : I4Flt(286331153L * Math.Abs(angle));                // I4_ONE_BY_15 = 2^32/15
 
     /// <summary>ADM_CM_ACCUM_ROUND: max(|x| - thr, 0) cubed through two rounding shifts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
