@@ -203,7 +203,13 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int half = w / 2, lanes = Vector<int>.Count;
         // tmp holds lo at [0, w), hi at [w, 2w); the split halves go to [2w, 2w + 4 half).
         int eLo = 2 * w, oLo = eLo + half, eHi = oLo + half, oHi = eHi + half;
-        for (int j = 0; j < half; j++)
+        int j = 0;
+        for (; j + lanes <= half; j += lanes)
+        {
+            SplitEvenOdd(tmp, 2 * j, eLo + j, oLo + j);
+            SplitEvenOdd(tmp, w + 2 * j, eHi + j, oHi + j);
+        }
+        for (; j < half; j++)
         {
             tmp[eLo + j] = tmp[2 * j];
             tmp[oLo + j] = tmp[2 * j + 1];
@@ -228,6 +234,19 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             DwtTaps(b0, b1, b2, b3, Hi, round).StoreUnsafe(ref dst.D[0], (nuint)(o + j0));
         }
         return j0;
+    }
+
+    /// <summary>
+    /// Two vectors of samples from tmp[from] into their even ones at tmp[even] and odd ones at
+    /// tmp[odd]: as longs, each pair holds its even sample in the low half (little-endian), so
+    /// narrowing keeps the evens and narrowing after a 32-bit shift the odds.
+    /// </summary>
+    private static void SplitEvenOdd(int[] tmp, int from, int even, int odd)
+    {
+        var a = Vector.AsVectorInt64(Vector.LoadUnsafe(ref tmp[0], (nuint)from));
+        var b = Vector.AsVectorInt64(Vector.LoadUnsafe(ref tmp[0], (nuint)(from + Vector<int>.Count)));
+        Vector.Narrow(a, b).StoreUnsafe(ref tmp[0], (nuint)even);
+        Vector.Narrow(Vector.ShiftRightLogical(a, 32), Vector.ShiftRightLogical(b, 32)).StoreUnsafe(ref tmp[0], (nuint)odd);
     }
 
     private static Vector<int> DwtTaps(Vector<int> s0, Vector<int> s1, Vector<int> s2, Vector<int> s3, int[] taps, Vector<int> round) =>
