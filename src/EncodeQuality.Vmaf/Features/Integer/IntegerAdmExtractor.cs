@@ -702,7 +702,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// <summary>Scales 1..3's Q32 weighting of one coefficient into dp; returns its flt term, |v| / 30 with FIX_ONE_BY_30 = 2^32/30.</summary>
     private static int CsfS123(uint rf, int[] sp, int[] dp, int p)
     {
-        int v = (int)((rf * (long)sp[p] + (1 << 27)) >> 28);
+        int v = WeightS123(sp[p], rf);
         dp[p] = v;
         return I4Flt(143165577L * Math.Abs(v));
     }
@@ -740,22 +740,19 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         int j = left;
         if (!IntegerSimd.Vector) return j;
-        Vector<long> vrf1 = new(rf1), vrf2 = new(rf2);
         for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
         {
             nuint p = (nuint)(row + j);
-            (CsfS123Lanes(src.H, dst.H, p, vrf1) + CsfS123Lanes(src.V, dst.V, p, vrf1) + CsfS123Lanes(src.D, dst.D, p, vrf2)).StoreUnsafe(ref flt[0], p);
+            (CsfS123Lanes(src.H, dst.H, p, rf1) + CsfS123Lanes(src.V, dst.V, p, rf1) + CsfS123Lanes(src.D, dst.D, p, rf2)).StoreUnsafe(ref flt[0], p);
         }
         return j;
     }
 
-    private static Vector<int> CsfS123Lanes(int[] sp, int[] dp, nuint p, Vector<long> rf)
+    private static Vector<int> CsfS123Lanes(int[] sp, int[] dp, nuint p, uint rf)
     {
-        var round = new Vector<long>(1 << 27);
         var oneBy30 = new Vector<long>(143165577L);
         var wrap = new Vector<long>(int.MinValue);
-        Vector.Widen(Vector.LoadUnsafe(ref sp[0], p), out var lo, out var hi);
-        var v = Vector.Narrow(Vector.ShiftRightArithmetic(rf * lo + round, 28), Vector.ShiftRightArithmetic(rf * hi + round, 28));
+        var v = WeightS123(sp, (int)p, rf);
         v.StoreUnsafe(ref dp[0], p);
         Vector.Widen(Vector.Abs(v), out var alo, out var ahi);
         return Vector.Narrow(Vector.ShiftRightArithmetic(oneBy30 * alo + wrap, 32), Vector.ShiftRightArithmetic(oneBy30 * ahi + wrap, 32));
@@ -1019,7 +1016,10 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private static Vector<int> Weighted(bool scale0, int[] src, int at, long rf) =>
         scale0 ? Vector.LoadUnsafe(ref src[0], (nuint)at) * new Vector<int>((int)rf) : WeightS123(src, at, rf);
 
-    /// <summary>(int)((x rf + 2^27) >> 28) for a vector of coefficients.</summary>
+    /// <summary>Scales 1..3's CSF weighting, (int)((x rf + 2^27) >> 28), rf in Q32.</summary>
+    private static int WeightS123(int x, long rf) => (int)((x * rf + (1 << 27)) >> 28);
+
+    /// <summary><see cref="WeightS123(int, long)"/> for a vector of coefficients.</summary>
     private static Vector<int> WeightS123(int[] src, int at, long rf)
     {
         Vector.Widen(Vector.LoadUnsafe(ref src[0], (nuint)at), out var lo, out var hi);
@@ -1118,9 +1118,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         }
         else
         {
-            int xh = (int)((src.H[c] * p.RfH + (1 << 27)) >> 28);
-            int xv = (int)((src.V[c] * p.RfV + (1 << 27)) >> 28);
-            int xd = (int)((src.D[c] * p.RfD + (1 << 27)) >> 28);
+            int xh = WeightS123(src.H[c], p.RfH), xv = WeightS123(src.V[c], p.RfV), xd = WeightS123(src.D[c], p.RfD);
             accH += CubeAboveThreshold(xh, thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
             accV += CubeAboveThreshold(xv, thr, 536870912, 30, p.AddCubHV, p.ShiftCubHV);
             accD += CubeAboveThreshold(xd, thr, 536870912, 30, p.AddCubD, p.ShiftCubD);
@@ -1147,8 +1145,5 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         public readonly int[]? A = withA ? new int[size] : null;
         public readonly int[] H = new int[size], V = new int[size], D = new int[size];
-
-        /// <summary>The band of orientation theta: 0 horizontal, 1 vertical, 2 diagonal.</summary>
-        public int[] Plane(int theta) => theta switch { 0 => H, 1 => V, _ => D };
     }
 }
