@@ -45,9 +45,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly Options _o;
     private readonly string[] _names; // adm2, aim, adm3, adm_scale0..3
     private readonly int _width, _height;
-    private readonly Band _ref, _dis, _r, _a, _csf;
-    private readonly int[] _flt;             // the masking threshold's neighbour terms, summed over the three orientations
-    private readonly int[] _nextRef, _nextDis;
+    // Each level runs as a pipeline of rows: a band row is made, decoupled and CSF-weighted, and
+    // masked one row behind (masking needs the row below). Detail bands live in rings of
+    // RingRows rows, so the work stays in cache instead of streaming some 20 planes through memory
+    // at every level. Only the approximation band, the next level's input, is a whole plane.
+    private const int RingRows = 3;
+    private readonly Band _ref, _dis, _r, _a, _csfA, _csfR;
+    private readonly int[] _fltA, _fltR;     // the masking thresholds' neighbour terms, summed over the three orientations
+    private readonly int[][] _approxRef = new int[2][], _approxDis = new int[2][]; // levels alternate between the two
     private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
     private readonly int[] _tmp;             // the DWT's row buffers (lo, hi, and their even/odd halves)
 
@@ -60,15 +65,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         _height = height;
         _names = [.. new[] { "integer_adm2", "integer_aim", "integer_adm3", "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3" }
             .Select(n => n + nameSuffix)];
-        int n = ((width + 1) / 2) * ((height + 1) / 2);
-        _ref = new Band(n, withA: true);
-        _dis = new Band(n, withA: true);
-        _r = new Band(n, false);
-        _a = new Band(n, false);
-        _csf = new Band(n, false);
-        _flt = new int[n];
-        _nextRef = new int[n];
-        _nextDis = new int[n];
+        int n = ((width + 1) / 2) * ((height + 1) / 2), ring = RingRows * ((width + 1) / 2);
+        (_ref, _dis, _r, _a, _csfA, _csfR) = (new Band(ring), new Band(ring), new Band(ring), new Band(ring), new Band(ring), new Band(ring));
+        (_fltA, _fltR) = (new int[ring], new int[ring]);
+        for (int k = 0; k < 2; k++)
+        {
+            _approxRef[k] = new int[n];
+            _approxDis[k] = new int[n];
+        }
         _tmp = new int[4 * width + 4];
         for (int k = 0; k < 4; k++)
         {
@@ -93,44 +97,56 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int w = _width, h = _height;
         double numdenLimit = 1e-10 * (w * h) / (1920.0 * 1080.0);
         double num = 0, den = 0, aimNum = 0;
+        double limit = _o.GainLimit;
         Span<double> scores = stackalloc double[8];
         int[] curRef = [], curDis = [];
         for (int scale = 0; scale < 4; scale++)
         {
             BuildIndices(w, h);
-            if (scale == 0)
-            {
-                Dwt0(reference, w, h, bpc, _ref, _tmp, 0, (h + 1) / 2);
-                Dwt0(distorted, w, h, bpc, _dis, _tmp, 0, (h + 1) / 2);
-            }
-            else
-            {
-                DwtS123(curRef, w, h, scale, _ref, _tmp, 0, (h + 1) / 2);
-                DwtS123(curDis, w, h, scale, _dis, _tmp, 0, (h + 1) / 2);
-            }
-            w = (w + 1) / 2;
-            h = (h + 1) / 2;
+            int bw = (w + 1) / 2, bh = (h + 1) / 2;
+            int[] nextRef = _approxRef[scale & 1], nextDis = _approxDis[scale & 1];
             float f1 = AdmCsf.Factor(_o.CsfMode, scale, false, _o.NormViewDist, _o.RefDisplayHeight);
             float f2 = AdmCsf.Factor(_o.CsfMode, scale, true, _o.NormViewDist, _o.RefDisplayHeight);
-            var (left, top, right, bottom) = TapRegion(w, h);
-            Decouple(scale, w, left, right, top, bottom);
-            float denScale = scale == 0 ? DenScale0(w, h, f1, f2) : DenS123(scale, w, h, f1, f2);
-            // DLM: the restored detail against a threshold from the additive impairment's CSF.
-            Csf(scale, _a, _csf, _flt, w, f1, f2, left, right, top, bottom);
-            float numScale = Cm(scale, _r, _csf, _flt, w, h, f1, f2, _o.NoiseWeight);
-            // AIM: the additive impairment against a threshold from the restored detail's CSF.
-            Csf(scale, _r, _csf, _flt, w, f1, f2, left, right, top, bottom);
-            float aimScale = Cm(scale, _a, _csf, _flt, w, h, f1, f2, 0.0);
+            var (left, top, right, bottom) = TapRegion(bw, bh);
+            var denParams = new DenParams(scale, bw, bh);
+            var cm = new CmParams(scale, bw, bh, f1, f2, this);
+            var csf = new CsfFactors(scale, f1, f2, this);
+            DenSums denSums = default;
+            CmSums dlmSums = default, aimSums = default;
+            for (int i = 0; i < bh; i++)
+            {
+                int slot = RowAt(i, bw);
+                if (scale == 0)
+                {
+                    Dwt0Row(reference, w, bpc, i, nextRef, _ref, slot);
+                    Dwt0Row(distorted, w, bpc, i, nextDis, _dis, slot);
+                }
+                else
+                {
+                    DwtS123Row(curRef, w, scale, i, nextRef, _ref, slot);
+                    DwtS123Row(curDis, w, scale, i, nextDis, _dis, slot);
+                }
+                if (i >= denParams.Top && i < denParams.Bottom) DenRow(ref denParams, slot, ref denSums);
+                if (i >= top && i < bottom)
+                {
+                    DecoupleRow(scale, slot, left, right, limit);
+                    // DLM: the restored detail against a threshold from the additive impairment's CSF;
+                    // AIM: the additive impairment against a threshold from the restored detail's CSF.
+                    CsfRow(ref csf, _a, _csfA, _fltA, slot, left, right);
+                    CsfRow(ref csf, _r, _csfR, _fltR, slot, left, right);
+                }
+                if (i > 0) CmGroups(ref cm, i - 1, ref dlmSums, ref aimSums);
+            }
+            CmGroups(ref cm, bh - 1, ref dlmSums, ref aimSums);
+            float denScale = DenScore(ref denParams, denSums, f1, f2);
+            float numScale = CmScore(ref cm, dlmSums, _o.NoiseWeight);
+            float aimScale = CmScore(ref cm, aimSums, 0.0);
             num += numScale;
             den += denScale;
             aimNum += aimScale;
             scores[2 * scale] = numScale;
             scores[2 * scale + 1] = denScale;
-            // The approximation band feeds the next level (i16_to_i32 at scale 0).
-            Array.Copy(_ref.A!, _nextRef, w * h);
-            Array.Copy(_dis.A!, _nextDis, w * h);
-            curRef = _nextRef;
-            curDis = _nextDis;
+            (w, h, curRef, curDis) = (bw, bh, nextRef, nextDis);
         }
         num = num < numdenLimit ? 0 : num;
         den = den < numdenLimit ? 0 : den;
@@ -155,15 +171,18 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             for (int k = 0; k < 4; k++) _colIndex[k][j] = Mirror.Dwt(2 * j - 1 + k, w);
     }
 
-    /// <summary>Scale 0 (adm_dwt2_8 / adm_dwt2_16): samples to 16-bit bands.</summary>
+    /// <summary>
+    /// Scale 0 (adm_dwt2_8 / adm_dwt2_16), output row i: samples to 16-bit bands, the approximation
+    /// into its plane's row i, the details into the ring at od.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void Dwt0(ushort[] src, int w, int h, int bpc, Band dst, int[] tmp, int from, int to)
+    private void Dwt0Row(ushort[] src, int w, int bpc, int i, int[] approx, Band dst, int od)
     {
         int shiftVp = bpc, addVp = 1 << (bpc - 1);
         int ow = (w + 1) / 2;
+        int[] tmp = _tmp;
         var tmpLo = tmp.AsSpan(0, w);
         var tmpHi = tmp.AsSpan(w, w);
-        for (int i = from; i < to; i++)
         {
             int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
             for (int j = Dwt0VerticalVector(src, r0, r1, r2, r3, w, shiftVp, addVp, tmp); j < w; j++)
@@ -174,20 +193,20 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                 int hi = Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3;
                 tmpHi[j] = (short)((hi + addVp) >> shiftVp);
             }
-            int o = i * ow;
+            int oa = i * ow;
             // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
-            int vectorEnd = Dwt0HorizontalVector(tmp, w, dst, o);
+            int vectorEnd = Dwt0HorizontalVector(tmp, w, approx, oa, dst, od);
             for (int j = 0; j < ow; j++)
             {
                 if (j == 1) j = vectorEnd;
                 if (j >= ow) break;
                 int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
                 int l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
-                dst.A![o + j] = (short)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + 32768) >> 16);
-                dst.V[o + j] = (short)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + 32768) >> 16);
+                approx[oa + j] = (short)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + 32768) >> 16);
+                dst.V[od + j] = (short)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + 32768) >> 16);
                 int h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
-                dst.H[o + j] = (short)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + 32768) >> 16);
-                dst.D[o + j] = (short)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + 32768) >> 16);
+                dst.H[od + j] = (short)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + 32768) >> 16);
+                dst.D[od + j] = (short)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + 32768) >> 16);
             }
         }
     }
@@ -197,7 +216,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// lie inside the row: with the row split into even samples E and odd samples O they are
     /// O[j-1], E[j], O[j], E[j+1], all unit-stride. Same int32 sums and int16 truncation. Returns k.
     /// </summary>
-    private static int Dwt0HorizontalVector(int[] tmp, int w, Band dst, int o)
+    private static int Dwt0HorizontalVector(int[] tmp, int w, int[] approx, int oa, Band dst, int od)
     {
         if (!IntegerSimd.Vector) return 1;
         int half = w / 2, lanes = Vector<int>.Count;
@@ -224,14 +243,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             var a1 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eLo + j0));
             var a2 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oLo + j0));
             var a3 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eLo + j0 + 1));
-            DwtTaps(a0, a1, a2, a3, Lo, round).StoreUnsafe(ref dst.A![0], (nuint)(o + j0));
-            DwtTaps(a0, a1, a2, a3, Hi, round).StoreUnsafe(ref dst.V[0], (nuint)(o + j0));
+            DwtTaps(a0, a1, a2, a3, Lo, round).StoreUnsafe(ref approx[0], (nuint)(oa + j0));
+            DwtTaps(a0, a1, a2, a3, Hi, round).StoreUnsafe(ref dst.V[0], (nuint)(od + j0));
             var b0 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oHi + j0 - 1));
             var b1 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eHi + j0));
             var b2 = Vector.LoadUnsafe(ref tmp[0], (nuint)(oHi + j0));
             var b3 = Vector.LoadUnsafe(ref tmp[0], (nuint)(eHi + j0 + 1));
-            DwtTaps(b0, b1, b2, b3, Lo, round).StoreUnsafe(ref dst.H[0], (nuint)(o + j0));
-            DwtTaps(b0, b1, b2, b3, Hi, round).StoreUnsafe(ref dst.D[0], (nuint)(o + j0));
+            DwtTaps(b0, b1, b2, b3, Lo, round).StoreUnsafe(ref dst.H[0], (nuint)(od + j0));
+            DwtTaps(b0, b1, b2, b3, Hi, round).StoreUnsafe(ref dst.D[0], (nuint)(od + j0));
         }
         return j0;
     }
@@ -285,9 +304,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         ToInt16(Vector.ShiftRightArithmetic(hi, shiftVp)).StoreUnsafe(ref tmp[0], (nuint)(w + j));
     }
 
-    /// <summary>Scales 1..3 (adm_dwt2_s123_combined): 32-bit approximation band to 32-bit bands.</summary>
+    /// <summary>Scales 1..3 (adm_dwt2_s123_combined), output row i: 32-bit approximation band to 32-bit bands, placed as <see cref="Dwt0Row"/> places them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void DwtS123(int[] src, int w, int h, int scale, Band dst, int[] tmp, int from, int to)
+    private void DwtS123Row(int[] src, int w, int scale, int i, int[] approx, Band dst, int od)
     {
         // Rounding and shifts per scale, libvmaf's add_bef_shift_round_VP/HP and shift_VerticalPass/HorizontalPass.
         long addVp = scale == 1 ? 0 : 32768;
@@ -295,9 +314,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         long addHp = scale == 2 ? 32768 : 16384;
         int shiftHp = scale == 2 ? 16 : 15;
         int ow = (w + 1) / 2;
+        int[] tmp = _tmp;
         var tmpLo = tmp.AsSpan(0, w);
         var tmpHi = tmp.AsSpan(w, w);
-        for (int i = from; i < to; i++)
         {
             int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
             for (int j = DwtS123VerticalVector(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp); j < w; j++)
@@ -306,20 +325,20 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                 tmpLo[j] = (int)((Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 + addVp) >> shiftVp);
                 tmpHi[j] = (int)((Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3 + addVp) >> shiftVp);
             }
-            int o = i * ow;
+            int oa = i * ow;
             // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
-            int vectorEnd = DwtS123HorizontalVector(tmp, w, addHp, shiftHp, dst, o);
+            int vectorEnd = DwtS123HorizontalVector(tmp, w, addHp, shiftHp, approx, oa, dst, od);
             for (int j = 0; j < ow; j++)
             {
                 if (j == 1) j = vectorEnd;
                 if (j >= ow) break;
                 int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
                 long l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
-                dst.A![o + j] = (int)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + addHp) >> shiftHp);
-                dst.V[o + j] = (int)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + addHp) >> shiftHp);
+                approx[oa + j] = (int)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + addHp) >> shiftHp);
+                dst.V[od + j] = (int)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + addHp) >> shiftHp);
                 long h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
-                dst.H[o + j] = (int)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + addHp) >> shiftHp);
-                dst.D[o + j] = (int)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + addHp) >> shiftHp);
+                dst.H[od + j] = (int)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + addHp) >> shiftHp);
+                dst.D[od + j] = (int)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + addHp) >> shiftHp);
             }
         }
     }
@@ -348,7 +367,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// sample 2m+1 in its high half, so the taps 2j-1, 2j, 2j+1, 2j+2 come from loads at 2j-2, 2j
     /// and 2j+2, sign-extended. Same sums, shifts and int32 truncation. Returns k.
     /// </summary>
-    private static int DwtS123HorizontalVector(int[] tmp, int w, long addHp, int shiftHp, Band dst, int o)
+    private static int DwtS123HorizontalVector(int[] tmp, int w, long addHp, int shiftHp, int[] approx, int oa, Band dst, int od)
     {
         if (!IntegerSimd.Vector) return 1;
         int lanes = Vector<long>.Count, last = (w - 3) / 2; // the last output whose taps stay inside the row
@@ -356,10 +375,10 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int j = 1;
         for (; j + 2 * lanes - 1 <= last; j += 2 * lanes)
         {
-            StorePair(tmp, 2 * j, add, shiftHp, Lo, dst.A!, o + j, lanes);
-            StorePair(tmp, 2 * j, add, shiftHp, Hi, dst.V, o + j, lanes);
-            StorePair(tmp, w + 2 * j, add, shiftHp, Lo, dst.H, o + j, lanes);
-            StorePair(tmp, w + 2 * j, add, shiftHp, Hi, dst.D, o + j, lanes);
+            StorePair(tmp, 2 * j, add, shiftHp, Lo, approx, oa + j, lanes);
+            StorePair(tmp, 2 * j, add, shiftHp, Hi, dst.V, od + j, lanes);
+            StorePair(tmp, w + 2 * j, add, shiftHp, Lo, dst.H, od + j, lanes);
+            StorePair(tmp, w + 2 * j, add, shiftHp, Hi, dst.D, od + j, lanes);
         }
         return j;
 
@@ -399,45 +418,43 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return (left, top, w - left, h - top);
     }
 
-    /// <summary>adm_decouple (scale 0, 16-bit) and adm_decouple_s123 (32-bit, reciprocal of the best 15 bits).</summary>
+    /// <summary>adm_decouple (scale 0, 16-bit) and adm_decouple_s123 (32-bit, reciprocal of the best 15 bits) of the ring row at row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void Decouple(int scale, int w, int left, int right, int fromRow, int toRow)
+    private void DecoupleRow(int scale, int row, int left, int right, double limit)
     {
-        double limit = _o.GainLimit;
-        for (int i = fromRow; i < toRow; i++)
-            for (int j = scale == 0 ? Decouple0Vector(i * w, left, right, limit) : Decouple123Avx2(i * w, left, right, limit); j < right; j++)
+        for (int j = scale == 0 ? Decouple0Vector(row, left, right, limit) : Decouple123Avx2(row, left, right, limit); j < right; j++)
+        {
+            int p = row + j;
+            int oh = _ref.H[p], ov = _ref.V[p], od = _ref.D[p];
+            int th = _dis.H[p], tv = _dis.V[p], td = _dis.D[p];
+            long otDp = (long)oh * th + (long)ov * tv;
+            long oMagSq = (long)oh * oh + (long)ov * ov;
+            long tMagSq = (long)th * th + (long)tv * tv;
+            double dp = (float)otDp / 4096.0;
+            bool angleFlag = dp >= 0.0f && dp * dp >= Cos1DegSq * ((float)oMagSq / 4096.0) * ((float)tMagSq / 4096.0);
+            int rh, rv, rd;
+            if (scale == 0)
             {
-                int p = i * w + j;
-                int oh = _ref.H[p], ov = _ref.V[p], od = _ref.D[p];
-                int th = _dis.H[p], tv = _dis.V[p], td = _dis.D[p];
-                long otDp = (long)oh * th + (long)ov * tv;
-                long oMagSq = (long)oh * oh + (long)ov * ov;
-                long tMagSq = (long)th * th + (long)tv * tv;
-                double dp = (float)otDp / 4096.0;
-                bool angleFlag = dp >= 0.0f && dp * dp >= Cos1DegSq * ((float)oMagSq / 4096.0) * ((float)tMagSq / 4096.0);
-                int rh, rv, rd;
-                if (scale == 0)
-                {
-                    rh = Restore16(oh, th, angleFlag, limit);
-                    rv = Restore16(ov, tv, angleFlag, limit);
-                    rd = Restore16(od, td, angleFlag, limit);
-                    _r.H[p] = rh; _r.V[p] = rv; _r.D[p] = rd;
-                    _a.H[p] = (short)(th - rh); _a.V[p] = (short)(tv - rv); _a.D[p] = (short)(td - rd);
-                }
-                else
-                {
-                    rh = Restore32(oh, th, angleFlag, limit);
-                    rv = Restore32(ov, tv, angleFlag, limit);
-                    rd = Restore32(od, td, angleFlag, limit);
-                    _r.H[p] = rh; _r.V[p] = rv; _r.D[p] = rd;
-                    _a.H[p] = th - rh; _a.V[p] = tv - rv; _a.D[p] = td - rd;
-                }
+                rh = Restore16(oh, th, angleFlag, limit);
+                rv = Restore16(ov, tv, angleFlag, limit);
+                rd = Restore16(od, td, angleFlag, limit);
+                _r.H[p] = rh; _r.V[p] = rv; _r.D[p] = rd;
+                _a.H[p] = (short)(th - rh); _a.V[p] = (short)(tv - rv); _a.D[p] = (short)(td - rd);
             }
+            else
+            {
+                rh = Restore32(oh, th, angleFlag, limit);
+                rv = Restore32(ov, tv, angleFlag, limit);
+                rd = Restore32(od, td, angleFlag, limit);
+                _r.H[p] = rh; _r.V[p] = rv; _r.D[p] = rd;
+                _a.H[p] = th - rh; _a.V[p] = tv - rv; _a.D[p] = td - rd;
+            }
+        }
     }
 
     /// <summary>
     /// Scale 0's decoupling of one row, several coefficients at a time, lane by lane as
-    /// <see cref="Decouple"/> and <see cref="Restore16"/> compute it: the angle test in 64-bit
+    /// <see cref="DecoupleRow"/> and <see cref="Restore16"/> compute it: the angle test in 64-bit
     /// integers and doubles (a long's (float) cast is the double's, as every sum is below 2^53);
     /// the reciprocal 2^30 / |o| as a truncated double quotient, which is the integer quotient
     /// (its distance to an integer, at least 2^-15, is far above the double's error); the rest in
@@ -471,7 +488,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
 
     /// <summary>
     /// Scales 1-3's decoupling of one row, four coefficients at a time in 64-bit lanes, lane by lane
-    /// as <see cref="Decouple"/> and <see cref="Restore32"/> compute it. The 15 best bits of |o|
+    /// as <see cref="DecoupleRow"/> and <see cref="Restore32"/> compute it. The 15 best bits of |o|
     /// take their shift from the exponent of |o| as a double; the reciprocal is the truncated double
     /// quotient (as at scale 0); the shifts that vary by lane are AVX2's, the arithmetic one made
     /// from the logical one. The angle test rounds each product sum to float once, as the scalar
@@ -660,41 +677,61 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// CSF weighting of src into dst (adm_csf: 16-bit, i_rfactor in Q21/Q23; i4_adm_csf: Q32), and
-    /// into flt each coefficient's |dst| / 30 summed over the three orientations. libvmaf keeps one
-    /// flt plane per orientation, but the masking threshold only ever adds all three at the same
-    /// positions, in int32: the sum of the planes gives the same integers with a third of the reads.
+    /// CSF weighting of one ring row of src into dst (adm_csf: 16-bit, i_rfactor in Q21/Q23;
+    /// i4_adm_csf: Q32), and into flt each coefficient's |dst| / 30 summed over the three
+    /// orientations. libvmaf keeps one flt plane per orientation, but the masking threshold only
+    /// ever adds all three at the same positions, in int32: the sum gives the same integers with a
+    /// third of the reads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private void Csf(int scale, Band src, Band dst, int[] flt, int w, float f1, float f2, int left, int right, int fromRow, int toRow)
+    private static void CsfRow(ref CsfFactors f, Band src, Band dst, int[] flt, int row, int left, int right)
     {
-        if (scale == 0)
+        if (f.Scale == 0)
         {
-            Span<int> rf = stackalloc int[3];
-            Scale0Factors(f1, f2, rf);
-            for (int i = fromRow; i < toRow; i++)
-                for (int j = Csf0Vector(src, dst, flt, i * w, left, right, rf); j < right; j++)
-                {
-                    int p = i * w + j;
-                    flt[p] = Csf0(rf[0], 16384, 15, src.H, dst.H, p) + Csf0(rf[1], 16384, 15, src.V, dst.V, p) + Csf0(rf[2], 65535, 17, src.D, dst.D, p);
-                }
+            for (int j = Csf0Vector(src, dst, flt, row, left, right, f.H, f.V, f.D); j < right; j++)
+            {
+                int p = row + j;
+                flt[p] = Csf0(f.H, 16384, 15, src.H, dst.H, p) + Csf0(f.V, 16384, 15, src.V, dst.V, p) + Csf0(f.D, 65535, 17, src.D, dst.D, p);
+            }
         }
         else
         {
-            uint rf1 = (uint)(f1 * Math.Pow(2, 32)), rf2 = (uint)(f2 * Math.Pow(2, 32));
-            for (int i = fromRow; i < toRow; i++)
-                for (int j = CsfS123Vector(src, dst, flt, i * w, left, right, rf1, rf2); j < right; j++)
-                {
-                    int p = i * w + j;
-                    flt[p] = CsfS123(rf1, src.H, dst.H, p) + CsfS123(rf1, src.V, dst.V, p) + CsfS123(rf2, src.D, dst.D, p);
-                }
+            uint rf1 = (uint)f.H, rf2 = (uint)f.D;
+            for (int j = CsfS123Vector(src, dst, flt, row, left, right, rf1, rf2); j < right; j++)
+            {
+                int p = row + j;
+                flt[p] = CsfS123(rf1, src.H, dst.H, p) + CsfS123(rf1, src.V, dst.V, p) + CsfS123(rf2, src.D, dst.D, p);
+            }
+        }
+    }
+
+    /// <summary>A level's CSF factors: Q21 (h, v) and Q23 (d) at scale 0, Q32 at scales 1..3.</summary>
+    private readonly struct CsfFactors
+    {
+        public readonly int Scale;
+        public readonly long H, V, D;
+
+        public CsfFactors(int scale, float f1, float f2, IntegerAdmExtractor owner)
+        {
+            Scale = scale;
+            if (scale == 0)
+            {
+                Span<int> rf = stackalloc int[3];
+                owner.Scale0Factors(f1, f2, rf);
+                (H, V, D) = (rf[0], rf[1], rf[2]);
+            }
+            else
+            {
+                H = V = (uint)(f1 * Math.Pow(2, 32));
+                D = (uint)(f2 * Math.Pow(2, 32));
+            }
         }
     }
 
     /// <summary>Scale 0's weighting of one coefficient into dp; returns its flt term, (short)(|v| / 30) with FIX_ONE_BY_30 = 2^17/30.</summary>
-    private static int Csf0(int rf, int add, int shift, int[] sp, int[] dp, int p)
+    private static int Csf0(long rf, int add, int shift, int[] sp, int[] dp, int p)
     {
-        int v = (short)((rf * sp[p] + add) >> shift);
+        int v = (short)(((int)rf * sp[p] + add) >> shift);
         dp[p] = v;
         return (short)((4369 * Math.Abs(v) + 2048) >> 12);
     }
@@ -711,11 +748,11 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// Scale 0's CSF weighting of one row, several coefficients at a time, the same int32 arithmetic
     /// with int16 truncation as sign extension of the low 16 bits. Returns the first column left.
     /// </summary>
-    private static int Csf0Vector(Band src, Band dst, int[] flt, int row, int left, int right, ReadOnlySpan<int> rf)
+    private static int Csf0Vector(Band src, Band dst, int[] flt, int row, int left, int right, long rh, long rv, long rd)
     {
         int j = left;
         if (!IntegerSimd.Vector) return j;
-        Vector<int> rfH = new(rf[0]), rfV = new(rf[1]), rfD = new(rf[2]), add15 = new(16384), add17 = new(65535);
+        Vector<int> rfH = new((int)rh), rfV = new((int)rv), rfD = new((int)rd), add15 = new(16384), add17 = new(65535);
         for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
         {
             nuint p = (nuint)(row + j);
@@ -784,44 +821,96 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         }
     }
 
-    /// <summary>adm_csf_den_scale: cube sum of the reference's 16-bit detail bands.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private float DenScale0(int w, int h, float f1, float f2)
+    /// <summary>
+    /// A level's constants for the CSF denominator (adm_csf_den_scale at scale 0, adm_csf_den_s123
+    /// above): the pooled region and the rounding shifts of the cube sums.
+    /// </summary>
+    private readonly struct DenParams
     {
-        var (left, top, right, bottom) = PoolRegion(w, h);
-        int shiftAccum = (int)Math.Ceiling(Math.Log2((bottom - top) * (right - left)) - 20);
-        shiftAccum = shiftAccum > 0 ? shiftAccum : 0;
-        ulong addAccum = shiftAccum > 0 ? 1ul << (shiftAccum - 1) : 0;
-        ulong accH = 0, accV = 0, accD = 0;
-        for (int i = top; i < bottom; i++)
+        public readonly int Scale, Left, Top, Right, Bottom;
+        public readonly int ShiftAccum, ShiftSq, ShiftCub, Convert;
+        public readonly ulong AddAccum, AddSq, AddCub;
+
+        public DenParams(int scale, int w, int h)
         {
-            ulong innerH = 0, innerV = 0, innerD = 0;
-            int j = left;
-            if (IntegerSimd.Vector)
+            Scale = scale;
+            (Left, Top, Right, Bottom) = PoolRegion(w, h);
+            if (scale == 0)
             {
-                Vector<ulong> sumH = default, sumV = default, sumD = default;
-                for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
-                {
-                    sumH += Cubes16(_ref.H, i * w + j);
-                    sumV += Cubes16(_ref.V, i * w + j);
-                    sumD += Cubes16(_ref.D, i * w + j);
-                }
-                (innerH, innerV, innerD) = (Vector.Sum(sumH), Vector.Sum(sumV), Vector.Sum(sumD));
+                ShiftAccum = Math.Max((int)Math.Ceiling(Math.Log2((Bottom - Top) * (Right - Left)) - 20), 0);
+                AddAccum = ShiftAccum > 0 ? 1ul << (ShiftAccum - 1) : 0;
             }
-            for (; j < right; j++)
+            else
             {
-                int p = i * w + j;
+                ShiftSq = scale == 2 ? 30 : 31;
+                AddSq = 1ul << ShiftSq;
+                Convert = scale switch { 1 => 32, 2 => 27, _ => 23 };
+                ShiftCub = (int)Math.Ceiling(Math.Log2(Right - Left));
+                AddCub = (ulong)Math.Pow(2, ShiftCub - 1);
+                ShiftAccum = (int)Math.Ceiling(Math.Log2(Bottom - Top));
+                AddAccum = (ulong)Math.Pow(2, ShiftAccum - 1);
+            }
+        }
+    }
+
+    /// <summary>The denominator's three cube sums, each row's added with a rounding shift.</summary>
+    private struct DenSums
+    {
+        public ulong H, V, D;
+    }
+
+    /// <summary>One pooled row of the reference's detail bands (the ring row at row) into the cube sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
+    private void DenRow(ref DenParams d, int row, ref DenSums sums)
+    {
+        ulong innerH = 0, innerV = 0, innerD = 0;
+        int j = d.Left, right = d.Right;
+        if (IntegerSimd.Vector)
+        {
+            // Sums modulo 2^64, as libvmaf's uint64 ones: the same in any order.
+            Vector<ulong> sumH = default, sumV = default, sumD = default;
+            for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
+                if (d.Scale == 0)
+                {
+                    sumH += Cubes16(_ref.H, row + j);
+                    sumV += Cubes16(_ref.V, row + j);
+                    sumD += Cubes16(_ref.D, row + j);
+                }
+                else
+                {
+                    sumH += Cubes32(_ref.H, row + j, d.AddSq, d.ShiftSq, d.AddCub, d.ShiftCub);
+                    sumV += Cubes32(_ref.V, row + j, d.AddSq, d.ShiftSq, d.AddCub, d.ShiftCub);
+                    sumD += Cubes32(_ref.D, row + j, d.AddSq, d.ShiftSq, d.AddCub, d.ShiftCub);
+                }
+            (innerH, innerV, innerD) = (Vector.Sum(sumH), Vector.Sum(sumV), Vector.Sum(sumD));
+        }
+        for (; j < right; j++)
+        {
+            int p = row + j;
+            if (d.Scale == 0)
+            {
                 ulong hv = (ushort)Math.Abs(_ref.H[p]), vv = (ushort)Math.Abs(_ref.V[p]), dv = (ushort)Math.Abs(_ref.D[p]);
                 innerH += hv * hv * hv;
                 innerV += vv * vv * vv;
                 innerD += dv * dv * dv;
             }
-            accH += (innerH + addAccum) >> shiftAccum;
-            accV += (innerV + addAccum) >> shiftAccum;
-            accD += (innerD + addAccum) >> shiftAccum;
+            else
+            {
+                innerH += Cube32((uint)Math.Abs(_ref.H[p]), d.AddSq, d.ShiftSq, d.AddCub, d.ShiftCub);
+                innerV += Cube32((uint)Math.Abs(_ref.V[p]), d.AddSq, d.ShiftSq, d.AddCub, d.ShiftCub);
+                innerD += Cube32((uint)Math.Abs(_ref.D[p]), d.AddSq, d.ShiftSq, d.AddCub, d.ShiftCub);
+            }
         }
-        double shiftCsf = Math.Pow(2, 18 - shiftAccum);
-        return DenFromCubes(accH / shiftCsf, accV / shiftCsf, accD / shiftCsf, f1, f2, (bottom - top) * (right - left));
+        sums.H += (innerH + d.AddAccum) >> d.ShiftAccum;
+        sums.V += (innerV + d.AddAccum) >> d.ShiftAccum;
+        sums.D += (innerD + d.AddAccum) >> d.ShiftAccum;
+    }
+
+    /// <summary>The level's denominator from its cube sums.</summary>
+    private float DenScore(ref DenParams d, DenSums sums, float f1, float f2)
+    {
+        double shiftCsf = d.Scale == 0 ? Math.Pow(2, 18 - d.ShiftAccum) : Math.Pow(2, d.Convert - d.ShiftAccum - d.ShiftCub);
+        return DenFromCubes(sums.H / shiftCsf, sums.V / shiftCsf, sums.D / shiftCsf, f1, f2, (d.Bottom - d.Top) * (d.Right - d.Left));
     }
 
     /// <summary>|x|^3 of 16-bit coefficients: the square fits 32 bits, the cube is taken in 64-bit lanes.</summary>
@@ -831,50 +920,6 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         Vector.Widen(x * x, out var sqLo, out var sqHi);
         Vector.Widen(x, out var lo, out var hi);
         return sqLo * lo + sqHi * hi;
-    }
-
-    /// <summary>adm_csf_den_s123: the same on 32-bit bands with intermediate shifts.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private float DenS123(int scale, int w, int h, float f1, float f2)
-    {
-        var (left, top, right, bottom) = PoolRegion(w, h);
-        int shiftSq = scale == 2 ? 30 : 31;
-        ulong addSq = 1ul << shiftSq;
-        int convert = scale switch { 1 => 32, 2 => 27, _ => 23 };
-        int shiftCub = (int)Math.Ceiling(Math.Log2(right - left));
-        ulong addCub = (ulong)Math.Pow(2, shiftCub - 1);
-        int shiftAccum = (int)Math.Ceiling(Math.Log2(bottom - top));
-        ulong addAccum = (ulong)Math.Pow(2, shiftAccum - 1);
-        ulong accH = 0, accV = 0, accD = 0;
-        for (int i = top; i < bottom; i++)
-        {
-            ulong innerH = 0, innerV = 0, innerD = 0;
-            int j = left;
-            if (IntegerSimd.Vector)
-            {
-                // Sums modulo 2^64, as libvmaf's uint64 ones: the same in any order.
-                Vector<ulong> sumH = default, sumV = default, sumD = default;
-                for (; j + Vector<int>.Count <= right; j += Vector<int>.Count)
-                {
-                    sumH += Cubes32(_ref.H, i * w + j, addSq, shiftSq, addCub, shiftCub);
-                    sumV += Cubes32(_ref.V, i * w + j, addSq, shiftSq, addCub, shiftCub);
-                    sumD += Cubes32(_ref.D, i * w + j, addSq, shiftSq, addCub, shiftCub);
-                }
-                (innerH, innerV, innerD) = (Vector.Sum(sumH), Vector.Sum(sumV), Vector.Sum(sumD));
-            }
-            for (; j < right; j++)
-            {
-                int p = i * w + j;
-                innerH += Cube32((uint)Math.Abs(_ref.H[p]), addSq, shiftSq, addCub, shiftCub);
-                innerV += Cube32((uint)Math.Abs(_ref.V[p]), addSq, shiftSq, addCub, shiftCub);
-                innerD += Cube32((uint)Math.Abs(_ref.D[p]), addSq, shiftSq, addCub, shiftCub);
-            }
-            accH += (innerH + addAccum) >> shiftAccum;
-            accV += (innerV + addAccum) >> shiftAccum;
-            accD += (innerD + addAccum) >> shiftAccum;
-        }
-        double shiftCsf = Math.Pow(2, convert - shiftAccum - shiftCub);
-        return DenFromCubes(accH / shiftCsf, accV / shiftCsf, accD / shiftCsf, f1, f2, (bottom - top) * (right - left));
     }
 
     private static ulong Cube32(ulong v, ulong addSq, int shiftSq, ulong addCub, int shiftCub) =>
@@ -902,79 +947,80 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return dh + dv + dd;
     }
 
-    /// <summary>
-    /// Contrast masking and cube pooling (adm_cm, i4_adm_cm): each detail coefficient of src,
-    /// CSF-weighted, less a threshold from the 3x3 neighbourhood of angles (the centre at 1/15,
-    /// the neighbours from flt at 1/30), clipped at 0 and cubed with libvmaf's shifts; rows summed
-    /// with a rounding shift each (the first and last rows as their own groups).
-    /// </summary>
-    private float Cm(int scale, Band src, Band angles, int[] flt, int w, int h, float f1, float f2, double noiseWeight)
+    /// <summary>One side's masking sums (DLM or AIM) over a level's rows.</summary>
+    private struct CmSums
     {
-        var (left, top, right, bottom) = PoolRegion(w, h);
-        int shiftInner = (int)Math.Ceiling(Math.Log2(h));
-        var p = new CmParams(scale, w, h, f1, f2, this);
-        var (accH, accV, accD) = CmRows(ref p, src, angles, flt);
+        public long H, V, D;
+    }
 
+    /// <summary>
+    /// Contrast masking and cube pooling (adm_cm, i4_adm_cm) of band row i, for both sides: DLM
+    /// masks the restored detail with the additive impairment's CSF and thresholds, AIM the
+    /// impairment with the restored detail's. Each detail coefficient, CSF-weighted, less a
+    /// threshold from the 3x3 neighbourhood of angles (the centre at 1/15, the neighbours from flt
+    /// at 1/30), clipped at 0 and cubed with libvmaf's shifts. Rows are summed with a rounding shift
+    /// each; the first and last rows are their own groups, counted when the pooled region reaches
+    /// them. Integer sums, so the order of the rows does not matter.
+    /// </summary>
+    private void CmGroups(ref CmParams p, int i, ref CmSums dlm, ref CmSums aim)
+    {
+        if (i == 0) CmSides(ref p, 0, p.Top <= 0, ref dlm, ref aim);
+        if (i >= p.StartRow && i < p.EndRow) CmSides(ref p, i, true, ref dlm, ref aim);
+        if (i == p.H - 1) CmSides(ref p, i, p.Bottom > p.H - 1, ref dlm, ref aim);
+    }
+
+    private void CmSides(ref CmParams p, int i, bool applies, ref CmSums dlm, ref CmSums aim)
+    {
+        CmRow(ref p, _r, _csfA, _fltA, i, applies, ref dlm);
+        CmRow(ref p, _a, _csfR, _fltR, i, applies, ref aim);
+    }
+
+    /// <summary>One side's masked sum for the level, from its row sums.</summary>
+    private static float CmScore(ref CmParams p, CmSums sums, double noiseWeight)
+    {
         float fH, fV, fD;
-        if (scale == 0)
+        if (p.Scale == 0)
         {
-            fH = (float)(accH / Math.Pow(2, 52 - p.ShiftCubHV - shiftInner));
-            fV = (float)(accV / Math.Pow(2, 52 - p.ShiftCubHV - shiftInner));
-            fD = (float)(accD / Math.Pow(2, 57 - p.ShiftCubD - shiftInner));
+            fH = (float)(sums.H / Math.Pow(2, 52 - p.ShiftCubHV - p.ShiftInner));
+            fV = (float)(sums.V / Math.Pow(2, 52 - p.ShiftCubHV - p.ShiftInner));
+            fD = (float)(sums.D / Math.Pow(2, 57 - p.ShiftCubD - p.ShiftInner));
         }
         else
         {
             // libvmaf divides an int64 by a float here: the sum is rounded to float first.
-            float finalShift = (float)Math.Pow(2, (scale switch { 1 => 45, 2 => 39, _ => 36 }) - p.ShiftCubHV - shiftInner);
-            fH = (float)accH / finalShift;
-            fV = (float)accV / finalShift;
-            fD = (float)accD / finalShift;
+            float finalShift = (float)Math.Pow(2, (p.Scale switch { 1 => 45, 2 => 39, _ => 36 }) - p.ShiftCubHV - p.ShiftInner);
+            fH = (float)sums.H / finalShift;
+            fV = (float)sums.V / finalShift;
+            fD = (float)sums.D / finalShift;
         }
-        float add = MathF.Pow((float)((bottom - top) * (right - left) * noiseWeight), 1.0f / 3.0f);
+        float add = MathF.Pow((float)((p.Bottom - p.Top) * (p.Right - p.Left) * noiseWeight), 1.0f / 3.0f);
         float nh = MathF.Pow(fH, 1.0f / 3.0f) + add;
         float nv = MathF.Pow(fV, 1.0f / 3.0f) + add;
         float nd = MathF.Pow(fD, 1.0f / 3.0f) + add;
         return nh + nv + nd;
     }
 
-    /// <summary>
-    /// The masking stage's sums over the rows. Rows are summed with a rounding shift each; the
-    /// first and last rows are their own groups, counted when the pooled region reaches them.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private static (long H, long V, long D) CmRows(ref CmParams p, Band src, Band angles, int[] flt)
-    {
-        int w = p.W, h = p.H;
-        var (left, top, right, bottom) = PoolRegion(w, h);
-        int startCol = Math.Max(left, 1), endCol = Math.Min(right, w - 1);
-        int startRow = Math.Max(top, 1), endRow = Math.Min(bottom, h - 1);
-        int shiftInner = (int)Math.Ceiling(Math.Log2(h));
-        long addInner = (long)Math.Pow(2, shiftInner - 1);
-        long accH = 0, accV = 0, accD = 0;
-        CmRow(ref p, src, angles, flt, 0, top <= 0, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
-        for (int i = startRow; i < endRow; i++)
-            CmRow(ref p, src, angles, flt, i, true, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
-        CmRow(ref p, src, angles, flt, h - 1, bottom > h - 1, left, right, startCol, endCol, addInner, shiftInner, ref accH, ref accV, ref accD);
-        return (accH, accV, accD);
-    }
+    /// <summary>Where band row i lives in the rings: rows cycle through RingRows slots of w.</summary>
+    private static int RowAt(int i, int w) => i % RingRows * w;
 
     /// <summary>One row's group: its pixels summed, then shifted with rounding into the band's sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CmRow(ref CmParams p, Band src, Band angles, int[] flt, int i, bool applies, int left, int right,
-        int startCol, int endCol, long addInner, int shiftInner, ref long accH, ref long accV, ref long accD)
+    private static void CmRow(ref CmParams p, Band src, Band angles, int[] flt, int i, bool applies, ref CmSums acc)
     {
         int w = p.W;
         long innerH = 0, innerV = 0, innerD = 0;
         if (applies)
         {
-            if (left <= 0) CmPixel(ref p, src, angles, flt, i, 0, ref innerH, ref innerV, ref innerD);
-            int j = CmRowVector(ref p, src, angles, flt, i, startCol, endCol, ref innerH, ref innerV, ref innerD);
-            for (; j < endCol; j++) CmPixel(ref p, src, angles, flt, i, j, ref innerH, ref innerV, ref innerD);
-            if (right > w - 1) CmPixel(ref p, src, angles, flt, i, w - 1, ref innerH, ref innerV, ref innerD);
+            // libvmaf's border macros: above row 0 is row 1, below row h-1 is row h-1.
+            int up = RowAt(i == 0 ? 1 : i - 1, w), here = RowAt(i, w), down = RowAt(i == p.H - 1 ? p.H - 1 : i + 1, w);
+            if (p.Left <= 0) CmPixel(ref p, src, angles, flt, up, here, down, 0, ref innerH, ref innerV, ref innerD);
+            int j = CmRowVector(ref p, src, angles, flt, up, here, down, ref innerH, ref innerV, ref innerD);
+            for (; j < p.EndCol; j++) CmPixel(ref p, src, angles, flt, up, here, down, j, ref innerH, ref innerV, ref innerD);
+            if (p.Right > w - 1) CmPixel(ref p, src, angles, flt, up, here, down, w - 1, ref innerH, ref innerV, ref innerD);
         }
-        accH += (innerH + addInner) >> shiftInner;
-        accV += (innerV + addInner) >> shiftInner;
-        accD += (innerD + addInner) >> shiftInner;
+        acc.H += (innerH + p.AddInner) >> p.ShiftInner;
+        acc.V += (innerV + p.AddInner) >> p.ShiftInner;
+        acc.D += (innerD + p.AddInner) >> p.ShiftInner;
     }
 
     /// <summary>
@@ -984,17 +1030,15 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     /// sums, so the order does not matter. Returns the first column left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CmRowVector(ref CmParams p, Band src, Band angles, int[] flt, int i, int startCol, int endCol,
+    private static int CmRowVector(ref CmParams p, Band src, Band angles, int[] flt, int a, int b, int c,
         ref long accH, ref long accV, ref long accD)
     {
-        int j = startCol;
+        int j = p.StartCol, endCol = p.EndCol;
         if (!IntegerSimd.Vector) return j;
-        int w = p.W;
         bool s0 = p.Scale == 0;
         // ADM_CM_ACCUM_ROUND's square shift: 29 for scale 0's h and v, 30 otherwise.
         long addSqHV = s0 ? 268435456 : 536870912;
         int shiftSqHV = s0 ? 29 : 30;
-        int a = (i == 0 ? 1 : i - 1) * w, b = i * w, c = (i == p.H - 1 ? p.H - 1 : i + 1) * w;
         Vector<long> sumH = default, sumV = default, sumD = default;
         for (; j + Vector<int>.Count <= endCol; j += Vector<int>.Count)
         {
@@ -1065,19 +1109,26 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return Vector.ShiftRightArithmetic(sq * x + new Vector<long>(addCub), shiftCub);
     }
 
-    /// <summary>Per-call constants of adm_cm / i4_adm_cm.</summary>
-    private struct CmParams
+    /// <summary>A level's constants of adm_cm / i4_adm_cm.</summary>
+    private readonly struct CmParams
     {
         public readonly int Scale, W, H;
+        public readonly int Left, Top, Right, Bottom;      // the pooled region
+        public readonly int StartCol, EndCol, StartRow, EndRow; // its part whose neighbours all lie inside the band
         public readonly long RfH, RfV, RfD;         // Q21/Q21/Q23 (scale 0) or Q32 (scales 1..3)
-        public readonly int ShiftCubHV, ShiftCubD;
-        public readonly long AddCubHV, AddCubD;
+        public readonly int ShiftCubHV, ShiftCubD, ShiftInner;
+        public readonly long AddCubHV, AddCubD, AddInner;
 
         public CmParams(int scale, int w, int h, float f1, float f2, IntegerAdmExtractor owner)
         {
             Scale = scale;
             W = w;
             H = h;
+            (Left, Top, Right, Bottom) = PoolRegion(w, h);
+            (StartCol, EndCol) = (Math.Max(Left, 1), Math.Min(Right, w - 1));
+            (StartRow, EndRow) = (Math.Max(Top, 1), Math.Min(Bottom, h - 1));
+            ShiftInner = (int)Math.Ceiling(Math.Log2(h));
+            AddInner = (long)Math.Pow(2, ShiftInner - 1);
             if (scale == 0)
             {
                 Span<int> rf = stackalloc int[3];
@@ -1098,15 +1149,13 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private static void CmPixel(ref CmParams p, Band src, Band angles, int[] flt, int i, int j,
+    private static void CmPixel(ref CmParams p, Band src, Band angles, int[] flt, int a, int b, int d, int j,
         ref long accH, ref long accV, ref long accD)
     {
         int w = p.W;
-        // libvmaf's border macros: above row 0 is row 1, below row h-1 is row h-1; left of column 0
-        // is column 1, right of column w-1 is column w-1.
-        int up = i == 0 ? 1 : i - 1, down = i == p.H - 1 ? p.H - 1 : i + 1;
+        // libvmaf's border macros: left of column 0 is column 1, right of column w-1 is column w-1.
         int lf = j == 0 ? 1 : j - 1, rt = j == w - 1 ? w - 1 : j + 1;
-        int a = up * w, b = i * w, c = b + j, d = down * w;
+        int c = b + j;
         int thr = flt[a + lf] + flt[a + j] + flt[a + rt] + flt[b + lf] + flt[b + rt] + flt[d + lf] + flt[d + j] + flt[d + rt]
                 + Centre(p.Scale, angles.H[c]) + Centre(p.Scale, angles.V[c]) + Centre(p.Scale, angles.D[c]);
         if (p.Scale == 0)
@@ -1140,10 +1189,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         return ((long)xSq * x + addCub) >> shiftCub;
     }
 
-    /// <summary>A DWT level's bands (A only where it feeds the next level), values stored as int.</summary>
-    private sealed class Band(int size, bool withA)
+    /// <summary>Rows of a DWT level's detail bands, values stored as int.</summary>
+    private sealed class Band(int size)
     {
-        public readonly int[]? A = withA ? new int[size] : null;
         public readonly int[] H = new int[size], V = new int[size], D = new int[size];
     }
 }
