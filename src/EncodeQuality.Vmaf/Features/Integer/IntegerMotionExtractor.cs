@@ -28,6 +28,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     private readonly string _sad, _motion2, _motion3;
     private readonly int _width, _height;
     private readonly int[] _row;
+    private readonly int[] _diff; // a ring of 5 rows of previous - current: each row's difference is taken once, not once per tap
 
     public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix)
     {
@@ -38,6 +39,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _motion2 = "integer_motion2" + nameSuffix;
         _motion3 = "integer_motion3" + nameSuffix;
         _row = new int[width + 4];
+        _diff = new int[5 * width];
     }
 
     public IReadOnlyList<string> Features => [_sad, _motion2, _motion3];
@@ -70,19 +72,21 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         int yRound = 1 << (bpc - 1);
         var padded = _row; // the blurred row at offset 2, reflect-101 padded by 2
         long sad = 0;
+        int differenced = 0; // rows below this one have their difference in the ring
         for (int i = 0; i < h; i++)
         {
-            int r0 = Mirror(i - 2, h) * w, r1 = Mirror(i - 1, h) * w, r2 = i * w, r3 = Mirror(i + 1, h) * w, r4 = Mirror(i + 2, h) * w;
+            // Reflect-101 keeps every tap's row within i-2 .. i+2, so a ring of 5 holds them all.
+            for (int last = Math.Min(i + 2, h - 1); differenced <= last; differenced++)
+                Difference(prev, cur, differenced, w);
+            int r0 = RingRow(Mirror(i - 2, h), w), r1 = RingRow(Mirror(i - 1, h), w), r2 = RingRow(i, w);
+            int r3 = RingRow(Mirror(i + 1, h), w), r4 = RingRow(Mirror(i + 2, h), w);
             int any = 0;
             // 32-bit lanes hold the vertical sums for samples of up to 12 bits (4095 * 2^16 < 2^31).
-            int j = bpc <= 12 ? VerticalVector(prev, cur, r0, r1, r2, r3, r4, w, bpc, yRound, padded, ref any) : 0;
+            int j = bpc <= 12 ? VerticalVector(_diff, r0, r1, r2, r3, r4, w, bpc, yRound, padded, ref any) : 0;
             for (; j < w; j++)
             {
-                long accum = (long)Taps[0] * (prev[r0 + j] - cur[r0 + j])
-                           + (long)Taps[1] * (prev[r1 + j] - cur[r1 + j])
-                           + (long)Taps[2] * (prev[r2 + j] - cur[r2 + j])
-                           + (long)Taps[3] * (prev[r3 + j] - cur[r3 + j])
-                           + (long)Taps[4] * (prev[r4 + j] - cur[r4 + j]);
+                long accum = (long)Taps[0] * _diff[r0 + j] + (long)Taps[1] * _diff[r1 + j] + (long)Taps[2] * _diff[r2 + j]
+                           + (long)Taps[3] * _diff[r3 + j] + (long)Taps[4] * _diff[r4 + j];
                 int v = (int)((accum + yRound) >> bpc);
                 padded[2 + j] = v;
                 any |= v;
@@ -98,32 +102,46 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         return sad;
     }
 
-    /// <summary>The vertical blur of the difference, several columns at a time; returns the first column left.</summary>
-    private static int VerticalVector(ushort[] prev, ushort[] cur, int r0, int r1, int r2, int r3, int r4, int w, int bpc, int yRound,
+    private static int RingRow(int row, int w) => row % 5 * w;
+
+    /// <summary>Row r of previous - current into its ring row.</summary>
+    private void Difference(ushort[] prev, ushort[] cur, int r, int w)
+    {
+        int from = r * w, to = RingRow(r, w), j = 0;
+        if (IntegerSimd.Vector)
+            for (; j + Vector<ushort>.Count <= w; j += Vector<ushort>.Count)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref prev[0], (nuint)(from + j)), out var pl, out var ph);
+                Vector.Widen(Vector.LoadUnsafe(ref cur[0], (nuint)(from + j)), out var cl, out var ch);
+                (Vector.AsVectorInt32(pl) - Vector.AsVectorInt32(cl)).StoreUnsafe(ref _diff[0], (nuint)(to + j));
+                (Vector.AsVectorInt32(ph) - Vector.AsVectorInt32(ch)).StoreUnsafe(ref _diff[0], (nuint)(to + j + Vector<int>.Count));
+            }
+        for (; j < w; j++) _diff[to + j] = prev[from + j] - cur[from + j];
+    }
+
+    /// <summary>
+    /// The vertical blur of the difference rows, several columns at a time; returns the first
+    /// column left. The taps are symmetric, so the outer and inner pairs of rows are added before
+    /// their multiply (the same integers: nothing here nears 2^31).
+    /// </summary>
+    private static int VerticalVector(int[] diff, int r0, int r1, int r2, int r3, int r4, int w, int bpc, int yRound,
         int[] padded, ref int any)
     {
         int j = 0;
         if (!IntegerSimd.Vector) return j;
         var round = new Vector<int>(yRound);
         var anyV = Vector<int>.Zero;
-        int lanes = Vector<int>.Count;
-        for (; j + Vector<ushort>.Count <= w; j += Vector<ushort>.Count)
+        Vector<int> t0 = new(Taps[0]), t1 = new(Taps[1]), t2 = new(Taps[2]);
+        ref int d = ref diff[0];
+        for (; j + Vector<int>.Count <= w; j += Vector<int>.Count)
         {
-            Vector<int> lo = round, hi = round;
-            ReadOnlySpan<int> rows = [r0, r1, r2, r3, r4];
-            for (int k = 0; k < 5; k++)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref prev[0], (nuint)(rows[k] + j)), out var pl, out var ph);
-                Vector.Widen(Vector.LoadUnsafe(ref cur[0], (nuint)(rows[k] + j)), out var cl, out var ch);
-                var t = new Vector<int>(Taps[k]);
-                lo += t * (Vector.AsVectorInt32(pl) - Vector.AsVectorInt32(cl));
-                hi += t * (Vector.AsVectorInt32(ph) - Vector.AsVectorInt32(ch));
-            }
-            lo = Vector.ShiftRightArithmetic(lo, bpc);
-            hi = Vector.ShiftRightArithmetic(hi, bpc);
-            lo.StoreUnsafe(ref padded[0], (nuint)(2 + j));
-            hi.StoreUnsafe(ref padded[0], (nuint)(2 + j + lanes));
-            anyV |= lo | hi;
+            nuint at = (nuint)j;
+            var sum = round + t0 * (Vector.LoadUnsafe(ref d, (nuint)r0 + at) + Vector.LoadUnsafe(ref d, (nuint)r4 + at))
+                            + t1 * (Vector.LoadUnsafe(ref d, (nuint)r1 + at) + Vector.LoadUnsafe(ref d, (nuint)r3 + at))
+                            + t2 * Vector.LoadUnsafe(ref d, (nuint)r2 + at);
+            var v = Vector.ShiftRightArithmetic(sum, bpc);
+            v.StoreUnsafe(ref padded[0], (nuint)(2 + j));
+            anyV |= v;
         }
         if (anyV != Vector<int>.Zero) any = 1;
         return j;
@@ -144,16 +162,18 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
             var acc = Vector<int>.Zero; // at most 2^17 per lane per column: a lane holds w / lanes columns of any real width
             var round = new Vector<int>(32768);
             var low = new Vector<int>(255);
+            Vector<int> t0 = new(Taps[0]), t1 = new(Taps[1]), t2 = new(Taps[2]);
+            ref int y = ref padded[0];
             for (; j + Vector<int>.Count <= w; j += Vector<int>.Count)
             {
-                Vector<int> a = default, b = round;
-                for (int k = 0; k < 5; k++)
-                {
-                    var y = Vector.LoadUnsafe(ref padded[0], (nuint)(j + k));
-                    var t = new Vector<int>(Taps[k]);
-                    a += t * Vector.ShiftRightArithmetic(y, 8);
-                    b += t * (y & low);
-                }
+                // Symmetric taps: the outer and inner pairs are added before their multiply.
+                nuint at = (nuint)j;
+                Vector<int> y0 = Vector.LoadUnsafe(ref y, at), y1 = Vector.LoadUnsafe(ref y, at + 1), y2 = Vector.LoadUnsafe(ref y, at + 2);
+                Vector<int> y3 = Vector.LoadUnsafe(ref y, at + 3), y4 = Vector.LoadUnsafe(ref y, at + 4);
+                var a = t0 * (Vector.ShiftRightArithmetic(y0, 8) + Vector.ShiftRightArithmetic(y4, 8))
+                      + t1 * (Vector.ShiftRightArithmetic(y1, 8) + Vector.ShiftRightArithmetic(y3, 8))
+                      + t2 * Vector.ShiftRightArithmetic(y2, 8);
+                var b = round + t0 * ((y0 & low) + (y4 & low)) + t1 * ((y1 & low) + (y3 & low)) + t2 * (y2 & low);
                 acc += Vector.Abs(Vector.ShiftRightArithmetic(a + Vector.ShiftRightArithmetic(b, 8), 8));
             }
             rowSad = Vector.Sum(Vector.WidenLower(acc)) + Vector.Sum(Vector.WidenUpper(acc));
