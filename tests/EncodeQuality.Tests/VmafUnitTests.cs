@@ -203,6 +203,7 @@ public class VmafUnitTests
     [InlineData(131, 77, "vmaf_v0.6.1")]
     [InlineData(352, 288, "vmaf_v0.6.1")]
     [InlineData(203, 131, "vmaf_v0.6.1neg")]
+    [InlineData(1280, 720, "vmaf_v1.0.16_3d0h")] // speed_chroma's QR products run in float lanes: the same floats
     public void Integer_Simd_paths_give_the_scalar_integers_exactly(int w, int h, string model)
     {
         // Strong noise and a moving pattern reach every branch: flat and textured VIF pixels,
@@ -261,17 +262,24 @@ public class VmafUnitTests
         return (Score(Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic")), Score("0"));
     }
 
-    /// <summary>Luma pictures as an 8-bit 4:2:0 Y4M file with flat chroma.</summary>
+    /// <summary>
+    /// Luma pictures as an 8-bit 4:2:0 Y4M file, chroma taken from the luma (every other sample,
+    /// and its complement for V) so that chroma features see texture.
+    /// </summary>
     private static void WriteY4m(string path, int w, int h, IEnumerable<byte[]> lumas)
     {
         using var f = File.Create(path);
         f.Write(System.Text.Encoding.ASCII.GetBytes($"YUV4MPEG2 W{w} H{h} F25:1 Ip A1:1 C420jpeg\n"));
-        var chroma = Enumerable.Repeat((byte)128, 2 * ((w + 1) / 2) * ((h + 1) / 2)).ToArray();
+        int cw = (w + 1) / 2, ch = (h + 1) / 2;
         foreach (var y in lumas)
         {
             f.Write("FRAME\n"u8);
             f.Write(y);
-            f.Write(chroma);
+            var u = new byte[cw * ch];
+            for (int i = 0; i < ch; i++)
+                for (int j = 0; j < cw; j++) u[i * cw + j] = y[2 * i * w + 2 * j];
+            f.Write(u);
+            f.Write(u.Select(v => (byte)(255 - v)).ToArray());
         }
     }
 
