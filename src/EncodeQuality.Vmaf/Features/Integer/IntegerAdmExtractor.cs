@@ -109,8 +109,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             float f2 = AdmCsf.Factor(_o.CsfMode, scale, true, _o.NormViewDist, _o.RefDisplayHeight);
             var (left, top, right, bottom) = TapRegion(bw, bh);
             var denParams = new DenParams(scale, bw, bh);
-            var cm = new CmParams(scale, bw, bh, f1, f2, this);
             var csf = new CsfFactors(scale, f1, f2, this);
+            var cm = new CmParams(scale, bw, bh, in csf);
             DenSums denSums = default;
             CmSums dlmSums = default, aimSums = default;
             for (int i = 0; i < bh; i++)
@@ -183,36 +183,34 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int[] tmp = _tmp;
         var tmpLo = tmp.AsSpan(0, w);
         var tmpHi = tmp.AsSpan(w, w);
+        int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
+        for (int j = Dwt0VerticalVector(src, r0, r1, r2, r3, w, shiftVp, addVp, tmp); j < w; j++)
         {
-            int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
-            for (int j = Dwt0VerticalVector(src, r0, r1, r2, r3, w, shiftVp, addVp, tmp); j < w; j++)
-            {
-                int s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
-                int lo = Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 - LoSum * addVp;
-                tmpLo[j] = (short)((lo + addVp) >> shiftVp);
-                int hi = Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3;
-                tmpHi[j] = (short)((hi + addVp) >> shiftVp);
-            }
-            int oa = i * ow;
-            // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
-            int vectorEnd = Dwt0HorizontalVector(tmp, w, approx, oa, dst, od);
-            for (int j = 0; j < ow; j++)
-            {
-                if (j == 1) j = vectorEnd;
-                if (j >= ow) break;
-                int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
-                int l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
-                approx[oa + j] = (short)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + 32768) >> 16);
-                dst.V[od + j] = (short)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + 32768) >> 16);
-                int h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
-                dst.H[od + j] = (short)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + 32768) >> 16);
-                dst.D[od + j] = (short)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + 32768) >> 16);
-            }
+            int s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
+            int lo = Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 - LoSum * addVp;
+            tmpLo[j] = (short)((lo + addVp) >> shiftVp);
+            int hi = Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3;
+            tmpHi[j] = (short)((hi + addVp) >> shiftVp);
+        }
+        int oa = i * ow;
+        // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
+        int vectorEnd = Dwt0HorizontalVector(tmp, w, approx, oa, dst, od);
+        for (int j = 0; j < ow; j++)
+        {
+            if (j == 1) j = vectorEnd;
+            if (j >= ow) break;
+            int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
+            int l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
+            approx[oa + j] = (short)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + 32768) >> 16);
+            dst.V[od + j] = (short)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + 32768) >> 16);
+            int h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
+            dst.H[od + j] = (short)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + 32768) >> 16);
+            dst.D[od + j] = (short)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + 32768) >> 16);
         }
     }
 
     /// <summary>
-    /// The horizontal step of <see cref="Dwt0"/> for outputs 1 .. k-1, whose four taps 2j-1 .. 2j+2
+    /// The horizontal step of <see cref="Dwt0Row"/> for outputs 1 .. k-1, whose four taps 2j-1 .. 2j+2
     /// lie inside the row: with the row split into even samples E and odd samples O they are
     /// O[j-1], E[j], O[j], E[j+1], all unit-stride. Same int32 sums and int16 truncation. Returns k.
     /// </summary>
@@ -273,7 +271,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             + new Vector<int>(taps[2]) * s2 + new Vector<int>(taps[3]) * s3 + round, 16));
 
     /// <summary>
-    /// The vertical step of <see cref="Dwt0"/> for several columns at a time: the same int32 sums,
+    /// The vertical step of <see cref="Dwt0Row"/> for several columns at a time: the same int32 sums,
     /// int16 truncation as sign extension. Returns the first column left.
     /// </summary>
     private static int Dwt0VerticalVector(ushort[] src, int r0, int r1, int r2, int r3, int w, int shiftVp, int addVp, int[] tmp)
@@ -317,33 +315,31 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int[] tmp = _tmp;
         var tmpLo = tmp.AsSpan(0, w);
         var tmpHi = tmp.AsSpan(w, w);
+        int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
+        for (int j = DwtS123VerticalVector(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp); j < w; j++)
         {
-            int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
-            for (int j = DwtS123VerticalVector(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp); j < w; j++)
-            {
-                long s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
-                tmpLo[j] = (int)((Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 + addVp) >> shiftVp);
-                tmpHi[j] = (int)((Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3 + addVp) >> shiftVp);
-            }
-            int oa = i * ow;
-            // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
-            int vectorEnd = DwtS123HorizontalVector(tmp, w, addHp, shiftHp, approx, oa, dst, od);
-            for (int j = 0; j < ow; j++)
-            {
-                if (j == 1) j = vectorEnd;
-                if (j >= ow) break;
-                int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
-                long l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
-                approx[oa + j] = (int)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + addHp) >> shiftHp);
-                dst.V[od + j] = (int)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + addHp) >> shiftHp);
-                long h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
-                dst.H[od + j] = (int)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + addHp) >> shiftHp);
-                dst.D[od + j] = (int)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + addHp) >> shiftHp);
-            }
+            long s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
+            tmpLo[j] = (int)((Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 + addVp) >> shiftVp);
+            tmpHi[j] = (int)((Hi[0] * s0 + Hi[1] * s1 + Hi[2] * s2 + Hi[3] * s3 + addVp) >> shiftVp);
+        }
+        int oa = i * ow;
+        // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
+        int vectorEnd = DwtS123HorizontalVector(tmp, w, addHp, shiftHp, approx, oa, dst, od);
+        for (int j = 0; j < ow; j++)
+        {
+            if (j == 1) j = vectorEnd;
+            if (j >= ow) break;
+            int c0 = _colIndex[0][j], c1 = _colIndex[1][j], c2 = _colIndex[2][j], c3 = _colIndex[3][j];
+            long l0 = tmpLo[c0], l1 = tmpLo[c1], l2 = tmpLo[c2], l3 = tmpLo[c3];
+            approx[oa + j] = (int)((Lo[0] * l0 + Lo[1] * l1 + Lo[2] * l2 + Lo[3] * l3 + addHp) >> shiftHp);
+            dst.V[od + j] = (int)((Hi[0] * l0 + Hi[1] * l1 + Hi[2] * l2 + Hi[3] * l3 + addHp) >> shiftHp);
+            long h0 = tmpHi[c0], h1 = tmpHi[c1], h2 = tmpHi[c2], h3 = tmpHi[c3];
+            dst.H[od + j] = (int)((Lo[0] * h0 + Lo[1] * h1 + Lo[2] * h2 + Lo[3] * h3 + addHp) >> shiftHp);
+            dst.D[od + j] = (int)((Hi[0] * h0 + Hi[1] * h1 + Hi[2] * h2 + Hi[3] * h3 + addHp) >> shiftHp);
         }
     }
 
-    /// <summary>The vertical step of <see cref="DwtS123"/> in 64-bit lanes, the same sums and int32 truncation. Returns the first column left.</summary>
+    /// <summary>The vertical step of <see cref="DwtS123Row"/> in 64-bit lanes, the same sums and int32 truncation. Returns the first column left.</summary>
     private static int DwtS123VerticalVector(int[] src, int r0, int r1, int r2, int r3, int w, long addVp, int shiftVp, int[] tmp)
     {
         int j = 0;
@@ -362,7 +358,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     }
 
     /// <summary>
-    /// The horizontal step of <see cref="DwtS123"/> for outputs 1 .. k-1 (taps inside the row). A
+    /// The horizontal step of <see cref="DwtS123Row"/> for outputs 1 .. k-1 (taps inside the row). A
     /// 64-bit load of the int32 row at 2m holds the even sample 2m in its low half and the odd
     /// sample 2m+1 in its high half, so the taps 2j-1, 2j, 2j+1, 2j+2 come from loads at 2j-2, 2j
     /// and 2j+2, sign-extended. Same sums, shifts and int32 truncation. Returns k.
@@ -1119,7 +1115,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         public readonly int ShiftCubHV, ShiftCubD, ShiftInner;
         public readonly long AddCubHV, AddCubD, AddInner;
 
-        public CmParams(int scale, int w, int h, float f1, float f2, IntegerAdmExtractor owner)
+        public CmParams(int scale, int w, int h, in CsfFactors rf)
         {
             Scale = scale;
             W = w;
@@ -1129,20 +1125,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             (StartRow, EndRow) = (Math.Max(Top, 1), Math.Min(Bottom, h - 1));
             ShiftInner = (int)Math.Ceiling(Math.Log2(h));
             AddInner = (long)Math.Pow(2, ShiftInner - 1);
+            (RfH, RfV, RfD) = (rf.H, rf.V, rf.D);
             if (scale == 0)
             {
-                Span<int> rf = stackalloc int[3];
-                owner.Scale0Factors(f1, f2, rf);
-                (RfH, RfV, RfD) = (rf[0], rf[1], rf[2]);
                 ShiftCubHV = (int)Math.Ceiling(Math.Log2(w) - 4);
                 ShiftCubD = (int)Math.Ceiling(Math.Log2(w) - 3);
             }
             else
-            {
-                RfH = RfV = (uint)(f1 * Math.Pow(2, 32));
-                RfD = (uint)(f2 * Math.Pow(2, 32));
                 ShiftCubHV = ShiftCubD = (int)Math.Ceiling(Math.Log2(w));
-            }
             AddCubHV = (long)(uint)Math.Pow(2, ShiftCubHV - 1);
             AddCubD = (long)(uint)Math.Pow(2, ShiftCubD - 1);
         }

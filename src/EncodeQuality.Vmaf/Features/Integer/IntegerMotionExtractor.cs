@@ -72,7 +72,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         int yRound = 1 << (bpc - 1);
         var padded = _row; // the blurred row at offset 2, reflect-101 padded by 2
         long sad = 0;
-        int differenced = 0; // rows below this one have their difference in the ring
+        int differenced = 0; // the next row whose difference goes into the ring
         for (int i = 0; i < h; i++)
         {
             // Reflect-101 keeps every tap's row within i-2 .. i+2, so a ring of 5 holds them all.
