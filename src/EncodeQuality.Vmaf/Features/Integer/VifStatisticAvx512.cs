@@ -112,6 +112,7 @@ internal static unsafe class VifStatisticAvx512
     /// g = sigma12 / (sigma1 + eps); sv = (int)(sigma2 - g sigma12), at least 0; g = min(g, limit);
     /// log2_64((int64)(g g sigma1) + sv + 2^17) - log2_64(sv + 2^17).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Numerator(Vector256<int> sigma1, Vector256<int> sigma2, Vector256<int> sigma12, double gainLimit, int* table)
     {
         var s1 = Avx512F.ConvertToVector512Double(sigma1);
