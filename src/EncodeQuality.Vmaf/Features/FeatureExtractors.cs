@@ -76,7 +76,7 @@ internal static class FeatureExtractors
                 ? throw Unsupported("vif_skip_scale0 is")
                 : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix),
             IntegerName,
-            (w, h, _) => 4 * 2 * Quarter(w, h) + 2 * 8 * 4L * (w + 32)), // 4 decimated planes; 8 rows of moments, twice for the 512-bit path
+            (w, h, _) => 4 * 2 * Quarter(w, h) + 2 * 8 * 4L * (w + 32)), // 4 decimated planes; 8 rows of moments, twice for the 512-bit paths (which also bounds their 2 decimation rows)
         new("integer_adm", false,
             ["VMAF_integer_feature_adm2_score", "VMAF_integer_feature_aim_score", "VMAF_integer_feature_adm3_score",
              "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3"],

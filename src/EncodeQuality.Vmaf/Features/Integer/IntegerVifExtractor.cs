@@ -449,10 +449,16 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         var s = _scratch;
         Span<int> rows = stackalloc int[fw];
         int ow = w / 2;
+        bool wide = s.Decimate is not null && VifDecimateAvx512.Fits(taps);
         for (int oi = 0; oi < h / 2; oi++)
         {
             int i = 2 * oi;
             for (int k = 0; k < fw; k++) rows[k] = Mirror.Index(i - half + k, h) * w;
+            if (wide)
+            {
+                VifDecimateAvx512.Row(taps, r, d, rows, w, shiftVp, addVp, s.Decimate!, outRef, outDis, oi * ow);
+                continue;
+            }
             int j0 = 0;
             if (IntegerSimd.Vector)
             {
@@ -568,6 +574,9 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
 
         /// <summary>The 16-bit rows of the AVX-512 first scale of 8-bit pictures, where the CPU has it.</summary>
         public readonly VifScale0Avx512.Rows? Wide = VifScale0Avx512.IsSupported ? new VifScale0Avx512.Rows(width) : null;
+
+        /// <summary>The 16-bit rows of the AVX-512 decimation between scales, where the CPU has it.</summary>
+        public readonly VifDecimateAvx512.Rows? Decimate = VifDecimateAvx512.IsSupported && IntegerSimd.Vector ? new VifDecimateAvx512.Rows(width) : null;
 
         public uint Ref(int i) => RefHi[i] << 16 | RefLo[i];
         public uint Dis(int i) => DisHi[i] << 16 | DisLo[i];
