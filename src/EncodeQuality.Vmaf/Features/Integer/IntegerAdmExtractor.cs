@@ -55,6 +55,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly int[][] _approxRef = new int[2][], _approxDis = new int[2][]; // levels alternate between the two
     private readonly int[][] _rowIndex = new int[4][], _colIndex = new int[4][];
     private readonly int[] _tmp;             // the DWT's row buffers (lo, hi, and their even/odd halves)
+    private readonly AdmDwt0Avx512.Rows? _dwt0; // scale 0's 16-bit rows, where the CPU has AVX-512BW
 
     public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix)
     {
@@ -74,6 +75,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             _approxDis[k] = new int[n];
         }
         _tmp = new int[4 * width + 4];
+        if (AdmDwt0Avx512.IsSupported && IntegerSimd.Vector) _dwt0 = new AdmDwt0Avx512.Rows(width);
         for (int k = 0; k < 4; k++)
         {
             _rowIndex[k] = new int[(height + 1) / 2];
@@ -184,6 +186,12 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         var tmpLo = tmp.AsSpan(0, w);
         var tmpHi = tmp.AsSpan(w, w);
         int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
+        if (_dwt0 is not null && AdmDwt0Avx512.Fits(bpc))
+        {
+            AdmDwt0Avx512.Row(src, w, bpc, r0, r1, r2, r3, _dwt0, new AdmDwt0Avx512.Taps(_colIndex[0], _colIndex[1], _colIndex[2], _colIndex[3]),
+                approx, i * ow, dst.H, dst.V, dst.D, od);
+            return;
+        }
         for (int j = Dwt0VerticalVector(src, r0, r1, r2, r3, w, shiftVp, addVp, tmp); j < w; j++)
         {
             int s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
