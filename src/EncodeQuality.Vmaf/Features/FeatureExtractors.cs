@@ -97,7 +97,7 @@ internal static class FeatureExtractors
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
                     o.Flag("motion_moving_average")), o.Suffix),
             IntegerName,
-            (w, h, _) => 4L * (w + 4) + 5 * 4L * w), // the blurred row; the ring of 5 difference rows
+            (w, h, _) => 4L * (w + 4) + 5 * 4L * w + 5 * 2L * w + 2 * 2L * (w + 36)), // the blurred row; the ring of 5 difference rows; both again in 16 bits for AVX-512
         new("cambi", false,
             ["Cambi_feature_cambi_score"],
             CambiOptions.Specs,

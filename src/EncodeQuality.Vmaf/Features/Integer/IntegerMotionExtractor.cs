@@ -29,6 +29,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     private readonly int _width, _height;
     private readonly int[] _row;
     private readonly int[] _diff; // a ring of 5 rows of previous - current: each row's difference is taken once, not once per tap
+    private readonly MotionBlurAvx512.Rows? _wide; // the same in 16-bit rows, where the CPU has AVX-512BW (samples of up to 12 bits)
 
     public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix)
     {
@@ -40,6 +41,7 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         _motion3 = "integer_motion3" + nameSuffix;
         _row = new int[width + 4];
         _diff = new int[5 * width];
+        if (MotionBlurAvx512.IsSupported && IntegerSimd.Vector) _wide = new MotionBlurAvx512.Rows(width);
     }
 
     public IReadOnlyList<string> Features => [_sad, _motion2, _motion3];
@@ -73,6 +75,17 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         var padded = _row; // the blurred row at offset 2, reflect-101 padded by 2
         long sad = 0;
         int differenced = 0; // the next row whose difference goes into the ring
+        if (_wide is not null && MotionBlurAvx512.Fits(bpc))
+        {
+            for (int i = 0; i < h; i++)
+            {
+                for (int last = Math.Min(i + 2, h - 1); differenced <= last; differenced++)
+                    MotionBlurAvx512.Difference(prev, cur, differenced * w, RingRow(differenced, w), w, _wide.Diff);
+                sad += MotionBlurAvx512.Row(_wide, RingRow(Mirror(i - 2, h), w), RingRow(Mirror(i - 1, h), w), RingRow(i, w),
+                    RingRow(Mirror(i + 1, h), w), RingRow(Mirror(i + 2, h), w), w, bpc);
+            }
+            return sad;
+        }
         for (int i = 0; i < h; i++)
         {
             // Reflect-101 keeps every tap's row within i-2 .. i+2, so a ring of 5 holds them all.
