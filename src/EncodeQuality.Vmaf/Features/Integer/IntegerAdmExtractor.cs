@@ -24,6 +24,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private const double BorderFactor = 0.1;          // ADM_BORDER_FACTOR
     private static readonly float Cos1DegSq = (float)(Math.Cos(1.0 * Math.PI / 180.0) * Math.Cos(1.0 * Math.PI / 180.0));
 
+    private static readonly bool UseDecouple0Avx512 = AdmDecouple0Avx512.IsSupported && IntegerSimd.Vector;
+
     /// <summary>libvmaf's div_lookup: 2^30 / i for i in -32768..32768 (index i + 32768).</summary>
     private static readonly int[] DivLookup = BuildDivLookup();
 
@@ -426,7 +428,10 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private void DecoupleRow(int scale, int row, int left, int right, double limit)
     {
-        for (int j = scale == 0 ? Decouple0Vector(row, left, right, limit) : Decouple123Avx2(row, left, right, limit); j < right; j++)
+        int first = scale != 0 ? Decouple123Avx2(row, left, right, limit)
+            : Decouple0Vector(row, UseDecouple0Avx512 ? AdmDecouple0Avx512.Row(new AdmDecouple0Avx512.Bands(_ref.H, _ref.V, _ref.D, _dis.H, _dis.V, _dis.D,
+                _r.H, _r.V, _r.D, _a.H, _a.V, _a.D), row, left, right, limit, DivLookup, Cos1DegSq) : left, right, limit);
+        for (int j = first; j < right; j++)
         {
             int p = row + j;
             int oh = _ref.H[p], ov = _ref.V[p], od = _ref.D[p];
