@@ -25,6 +25,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private static readonly float Cos1DegSq = (float)(Math.Cos(1.0 * Math.PI / 180.0) * Math.Cos(1.0 * Math.PI / 180.0));
 
     private static readonly bool UseDecouple0Avx512 = AdmDecouple0Avx512.IsSupported && IntegerSimd.Vector;
+    private static readonly bool UseMask0Avx512 = AdmMask0Avx512.IsSupported && IntegerSimd.Vector;
 
     /// <summary>libvmaf's div_lookup: 2^30 / i for i in -32768..32768 (index i + 32768).</summary>
     private static readonly int[] DivLookup = BuildDivLookup();
@@ -1045,6 +1046,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int j = p.StartCol, endCol = p.EndCol;
         if (!IntegerSimd.Vector) return j;
         bool s0 = p.Scale == 0;
+        if (s0 && UseMask0Avx512)
+            j = AdmMask0Avx512.Row(new AdmMask0Avx512.Factors((int)p.RfH, (int)p.RfV, (int)p.RfD, p.AddCubHV, p.ShiftCubHV, p.AddCubD, p.ShiftCubD),
+                src.H, src.V, src.D, angles.H, angles.V, angles.D, flt, a, b, c, j, endCol, ref accH, ref accV, ref accD);
         // ADM_CM_ACCUM_ROUND's square shift: 29 for scale 0's h and v, 30 otherwise.
         long addSqHV = s0 ? 268435456 : 536870912;
         int shiftSqHV = s0 ? 29 : 30;
