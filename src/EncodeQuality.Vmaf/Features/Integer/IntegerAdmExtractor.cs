@@ -26,6 +26,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
 
     private static readonly bool UseDecouple0Avx512 = AdmDecouple0Avx512.IsSupported && IntegerSimd.Vector;
     private static readonly bool UseMask0Avx512 = AdmMask0Avx512.IsSupported && IntegerSimd.Vector;
+    private static readonly bool UseDwtS123Avx512 = AdmDwtS123Avx512.IsSupported && IntegerSimd.Vector;
 
     /// <summary>libvmaf's div_lookup: 2^30 / i for i in -32768..32768 (index i + 32768).</summary>
     private static readonly int[] DivLookup = BuildDivLookup();
@@ -327,7 +328,9 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         var tmpLo = tmp.AsSpan(0, w);
         var tmpHi = tmp.AsSpan(w, w);
         int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
-        for (int j = DwtS123VerticalVector(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp); j < w; j++)
+        int first = UseDwtS123Avx512 ? AdmDwtS123Avx512.Vertical(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp)
+            : DwtS123VerticalVector(src, r0, r1, r2, r3, w, addVp, shiftVp, tmp);
+        for (int j = first; j < w; j++)
         {
             long s0 = src[r0 + j], s1 = src[r1 + j], s2 = src[r2 + j], s3 = src[r3 + j];
             tmpLo[j] = (int)((Lo[0] * s0 + Lo[1] * s1 + Lo[2] * s2 + Lo[3] * s3 + addVp) >> shiftVp);
@@ -335,7 +338,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         }
         int oa = i * ow;
         // Outputs 1 .. vectorEnd-1 in vector lanes, the borders and the rest here.
-        int vectorEnd = DwtS123HorizontalVector(tmp, w, addHp, shiftHp, approx, oa, dst, od);
+        int vectorEnd = UseDwtS123Avx512 ? AdmDwtS123Avx512.Horizontal(tmp, w, addHp, shiftHp, approx, oa, dst.H, dst.V, dst.D, od)
+            : DwtS123HorizontalVector(tmp, w, addHp, shiftHp, approx, oa, dst, od);
         for (int j = 0; j < ow; j++)
         {
             if (j == 1) j = vectorEnd;
