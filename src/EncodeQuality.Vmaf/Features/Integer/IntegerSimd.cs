@@ -11,5 +11,5 @@ internal static class IntegerSimd
     public static bool Vector => System.Numerics.Vector.IsHardwareAccelerated;
 
     /// <summary>The AVX-512 kernels of VIF.</summary>
-    public static bool Avx512 => VifScale0Avx512.IsSupported;
+    public static bool Avx512 => VifRowAvx512.IsSupported;
 }

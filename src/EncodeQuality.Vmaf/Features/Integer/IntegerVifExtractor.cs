@@ -125,16 +125,16 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
         var s = _scratch;
         long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
-        if (s.Wide is not null && IntegerSimd.Avx512 && scale == 0 && bpc == 8)
+        if (s.Wide is not null && (scale == 0 ? bpc == 8 : VifRowAvx512.Fits(Taps[scale])))
         {
-            var taps = Taps[0];
+            var taps = Taps[scale];
             Span<int> rows = stackalloc int[taps.Length];
             for (int i = 0; i < h; i++)
             {
                 for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i - taps.Length / 2 + k, h) * w;
                 unsafe
                 {
-                    VifScale0Avx512.Row(taps, r, d, rows, w, s.Wide, _gainLimit, Log2GatherAddress,
+                    VifRowAvx512.Row(taps, r, d, rows, w, s.Wide, _gainLimit, Log2GatherAddress,
                         ref numLog, ref denLog, ref numNonLog, ref denNonLog);
                 }
             }
@@ -572,8 +572,8 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
 
         private uint[][]? _all;
 
-        /// <summary>The 16-bit rows of the AVX-512 first scale of 8-bit pictures, where the CPU has it.</summary>
-        public readonly VifScale0Avx512.Rows? Wide = VifScale0Avx512.IsSupported ? new VifScale0Avx512.Rows(width) : null;
+        /// <summary>The 16-bit rows of the AVX-512 statistic (scale 0 of 8-bit pictures, scales 1 and 2), where the CPU has it.</summary>
+        public readonly VifRowAvx512.Rows? Wide = VifRowAvx512.IsSupported ? new VifRowAvx512.Rows(width) : null;
 
         /// <summary>The 16-bit rows of the AVX-512 decimation between scales, where the CPU has it.</summary>
         public readonly VifDecimateAvx512.Rows? Decimate = VifDecimateAvx512.IsSupported && IntegerSimd.Vector ? new VifDecimateAvx512.Rows(width) : null;
