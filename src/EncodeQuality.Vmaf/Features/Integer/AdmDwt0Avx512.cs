@@ -94,31 +94,18 @@ internal static class AdmDwt0Avx512
         var y01 = Avx512BW.UnpackHigh(s0, s1);
         var x23 = Avx512BW.UnpackLow(s2, s3);
         var y23 = Avx512BW.UnpackHigh(s2, s3);
-        Vector512<short> lo01 = Pair(Lo0, Lo1), lo23 = Pair(Lo2, Lo3), hi01 = Pair(Hi0, Hi1), hi23 = Pair(Hi2, Hi3);
+        Vector512<short> lo01 = Avx512Words.Pair(Lo0, Lo1), lo23 = Avx512Words.Pair(Lo2, Lo3), hi01 = Avx512Words.Pair(Hi0, Hi1), hi23 = Avx512Words.Pair(Hi2, Hi3);
         var loOffset = Vector512.Create(-LoSum * addVp + addVp);
         var hiOffset = Vector512.Create(addVp);
         var loX = Avx512BW.MultiplyAddAdjacent(x01, lo01) + Avx512BW.MultiplyAddAdjacent(x23, lo23) + loOffset;
         var loY = Avx512BW.MultiplyAddAdjacent(y01, lo01) + Avx512BW.MultiplyAddAdjacent(y23, lo23) + loOffset;
         var hiX = Avx512BW.MultiplyAddAdjacent(x01, hi01) + Avx512BW.MultiplyAddAdjacent(x23, hi23) + hiOffset;
         var hiY = Avx512BW.MultiplyAddAdjacent(y01, hi01) + Avx512BW.MultiplyAddAdjacent(y23, hi23) + hiOffset;
-        var order = InColumnOrder;
+        var order = Avx512Words.InColumnOrder;
         Avx512BW.PermuteVar32x16x2(Vector512.ShiftRightArithmetic(loX, bpc).AsInt16(), order, Vector512.ShiftRightArithmetic(loY, bpc).AsInt16())
             .StoreUnsafe(ref s.Lo[0], (nuint)j);
         Avx512BW.PermuteVar32x16x2(Vector512.ShiftRightArithmetic(hiX, bpc).AsInt16(), order, Vector512.ShiftRightArithmetic(hiY, bpc).AsInt16())
             .StoreUnsafe(ref s.Hi[0], (nuint)j);
-    }
-
-    /// <summary>
-    /// Word indices into (X, Y), the sums of unpacklo and unpackhi: in 128-bit lane q, X's 32-bit
-    /// lanes hold columns 8q..8q+3 and Y's 8q+4..8q+7; column c's low word is word 2 (4q + t) of X
-    /// for t = c mod 8 below 4, else of Y (indices 32 and up).
-    /// </summary>
-    private static Vector512<short> InColumnOrder
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector512.Create(
-            (short)0, 2, 4, 6, 32, 34, 36, 38, 8, 10, 12, 14, 40, 42, 44, 46,
-            16, 18, 20, 22, 48, 50, 52, 54, 24, 26, 28, 30, 56, 58, 60, 62);
     }
 
     /// <summary>
@@ -135,10 +122,10 @@ internal static class AdmDwt0Avx512
         var lo23 = Vector512.LoadUnsafe(ref lo, 2);
         var hi01 = Vector512.LoadUnsafe(ref hi);
         var hi23 = Vector512.LoadUnsafe(ref hi, 2);
-        Store(Filter(lo01, lo23, Pair(Lo0, Lo1), Pair(Lo2, Lo3)), approx, oa + o);
-        Store(Filter(lo01, lo23, Pair(Hi0, Hi1), Pair(Hi2, Hi3)), v, od + o);
-        Store(Filter(hi01, hi23, Pair(Lo0, Lo1), Pair(Lo2, Lo3)), h, od + o);
-        Store(Filter(hi01, hi23, Pair(Hi0, Hi1), Pair(Hi2, Hi3)), d, od + o);
+        Store(Filter(lo01, lo23, Avx512Words.Pair(Lo0, Lo1), Avx512Words.Pair(Lo2, Lo3)), approx, oa + o);
+        Store(Filter(lo01, lo23, Avx512Words.Pair(Hi0, Hi1), Avx512Words.Pair(Hi2, Hi3)), v, od + o);
+        Store(Filter(hi01, hi23, Avx512Words.Pair(Lo0, Lo1), Avx512Words.Pair(Lo2, Lo3)), h, od + o);
+        Store(Filter(hi01, hi23, Avx512Words.Pair(Hi0, Hi1), Avx512Words.Pair(Hi2, Hi3)), d, od + o);
     }
 
     private static Vector512<int> Filter(Vector512<short> x01, Vector512<short> x23, Vector512<short> t01, Vector512<short> t23)
@@ -148,8 +135,6 @@ internal static class AdmDwt0Avx512
     }
 
     private static void Store(Vector512<int> x, int[] to, int at) => x.StoreUnsafe(ref to[0], (nuint)at);
-
-    private static Vector512<short> Pair(short a, short b) => Vector512.Create((ushort)a | (uint)(ushort)b << 16).AsInt16();
 
     private static Vector512<short> Load(ushort[] plane, int at) => Vector512.LoadUnsafe(ref plane[0], (nuint)at).AsInt16();
 }

@@ -106,31 +106,19 @@ internal static class MotionBlurAvx512
         var p04 = Load(diff, a0) + Load(diff, a4);
         var p13 = Load(diff, a1) + Load(diff, a3);
         var c = Load(diff, a2);
-        var outer = Pair(F0, F1);
-        var centre = Pair(F2, 0);
+        var outer = Avx512Words.Pair(F0, F1);
+        var centre = Avx512Words.Pair(F2, 0);
         var r = Vector512.Create(round);
         var x = Vector512.ShiftRightArithmetic(Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(p04, p13), outer)
             + Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(c, c), centre) + r, bpc);
         var y = Vector512.ShiftRightArithmetic(Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(p04, p13), outer)
             + Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(c, c), centre) + r, bpc);
-        var order = InColumnOrder;
+        var order = Avx512Words.InColumnOrder;
         var mask = Vector512.Create(255);
         Avx512BW.PermuteVar32x16x2(Vector512.ShiftRightArithmetic(x, 8).AsInt16(), order, Vector512.ShiftRightArithmetic(y, 8).AsInt16())
             .StoreUnsafe(ref high[0], (nuint)at);
         Avx512BW.PermuteVar32x16x2((x & mask).AsInt16(), order, (y & mask).AsInt16()).StoreUnsafe(ref low[0], (nuint)at);
         return x | y;
-    }
-
-    /// <summary>
-    /// Word indices into (X, Y), the sums of unpacklo and unpackhi: in 128-bit lane q, X's 32-bit
-    /// lanes hold columns 8q..8q+3 and Y's 8q+4..8q+7.
-    /// </summary>
-    private static Vector512<short> InColumnOrder
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector512.Create(
-            (short)0, 2, 4, 6, 32, 34, 36, 38, 8, 10, 12, 14, 40, 42, 44, 46,
-            16, 18, 20, 22, 48, 50, 52, 54, 24, 26, 28, 30, 56, 58, 60, 62);
     }
 
     /// <summary>
@@ -140,7 +128,7 @@ internal static class MotionBlurAvx512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Horizontal(short[] high, short[] low, int c)
     {
-        Vector512<short> t01 = Pair(F0, F1), t23 = Pair(F2, F1), t4 = Pair(F0, 0);
+        Vector512<short> t01 = Avx512Words.Pair(F0, F1), t23 = Avx512Words.Pair(F2, F1), t4 = Avx512Words.Pair(F0, 0);
         ref short h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(high), c);
         ref short l = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(low), c);
         var a = Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref h), t01) + Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref h, 2), t23)
@@ -149,8 +137,6 @@ internal static class MotionBlurAvx512
               + Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref l, 4), t4) + Vector512.Create(32768);
         return Vector512.ShiftRightArithmetic(a + Vector512.ShiftRightArithmetic(b, 8), 8);
     }
-
-    private static Vector512<short> Pair(short a, short b) => Vector512.Create((ushort)a | (uint)(ushort)b << 16).AsInt16();
 
     private static Vector512<short> Load(short[] row, int at) => Vector512.LoadUnsafe(ref row[0], (nuint)at);
 }
