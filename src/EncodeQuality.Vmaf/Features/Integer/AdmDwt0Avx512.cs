@@ -37,7 +37,7 @@ internal static class AdmDwt0Avx512
     /// Column indices of output j's four horizontal taps (2j-1 .. 2j+2, mirrored at the borders), as
     /// the extractor builds them.
     /// </summary>
-    public readonly ref struct Taps(int[] c0, int[] c1, int[] c2, int[] c3)
+    public readonly ref struct TapColumns(int[] c0, int[] c1, int[] c2, int[] c3)
     {
         public readonly int[] C0 = c0, C1 = c1, C2 = c2, C3 = c3;
     }
@@ -47,7 +47,7 @@ internal static class AdmDwt0Avx512
     /// approximation into <paramref name="approx"/> at oa, the details into h, v, d at od.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Row(ushort[] src, int w, int bpc, int r0, int r1, int r2, int r3, Rows s, in Taps cols,
+    public static void Row(ushort[] src, int w, int bpc, int r0, int r1, int r2, int r3, Rows s, in TapColumns cols,
         int[] approx, int oa, int[] h, int[] v, int[] d, int od)
     {
         int addVp = 1 << (bpc - 1);

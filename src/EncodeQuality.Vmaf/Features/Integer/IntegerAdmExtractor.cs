@@ -192,7 +192,7 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         int r0 = _rowIndex[0][i] * w, r1 = _rowIndex[1][i] * w, r2 = _rowIndex[2][i] * w, r3 = _rowIndex[3][i] * w;
         if (_dwt0 is not null && AdmDwt0Avx512.Fits(bpc))
         {
-            AdmDwt0Avx512.Row(src, w, bpc, r0, r1, r2, r3, _dwt0, new AdmDwt0Avx512.Taps(_colIndex[0], _colIndex[1], _colIndex[2], _colIndex[3]),
+            AdmDwt0Avx512.Row(src, w, bpc, r0, r1, r2, r3, _dwt0, new AdmDwt0Avx512.TapColumns(_colIndex[0], _colIndex[1], _colIndex[2], _colIndex[3]),
                 approx, i * ow, dst.H, dst.V, dst.D, od);
             return;
         }

@@ -125,7 +125,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         }
         var s = _scratch;
         long numLog = 0, denLog = 0, numNonLog = 0, denNonLog = 0;
-        if (s.Wide is not null && (scale == 0 ? bpc == 8 : VifRowAvx512.Fits(Taps[scale])))
+        if (s.Wide is not null && (scale == 0 ? bpc == 8 : Avx512Words.Fits(Taps[scale])))
         {
             var taps = Taps[scale];
             Span<int> rows = stackalloc int[taps.Length];
@@ -449,7 +449,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         var s = _scratch;
         Span<int> rows = stackalloc int[fw];
         int ow = w / 2;
-        bool wide = s.Decimate is not null && VifDecimateAvx512.Fits(taps);
+        bool wide = s.Decimate is not null && Avx512Words.Fits(taps);
         for (int oi = 0; oi < h / 2; oi++)
         {
             int i = 2 * oi;

@@ -22,9 +22,6 @@ internal static class VifDecimateAvx512
     private const int Columns = 32;  // one 512-bit vector of 16-bit samples
     private const int Pad = 8;       // at least half of every filter
 
-    /// <summary>Whether a filter's taps fit vpmaddwd's signed 16-bit multiplicands.</summary>
-    public static bool Fits(ushort[] taps) => Array.TrueForAll(taps, t => t <= short.MaxValue);
-
     /// <summary>The vertical pass's rows of the two pictures, offset by -2^15, padded on each side.</summary>
     public sealed class Rows(int width)
     {
@@ -97,7 +94,7 @@ internal static class VifDecimateAvx512
         {
             var a = Load(plane, rows[k] + j) ^ offset;
             var b = k + 1 < taps.Length ? Load(plane, rows[k + 1] + j) ^ offset : a;
-            var pair = Pair(taps[k], k + 1 < taps.Length ? taps[k + 1] : (ushort)0);
+            var pair = Avx512Words.Pair(taps, k);
             lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(a, b), pair);
             hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(a, b), pair);
         }
@@ -120,12 +117,10 @@ internal static class VifDecimateAvx512
         var acc = Vector512<int>.Zero;
         for (int k = 0; k < taps.Length; k += 2)
             acc += Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref p, (nuint)k).AsInt16(),
-                Pair(taps[k], k + 1 < taps.Length ? taps[k + 1] : (ushort)0));
+                Avx512Words.Pair(taps, k));
         var sum = (acc.AsUInt32() ^ Vector512.Create(0x80000000u)) + Vector512.Create(32768u);
         return Avx512F.ConvertToVector256UInt16(Vector512.ShiftRightLogical(sum, 16));
     }
-
-    private static Vector512<short> Pair(ushort a, ushort b) => Vector512.Create(a | (uint)b << 16).AsInt16();
 
     private static Vector512<short> Load(ushort[] plane, int at) => Vector512.LoadUnsafe(ref plane[0], (nuint)at).AsInt16();
 

@@ -27,9 +27,6 @@ internal static class VifRowAvx512
 {
     public static bool IsSupported => Avx512BW.IsSupported && VifStatisticAvx512.IsSupported;
 
-    /// <summary>Whether a scale's taps fit vpmaddwd's signed 16-bit multiplicands (not the last scale's 43728).</summary>
-    public static bool Fits(ushort[] taps) => Array.TrueForAll(taps, t => t <= short.MaxValue);
-
     public const int Columns = 32;       // one 512-bit vector of 16-bit samples
     private const int Pad = 8;           // half of the widest (17-tap) filter
 
@@ -189,7 +186,7 @@ internal static class VifRowAvx512
                     (sumR, sumD) = (pr, pd);
                     continue;
                 }
-                var taps2 = Vector512.Create(taps[k - 1] | (uint)taps[k] << 16).AsInt16();
+                var taps2 = Avx512Words.Pair(taps, k - 1);
                 mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(sumR, pr), taps2);
                 mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(sumR, pr), taps2);
                 mu2Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(sumD, pd), taps2);
@@ -235,7 +232,7 @@ internal static class VifRowAvx512
             var ar = Load(r, rows[k] + j);
             var ad = Load(d, rows[k] + j);
             var (br, bd) = k + 1 < fw ? (Load(r, rows[k + 1] + j), Load(d, rows[k + 1] + j)) : (ar, ad);
-            var pair = Vector512.Create(taps[k] | (k + 1 < fw ? (uint)taps[k + 1] << 16 : 0u)).AsInt16();
+            var pair = Avx512Words.Pair(taps, k);
             mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ar ^ offset, br ^ offset), pair);
             mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ar ^ offset, br ^ offset), pair);
             mu2Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ad ^ offset, bd ^ offset), pair);
@@ -335,11 +332,9 @@ internal static class VifRowAvx512
     /// <summary>A filter's taps (17, 9 or 5) as (f_2m, f_2m+1) pairs in every 32-bit lane, the last paired with 0.</summary>
     private readonly struct TapPairs(ushort[] f)
     {
-        public readonly Vector512<short> T0 = Pair(f, 0), T1 = Pair(f, 2), T2 = Pair(f, 4), T3 = Pair(f, 6),
-            T4 = Pair(f, 8), T5 = Pair(f, 10), T6 = Pair(f, 12), T7 = Pair(f, 14), T8 = Pair(f, 16);
-
-        private static Vector512<short> Pair(ushort[] f, int k) =>
-            Vector512.Create((k < f.Length ? f[k] : 0u) | (k + 1 < f.Length ? (uint)f[k + 1] << 16 : 0u)).AsInt16();
+        public readonly Vector512<short> T0 = Avx512Words.Pair(f, 0), T1 = Avx512Words.Pair(f, 2), T2 = Avx512Words.Pair(f, 4),
+            T3 = Avx512Words.Pair(f, 6), T4 = Avx512Words.Pair(f, 8), T5 = Avx512Words.Pair(f, 10), T6 = Avx512Words.Pair(f, 12),
+            T7 = Avx512Words.Pair(f, 14), T8 = Avx512Words.Pair(f, 16);
     }
 
     /// <summary>(2^16 H + L + 2^15) >> 16 for the horizontally filtered high and low halves: H + ((L + 2^15) >> 16).</summary>
