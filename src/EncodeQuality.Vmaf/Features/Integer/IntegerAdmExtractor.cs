@@ -433,9 +433,16 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
     private void DecoupleRow(int scale, int row, int left, int right, double limit)
     {
-        int first = scale != 0 ? Decouple123Avx2(row, left, right, limit)
-            : Decouple0Vector(row, UseDecouple0Avx512 ? AdmDecouple0Avx512.Row(new AdmDecouple0Avx512.Bands(_ref.H, _ref.V, _ref.D, _dis.H, _dis.V, _dis.D,
-                _r.H, _r.V, _r.D, _a.H, _a.V, _a.D), row, left, right, limit, DivLookup, Cos1DegSq) : left, right, limit);
+        int first = left;
+        if (scale != 0)
+            first = Decouple123Avx2(row, left, right, limit);
+        else
+        {
+            if (UseDecouple0Avx512)
+                first = AdmDecouple0Avx512.Row(new AdmDecouple0Avx512.Bands(_ref.H, _ref.V, _ref.D, _dis.H, _dis.V, _dis.D,
+                    _r.H, _r.V, _r.D, _a.H, _a.V, _a.D), row, left, right, limit, DivLookup, Cos1DegSq);
+            first = Decouple0Vector(row, first, right, limit); // the columns the 16-lane step leaves, 8 or 4 at a time
+        }
         for (int j = first; j < right; j++)
         {
             int p = row + j;
