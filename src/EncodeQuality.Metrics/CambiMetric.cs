@@ -10,15 +10,17 @@ namespace EncodeQuality.Metrics;
 /// annoying, libvmaf's cambi.md says). With the full-reference option it also writes "cambi_source" and
 /// "cambi_full_reference", the distorted score minus the source's, at least 0. Option suffixes on
 /// "cambi" follow libvmaf's (cambi_hrs_1080_cmxv_17_vlt_0.06); like libvmaf, the two full-reference
-/// names carry none.
+/// names carry none. It is VMAF's own CAMBI extractor run without a model (<see cref="FeatureScorer"/>),
+/// so threads score frames side by side; a frame's scores arrive once it is final.
 /// </summary>
-public sealed class CambiMetric(CambiSettings settings, string suffix = "", int threads = 1) : IFrameMetric
+public sealed class CambiMetric(string? options, int threads = 1) : IFrameMetric
 {
-    private CambiScorer? _distorted, _source;
-    private RowBands? _bands;
+    private FeatureScorer? _scorer;
+    private ScoreSheet? _sheet;
     private int[] _columns = [];
 
-    public IReadOnlyList<string> FeatureNames { get; } = settings.FeatureNames(suffix);
+    // Parsing here makes a bad option an input error (FormatException) when the metric is made, before any frame.
+    public IReadOnlyList<string> FeatureNames { get; } = CambiSettings.Parse(options, out var suffix).FeatureNames(suffix);
 
     public bool Temporal => false;
 
@@ -30,41 +32,35 @@ public sealed class CambiMetric(CambiSettings settings, string suffix = "", int 
     public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
     {
         var f = distorted.Format;
-        if (_distorted is null)
+        if (_scorer is null)
         {
-            try
-            {
-                if (threads > 1) _bands = new RowBands(threads);
-                _distorted = new CambiScorer(f.Width, f.Height, settings.EncWidth, settings.EncHeight, settings.EncBitDepth, settings, _bands);
-                if (settings.FullReference)
-                    _source = new CambiScorer(f.Width, f.Height, settings.SrcWidth, settings.SrcHeight, settings.EncBitDepth, settings, _bands);
-            }
+            try { _scorer = FeatureScorer.Of("cambi", options, f.Width, f.Height, threads, Done); }
             catch (ArgumentException e) { throw new InputException(e.Message); }
-            _columns = [.. FeatureNames.Select(sheet.Column)];
+            _sheet = sheet;
+            _columns = [.. _scorer.FeatureNames.Select(sheet.Column)];
         }
-        double score = Score(_distorted, distorted);
-        sheet.Set(_columns[0], frameIndex, score);
-        if (_source is not null)
-        {
-            double source = Score(_source, reference);
-            sheet.Set(_columns[1], frameIndex, source);
-            sheet.Set(_columns[2], frameIndex, settings.FullReferenceScore(score, source));
-        }
+        // Luma as views; the scorer copies what it keeps.
+        if (f.BitDepth > 8) _scorer.Push(frameIndex, Luma16(reference), Luma16(distorted));
+        else _scorer.Push(frameIndex, Luma8(reference), Luma8(distorted));
     }
 
-    private static double Score(CambiScorer scorer, VideoFrame frame)
+    private static SamplePlane Luma8(VideoFrame frame) =>
+        new(frame.Plane(0), frame.Format.Width, frame.Format.Height, frame.Format.Width);
+
+    private static SamplePlane Luma16(VideoFrame frame) =>
+        new(frame.Plane16(0), frame.Format.Width, frame.Format.Height, frame.Format.Width, frame.Format.BitDepth);
+
+    private void Done(long frame, bool scored, ReadOnlySpan<double> values)
     {
-        var f = frame.Format;
-        return f.BitDepth > 8 ? scorer.Score(frame.Plane16(0), f.Width, f.BitDepth) : scorer.Score(frame.Plane(0), f.Width);
+        for (int i = 0; i < values.Length; i++) _sheet!.Set(_columns[i], frame, values[i]);
     }
 
-    public void Flush(ScoreSheet sheet) { }
+    public void Flush(ScoreSheet sheet) => _scorer?.Flush();
 
-    public void Dispose() => _bands?.Dispose();
+    public void Dispose() => _scorer?.Dispose();
 
-    /// <summary>Registers "cambi" (options after "cambi=") in a catalog; <paramref name="threads"/> share each picture's contrast pass.</summary>
+    /// <summary>Registers "cambi" (options after "cambi=") in a catalog; <paramref name="threads"/> score frames side by side.</summary>
     public static void Register(MetricCatalog catalog, int threads = 1) =>
-        catalog.RegisterWithOptions("cambi", options => new CambiMetric(CambiSettings.Parse(options, out var suffix), suffix, threads), CannotScore,
-            (options, width, height) => CambiSettings.Parse(options, out _) is var s
-                ? CambiScorer.WorkingSet(width, height, threads, s) * (s.FullReference ? 2 : 1) : 0);
+        catalog.RegisterWithOptions("cambi", options => new CambiMetric(options, threads), CannotScore,
+            (options, width, height) => FeatureScorer.WorkingSet("cambi", options, width, height, threads));
 }

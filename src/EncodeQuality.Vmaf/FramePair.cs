@@ -2,7 +2,8 @@ namespace EncodeQuality.Vmaf;
 
 /// <summary>
 /// The frame pair the extractors see: luma samples of reference and distorted packed at
-/// stride = width (8-bit samples widened to ushort, deeper ones as they are); when a float
+/// stride = width (8-bit samples widened to ushort, deeper ones as they are; the reference only
+/// when an extractor reads it); when a float
 /// extractor runs, the same planes as floats on libvmaf's offset 8-bit scale; when a chroma
 /// extractor runs, the 4:2:0 chroma planes packed at their own width. Buffers are allocated once
 /// for the picture size and refilled per frame. Frames in flight each have their own pair; a pair
@@ -11,11 +12,11 @@ namespace EncodeQuality.Vmaf;
 /// </summary>
 public sealed class FramePair
 {
-    public FramePair(int width, int height, bool withFloat, bool withChroma = false, bool withBlur = false)
+    public FramePair(int width, int height, bool withFloat, bool withChroma = false, bool withBlur = false, bool withReference = true)
     {
         Width = width;
         Height = height;
-        Reference = new ushort[width * height];
+        Reference = withReference ? new ushort[width * height] : [];
         Distorted = new ushort[width * height];
         if (withFloat)
         {
@@ -38,10 +39,10 @@ public sealed class FramePair
     public float[]? BlurredReference { get; }
 
     /// <summary>Bytes of a pair's buffers (as the constructor allocates them).</summary>
-    public static long Bytes(int width, int height, bool withFloat, bool withChroma, bool withBlur)
+    public static long Bytes(int width, int height, bool withFloat, bool withChroma, bool withBlur, bool withReference = true)
     {
         long area = (long)width * height;
-        return 2 * 2 * area + (withFloat ? 2 * 4 * area : 0) + (withBlur ? 4 * area : 0)
+        return (withReference ? 2 : 1) * 2 * area + (withFloat ? 2 * 4 * area : 0) + (withBlur ? 4 * area : 0)
             + (withChroma ? 4 * 2L * ((width + 1) / 2) * ((height + 1) / 2) : 0);
     }
 
@@ -65,7 +66,7 @@ public sealed class FramePair
         if (reference.BitDepth != distorted.BitDepth) throw new ArgumentException("reference and distorted differ in bit depth");
         if (BitDepth != 0 && reference.BitDepth != BitDepth) throw new ArgumentException($"bit depth changed from {BitDepth} to {reference.BitDepth}");
         BitDepth = reference.BitDepth;
-        reference.Luma.CopyTo(Reference);
+        if (Reference.Length > 0) reference.Luma.CopyTo(Reference);
         distorted.Luma.CopyTo(Distorted);
         if (ReferenceFloat is not null)
         {

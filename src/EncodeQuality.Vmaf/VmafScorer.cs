@@ -7,21 +7,19 @@ namespace EncodeQuality.Vmaf;
 /// Streaming VMAF: push (reference, distorted) picture pairs in display order; each scored frame is
 /// reported to the sink once final, which is when the next frame arrives (motion looks one frame
 /// ahead) or at <see cref="Flush"/>. The extractors are the ones the model's feature names ask
-/// for (integer or float, with the model's options), found in <see cref="FeatureExtractors"/>.
-/// Threads score frames side by side (<see cref="FrameWorkers"/>), each worker with extractors of
-/// its own; frames leave in display order. Buffers are allocated once for the picture size.
+/// for (integer or float, with the model's options), found in <see cref="FeatureExtractors"/> and
+/// run by a <see cref="FeatureScorer"/> (threads score frames side by side); the prediction from
+/// their values is kept here, apart from them.
 /// </summary>
 public sealed class VmafScorer : IVmafEngine
 {
     private readonly VmafModel _model;
     private readonly VmafOptions _options;
     private readonly IVmafSink _sink;
-    private readonly FrameWorkers _workers;
-    private readonly FeatureBoard _board;
+    private readonly FeatureScorer _features;
     private readonly int[] _modelColumns;
     private readonly double[] _modelInput;
     private long _next;
-    private int _bitDepth;
 
     public const int MinimumSize = 16;
 
@@ -32,25 +30,12 @@ public sealed class VmafScorer : IVmafEngine
         _model = model;
         _options = options;
         _sink = sink;
-        Width = width;
-        Height = height;
-        // Within a frame the extractors run serially: threads go to frames.
-        var context = new FeatureExtractors.Context(width, height);
         var (chosen, modelNames) = Choose(model);
-        bool usesFloat = chosen.Any(c => c.Entry.UsesFloat), usesChroma = chosen.Any(c => c.Entry.UsesChroma);
-        bool keepsBlur = chosen.Any(c => c.Entry.KeepsBlurredReference);
-        IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context, c.Options))];
-        var first = Build();
-        FeatureNames = [.. first.SelectMany(e => e.Features)];
-        _modelColumns = [.. modelNames.Select(n => FeatureNames.ToList().IndexOf(n) is var i and >= 0
+        _features = new FeatureScorer(chosen, width, height, options.Threads, Emit);
+        var names = _features.FeatureNames.ToList();
+        _modelColumns = [.. modelNames.Select(n => names.IndexOf(n) is var i and >= 0
             ? i : throw new NotSupportedException($"model '{model.Name}' needs feature '{n}', which this engine does not compute"))];
         _modelInput = new double[model.Features.Count];
-        int threads = Math.Max(1, options.Threads);
-        int slots = FrameWorkers.SlotsFor(threads);
-        _board = new FeatureBoard(FeatureNames, slots);
-        IFeatureExtractor[]? spare = first; // the set built for the names serves the first worker
-        _workers = new FrameWorkers(threads, slots, () => new FramePair(width, height, usesFloat, usesChroma, keepsBlur),
-            () => { var set = spare ?? Build(); spare = null; return set; }, _board, Emit);
     }
 
     public string Description => "managed";
@@ -73,21 +58,9 @@ public sealed class VmafScorer : IVmafEngine
         return (chosen, modelNames);
     }
 
-    /// <summary>
-    /// Bytes a scorer holds for pictures of a size, for the memory estimate: the frames in flight
-    /// (each a pair of pictures, <see cref="FrameWorkers.SlotsFor"/>) and each worker's extractors.
-    /// </summary>
-    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options)
-    {
-        var (chosen, _) = Choose(model);
-        long pair = FramePair.Bytes(width, height, chosen.Any(c => c.Entry.UsesFloat), chosen.Any(c => c.Entry.UsesChroma),
-            chosen.Any(c => c.Entry.KeepsBlurredReference));
-        long extractors = chosen.Sum(c => c.Entry.WorkingSet(width, height, c.Options));
-        int threads = Math.Max(1, options.Threads);
-        // Beyond the buffers: the extractors' objects, rows and lookups, the board and the workers (measured: tens of KiB).
-        const long Small = 16 << 10;
-        return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small;
-    }
+    /// <summary>Bytes a scorer holds for pictures of a size, for the memory estimate (<see cref="FeatureScorer"/>'s).</summary>
+    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options) =>
+        FeatureScorer.WorkingSet(Choose(model).Chosen, width, height, options.Threads);
 
     /// <summary>
     /// The smallest square picture (a power of two from 16) the model can score, for building its
@@ -119,34 +92,27 @@ public sealed class VmafScorer : IVmafEngine
     }
 
     /// <summary>The frame workers, for tests that count their allocations.</summary>
-    internal FrameWorkers Workers => _workers;
+    internal FrameWorkers Workers => _features.Workers;
 
-    public void Dispose() => _workers.Dispose();
+    public void Dispose() => _features.Dispose();
 
-    public int Width { get; }
-    public int Height { get; }
-    public IReadOnlyList<string> FeatureNames { get; }
+    public int Width => _features.Width;
+    public int Height => _features.Height;
+    public IReadOnlyList<string> FeatureNames => _features.FeatureNames;
     public VmafModel Model => _model;
 
     public void Push(in YuvPicture reference, in YuvPicture distorted)
     {
-        if (reference.Width != Width || reference.Height != Height || distorted.Width != Width || distorted.Height != Height)
-            throw new ArgumentException($"frames must be {Width}x{Height}");
-        // FramePair.Load checks the pair's depths; a change between frames shows only here (each slot has its own pair).
-        if (_bitDepth != 0 && reference.BitDepth != _bitDepth) throw new ArgumentException($"bit depth changed from {_bitDepth} to {reference.BitDepth}");
-        _bitDepth = reference.BitDepth;
-        _workers.NextSlot().Load(reference, distorted);
-        _workers.Start(_next++ % _options.Subsample == 0);
+        _features.Push(_next, reference, distorted, _next % _options.Subsample == 0);
+        _next++;
     }
 
-    public void Flush() => _workers.Flush();
+    public void Flush() => _features.Flush();
 
     /// <summary>A final frame: scored ones are predicted and handed to the sink, in display order.</summary>
-    private void Emit(long index, bool scored)
+    private void Emit(long index, bool scored, ReadOnlySpan<double> values)
     {
         if (!scored) return;
-        if (!_board.IsComplete(index)) throw new InvalidOperationException($"frame {index} never completed");
-        var values = _board.Values(index);
         for (int i = 0; i < _modelColumns.Length; i++) _modelInput[i] = values[_modelColumns[i]];
         double vmaf = _model.Predict(_modelInput, _options.EnableTransform);
         _sink.OnFrame(index, vmaf, values);

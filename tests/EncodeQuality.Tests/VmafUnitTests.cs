@@ -366,21 +366,3 @@ public class VmafWorkingSetTests
         Assert.InRange(declared, allocated, allocated * 21 / 20);
     }
 }
-
-/// <summary>Bytes allocated by a piece of work on the calling thread and on each row band's thread, from their own exact counters.</summary>
-internal static class ThreadAllocations
-{
-    public static long Of(RowBands bands, int rows, Action work)
-    {
-        var before = new long[bands.Count];
-        var after = new long[bands.Count];
-        Action<int> readBefore = b => before[b] = GC.GetAllocatedBytesForCurrentThread();
-        Action<int> readAfter = b => after[b] = GC.GetAllocatedBytesForCurrentThread();
-        bands.Run(rows, readBefore);
-        bands.Run(rows, readAfter); // a first pass through the reading path, so it costs nothing below
-        bands.Run(rows, readBefore);
-        work();
-        bands.Run(rows, readAfter);
-        return after.Zip(before, (a, b) => a - b).Sum();
-    }
-}

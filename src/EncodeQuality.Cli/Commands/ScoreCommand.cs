@@ -44,7 +44,7 @@ public static class ScoreCommand
         var distorted = new Option<string>("--dist") { Description = "Distorted video", Required = true };
         var metrics = SharedOptions.Metrics();
         var json = new Option<string?>("--json") { Description = "Write scores in libvmaf's JSON log layout" };
-        var threads = new Option<int>("--threads") { Description = "Threads: VMAF scores frames side by side; CAMBI splits each picture into row bands", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads: VMAF and CAMBI score frames side by side", DefaultValueFactory = _ => 1 };
         var vmafEngine = SharedOptions.VmafEngine();
         var vmafModel = SharedOptions.VmafModel();
         var size = SharedOptions.Size();

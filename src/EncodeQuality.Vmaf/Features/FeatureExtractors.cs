@@ -20,10 +20,12 @@ internal static class FeatureExtractors
     /// <param name="TooSmall">Why a picture of a size is too small for these options, or null; checked before any frame.</param>
     /// <param name="WorkingSet">Bytes one extractor holds for pictures of a size (its buffers), for the memory estimate.</param>
     /// <param name="KeepsBlurredReference">Whether each frame keeps its blurred reference for the next frame (float motion).</param>
+    /// <param name="ReadsReference">Whether the extractor reads the reference picture with these options (null: always); a no-reference one skips its copy.</param>
     public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
         Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName,
         Func<int, int, FeatureOptions, long> WorkingSet,
-        bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null, bool KeepsBlurredReference = false);
+        bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null, bool KeepsBlurredReference = false,
+        Func<FeatureOptions, bool>? ReadsReference = null);
 
     // Each extractor's buffers as its constructor allocates them: planes of the picture or of its
     // first DWT level (n samples), plus rows.
@@ -103,7 +105,8 @@ internal static class FeatureExtractors
             CambiOptions.Specs,
             (c, o) => new CambiExtractor(c.Width, c.Height, o),
             _ => "cambi",
-            CambiExtractor.WorkingSet),
+            CambiExtractor.WorkingSet,
+            ReadsReference: o => CambiOptions.Settings(o).FullReference),
         new("speed_chroma", false,
             ["Speed_chroma_feature_speed_chroma_u_score", "Speed_chroma_feature_speed_chroma_v_score", "Speed_chroma_feature_speed_chroma_uv_score"],
             SpeedChromaExtractor.Specs,

@@ -25,7 +25,7 @@ internal sealed class CambiExtractor : IFeatureExtractor
 
     /// <summary>The scorers' buffers: one, or two with full_ref.</summary>
     public static long WorkingSet(int width, int height, FeatureOptions options) =>
-        CambiOptions.Settings(options) is var s ? CambiScorer.WorkingSet(width, height, 1, s) * (s.FullReference ? 2 : 1) : 0;
+        CambiOptions.Settings(options) is var s ? CambiScorer.WorkingSet(width, height, s) * (s.FullReference ? 2 : 1) : 0;
 
     public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
     {

@@ -44,14 +44,10 @@ public sealed class CambiScorer
     private readonly int _bandBase, _bandSize;  // the levels a histogram can need
     private readonly ushort[] _image, _mask;
     private readonly ushort[] _flat;        // 1 where a pixel equals its right and lower neighbours
-    private readonly ushort[][] _columnSums; // per row band: flat pixels per column within the mask's rows
+    private readonly ushort[] _columnSums;  // flat pixels per column within the mask's rows
     private int _maskThreshold;
     private readonly ushort[] _modeRows;
-    private readonly ushort[][] _histograms;   // one set per row band
-    private readonly int[] _found;              // nonzero values per row band
-    private readonly RowBands? _bands;
-    private readonly Action<int>? _bandBody, _flatBody, _maskBody; // made once: a frame allocates nothing
-    private int _scaleWidth, _scaleHeight;
+    private readonly ushort[] _histograms;      // per column, the levels that can matter
     // The scale's nonzero contrast values (the zeros of unmasked and plain pixels only count) and their sum.
     private readonly float[] _nonzero;
     private int _nonzeroCount;
@@ -60,8 +56,7 @@ public sealed class CambiScorer
     /// <param name="width">Picture width as it arrives (the encode's, or larger when upscaled for scoring).</param>
     /// <param name="encWidth">The size to score at: 0 for the picture's.</param>
     /// <param name="encBitDepth">The encode's bit depth (below 10 the anti-dithering runs): 0 for the picture's.</param>
-    /// <param name="bands">Row bands to share the contrast pass between threads; null for the caller's thread alone.</param>
-    public CambiScorer(int width, int height, int encWidth, int encHeight, int encBitDepth, CambiSettings settings, RowBands? bands = null)
+    public CambiScorer(int width, int height, int encWidth, int encHeight, int encBitDepth, CambiSettings settings)
     {
         if (encWidth == 0 || encHeight == 0 || encWidth > width || encHeight > height) (encWidth, encHeight) = (width, height);
         if (encWidth < MinimumSide && encHeight < MinimumSide)
@@ -95,29 +90,8 @@ public sealed class CambiScorer
         _flat = new ushort[pixels];
 
         _modeRows = new ushort[3 * encWidth];
-        _bands = bands is { Count: > 1 } ? bands : null;
-        int bandCount = _bands?.Count ?? 1;
-        _histograms = [.. Enumerable.Range(0, bandCount).Select(_ => new ushort[(long)_bandSize * encWidth])];
-        _found = new int[bandCount];
-        _columnSums = [.. Enumerable.Range(0, bandCount).Select(_ => new ushort[encWidth])];
-        if (_bands is not null)
-        {
-            _flatBody = b =>
-            {
-                var (from, to) = _bands.Range(b, _height);
-                FlatRows(from, to);
-            };
-            _maskBody = b =>
-            {
-                var (from, to) = _bands.Range(b, _height);
-                MaskRows(b, from, to);
-            };
-            _bandBody = b =>
-            {
-                var (from, to) = _bands.Range(b, _scaleHeight);
-                ContrastBand(b, from, to, _scaleWidth, _scaleHeight);
-            };
-        }
+        _histograms = new ushort[(long)_bandSize * encWidth];
+        _columnSums = new ushort[encWidth];
         _nonzero = new float[pixels];
     }
 
@@ -141,12 +115,12 @@ public sealed class CambiScorer
 
     /// <summary>
     /// What a scorer for pictures of this size allocates, about: the planes of samples, mask, flags
-    /// and contrast values (10 bytes a pixel), three rows for the mode filter, and per row band a
+    /// and contrast values (10 bytes a pixel), three rows for the mode filter, and a
     /// histogram of the levels that can matter and the mask's counts, per column; and 16 KiB for the
     /// objects themselves.
     /// </summary>
-    public static long WorkingSet(int width, int height, int bands, CambiSettings settings) =>
-        10L * width * height + 3L * 2 * width + Math.Max(1, bands) * ((long)Levels(settings).BandSize + 1) * 2 * width + (16 << 10);
+    public static long WorkingSet(int width, int height, CambiSettings settings) =>
+        10L * width * height + 3L * 2 * width + ((long)Levels(settings).BandSize + 1) * 2 * width + (16 << 10);
 
     /// <summary>The score of one picture: luma samples at <paramref name="bitDepth"/> bits, 16-bit words.</summary>
     public double Score(ReadOnlySpan<ushort> luma, int stride, int bitDepth)
@@ -181,13 +155,23 @@ public sealed class CambiScorer
         {
             var src = luma.Slice((ys is null ? i : ys[i]) * stride);
             var dst = _image.AsSpan(i * _width, _width);
-            if (xs is null && shift == 0) src[.._width].CopyTo(dst);
-            else
-                for (int j = 0; j < _width; j++)
+            if (xs is null && shift == 0) { src[.._width].CopyTo(dst); continue; }
+            int j = 0;
+            // Whole vectors where no column map applies; in 16-bit lanes v + round fits below 16 bits.
+            if (xs is null && bitDepth < 16)
+            {
+                var add = new Vector<ushort>((ushort)round);
+                for (; j + Vector<ushort>.Count <= _width; j += Vector<ushort>.Count)
                 {
-                    int v = src[xs is null ? j : xs[j]];
-                    dst[j] = (ushort)(shift >= 0 ? (v + round) >> shift : v << -shift);
+                    var v = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(src), (nuint)j);
+                    (shift >= 0 ? (v + add) >> shift : v << -shift).StoreUnsafe(ref dst[j]);
                 }
+            }
+            for (; j < _width; j++)
+            {
+                int v = src[xs is null ? j : xs[j]];
+                dst[j] = (ushort)(shift >= 0 ? (v + round) >> shift : v << -shift);
+            }
         }
     }
 
@@ -280,30 +264,22 @@ public sealed class CambiScorer
     /// Marks flat pixels: a pixel is flat-looking when it equals its right and lower neighbours (the
     /// last column and row count as equal); it is in the mask when its 7×7 neighbourhood holds more
     /// flat-looking pixels than a threshold that grows with the picture's size (cambi.c get_mask_index).
-    /// Both passes split into row bands: every flat row first, then each band's mask rows from its own
-    /// column counts.
     /// </summary>
     private void SpatialMask()
     {
         int w = _width, h = _height;
         uint blocks = (uint)((w >> 6) * (h >> 6));
         _maskThreshold = (MaskFilter * MaskFilter + 3 * (CeilLog2(blocks) - 11) - 1) >> 1;
-        if (_bands is null)
-        {
-            FlatRows(0, h);
-            MaskRows(0, 0, h);
-            return;
-        }
-        _bands.Run(h, _flatBody!);
-        _bands.Run(h, _maskBody!);
+        FlatRows();
+        MaskRows();
     }
 
-    private void FlatRows(int from, int to)
+    private void FlatRows()
     {
         int w = _width, h = _height, n = Vector<ushort>.Count;
         var img = _image;
         var one = Vector<ushort>.One;
-        for (int i = from; i < to; i++)
+        for (int i = 0; i < h; i++)
         {
             var row = img.AsSpan(i * w, w);
             var flat = _flat.AsSpan(i * w, w);
@@ -320,16 +296,16 @@ public sealed class CambiScorer
         }
     }
 
-    /// <summary>Mask rows [from, to): column counts over the 7 rows around each row, then a sum over 7 columns.</summary>
-    private void MaskRows(int band, int from, int to)
+    /// <summary>The mask, a row at a time: column counts over the 7 rows around each row, then a sum over 7 columns.</summary>
+    private void MaskRows()
     {
         int w = _width, h = _height, pad = MaskFilter >> 1, n = Vector<ushort>.Count, threshold = _maskThreshold;
         var one = Vector<ushort>.One;
         var limit = new Vector<ushort>((ushort)threshold);
-        var sums = _columnSums[band].AsSpan(0, w);
+        var sums = _columnSums.AsSpan(0, w);
         sums.Clear();
-        int added = Math.Max(0, from - pad), removed = added; // flat rows [removed, added) are counted
-        for (int i = from; i < to; i++)
+        int added = 0, removed = 0; // flat rows [removed, added) are counted
+        for (int i = 0; i < h; i++)
         {
             while (added < Math.Min(h, i + pad + 1)) AddFlatRow(sums, added++, add: true);
             while (removed < Math.Max(0, i - pad)) AddFlatRow(sums, removed++, add: false);
@@ -438,37 +414,16 @@ public sealed class CambiScorer
     /// <summary>
     /// The contrast value of every masked pixel, from a histogram per output column of the masked
     /// pixels' levels within the window (rows and columns clipped at the picture's edges), slid down
-    /// the picture a row at a time. Each row band has its own histograms and starts by filling its
-    /// first window; the nonzero values are gathered in row order whatever the bands, so the scores
-    /// do not depend on the thread count.
+    /// the picture a row at a time; the nonzero values are gathered in row order.
     /// </summary>
     private void ContrastValues(int w, int h)
     {
-        (_scaleWidth, _scaleHeight) = (w, h);
-        if (_bands is null) ContrastBand(0, 0, h, w, h);
-        else _bands.Run(h, _bandBody!);
-        // Bands left their values at their first row's offset: close the gaps, in row order.
-        int count = 0, bandCount = _bands?.Count ?? 1;
-        for (int b = 0; b < bandCount; b++)
-        {
-            int from = _bands is null ? 0 : _bands.Range(b, h).From;
-            _nonzero.AsSpan(from * w, _found[b]).CopyTo(_nonzero.AsSpan(count));
-            count += _found[b];
-        }
-        double sum = 0;
-        foreach (float v in _nonzero.AsSpan(0, count)) sum += v;
-        _nonzeroCount = count;
-        _nonzeroSum = sum;
-    }
-
-    private void ContrastBand(int band, int from, int to, int w, int h)
-    {
         int pad = _window >> 1, stride = _width;
-        var hist = _histograms[band].AsSpan(0, _bandSize * w);
+        var hist = _histograms.AsSpan(0, _bandSize * w);
         hist.Clear();
-        int found = 0, offset = from * w;
-        int added = Math.Max(0, from - pad), removed = added; // rows [removed, added) are in the histograms
-        for (int i = from; i < to; i++)
+        int count = 0;
+        int added = 0, removed = 0; // rows [removed, added) are in the histograms
+        for (int i = 0; i < h; i++)
         {
             int wantAdded = Math.Min(h, i + pad + 1), wantRemoved = Math.Max(0, i - pad);
             // Steady state, one row leaving and one entering: equal levels at a column cancel.
@@ -479,9 +434,12 @@ public sealed class CambiScorer
             int r = i * stride;
             for (int j = 0; j < w; j++)
                 if (_mask[r + j] != 0 && ContrastValue(hist, _image[r + j], j, w) is var c && c != 0f)
-                    _nonzero[offset + found++] = c;
+                    _nonzero[count++] = c;
         }
-        _found[band] = found;
+        double sum = 0;
+        foreach (float v in _nonzero.AsSpan(0, count)) sum += v;
+        _nonzeroCount = count;
+        _nonzeroSum = sum;
     }
 
     private void UpdateRow(Span<ushort> hist, int row, int w, int pad, int sign)

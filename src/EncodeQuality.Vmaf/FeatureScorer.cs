@@ -1,0 +1,118 @@
+using EncodeQuality.Vmaf.Features;
+
+namespace EncodeQuality.Vmaf;
+
+/// <summary>
+/// Feature extractors run over a stream of (reference, distorted) picture pairs, with no model:
+/// the part of VMAF that <see cref="VmafScorer"/> predicts from, and on its own a metric made of
+/// extractors (the cambi metric). Threads score frames side by side (<see cref="FrameWorkers"/>),
+/// each worker with extractors of its own; each frame is handed to <see cref="FrameDone"/> once
+/// final, in display order, so values do not depend on the thread count. Buffers are allocated
+/// once for the picture size.
+/// </summary>
+public sealed class FeatureScorer : IDisposable
+{
+    /// <summary>A final frame, by the number it was pushed with: whether it was scored, and its values in <see cref="FeatureNames"/>' order (valid during the call only).</summary>
+    public delegate void FrameDone(long frame, bool scored, ReadOnlySpan<double> values);
+
+    private readonly FrameWorkers _workers;
+    private readonly FeatureBoard _board;
+    private readonly FrameDone _done;
+    private readonly long[] _frames; // the number each slot's frame was pushed with
+    private long _pushed;
+    private int _bitDepth;
+
+    /// <param name="chosen">The extractors, each with its options (<see cref="VmafScorer.Choose"/>).</param>
+    internal FeatureScorer(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen, int width, int height,
+        int threads, FrameDone done)
+    {
+        Width = width;
+        Height = height;
+        _done = done;
+        // Within a frame the extractors run serially: threads go to frames.
+        var context = new FeatureExtractors.Context(width, height);
+        bool usesFloat = chosen.Any(c => c.Entry.UsesFloat), usesChroma = chosen.Any(c => c.Entry.UsesChroma);
+        bool keepsBlur = chosen.Any(c => c.Entry.KeepsBlurredReference), readsReference = ReadsReference(chosen);
+        IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context, c.Options))];
+        var first = Build();
+        FeatureNames = [.. first.SelectMany(e => e.Features)];
+        threads = Math.Max(1, threads);
+        int slots = FrameWorkers.SlotsFor(threads);
+        _board = new FeatureBoard(FeatureNames, slots);
+        _frames = new long[slots];
+        IFeatureExtractor[]? spare = first; // the set built for the names serves the first worker
+        _workers = new FrameWorkers(threads, slots, () => new FramePair(width, height, usesFloat, usesChroma, keepsBlur, readsReference),
+            () => { var set = spare ?? Build(); spare = null; return set; }, _board, Finish);
+    }
+
+    /// <summary>
+    /// One extractor alone, named as <see cref="FeatureExtractors"/> lists it ("cambi"), with its
+    /// options as libvmaf-style text ("window_size=63:full_ref=true"); bad options are a one-line
+    /// <see cref="FormatException"/>, a picture the extractor cannot take an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static FeatureScorer Of(string extractor, string? options, int width, int height, int threads, FrameDone done) =>
+        new([Choose(extractor, options)], width, height, threads, done);
+
+    /// <summary>Bytes a scorer of one extractor holds for pictures of a size, as the general form below counts them.</summary>
+    public static long WorkingSet(string extractor, string? options, int width, int height, int threads) =>
+        WorkingSet([Choose(extractor, options)], width, height, threads);
+
+    private static (FeatureExtractors.Entry, FeatureOptions) Choose(string extractor, string? options)
+    {
+        var entry = FeatureExtractors.All.FirstOrDefault(e => e.Name == extractor)
+            ?? throw new ArgumentException($"no feature extractor named '{extractor}'");
+        return (entry, FeatureOptions.Parse(options, entry.Options, extractor));
+    }
+
+    /// <summary>
+    /// Bytes a scorer holds for pictures of a size, for the memory estimate: the frames in flight
+    /// (each a pair of pictures, <see cref="FrameWorkers.SlotsFor"/>) and each worker's extractors.
+    /// </summary>
+    internal static long WorkingSet(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen, int width, int height, int threads)
+    {
+        long pair = FramePair.Bytes(width, height, chosen.Any(c => c.Entry.UsesFloat), chosen.Any(c => c.Entry.UsesChroma),
+            chosen.Any(c => c.Entry.KeepsBlurredReference), ReadsReference(chosen));
+        long extractors = chosen.Sum(c => c.Entry.WorkingSet(width, height, c.Options));
+        threads = Math.Max(1, threads);
+        // Beyond the buffers: the extractors' objects, rows and lookups, the board and the workers (measured: tens of KiB).
+        const long Small = 16 << 10;
+        return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small;
+    }
+
+    private static bool ReadsReference(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen) =>
+        chosen.Any(c => c.Entry.ReadsReference?.Invoke(c.Options) ?? true);
+
+    public int Width { get; }
+    public int Height { get; }
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>The frame workers, for tests that count their allocations.</summary>
+    internal FrameWorkers Workers => _workers;
+
+    /// <summary>
+    /// The next pair in display order, numbered <paramref name="frame"/> for <see cref="FrameDone"/>;
+    /// <paramref name="score"/> false runs only what later frames need (subsampling).
+    /// </summary>
+    public void Push(long frame, in YuvPicture reference, in YuvPicture distorted, bool score = true)
+    {
+        if (reference.Width != Width || reference.Height != Height || distorted.Width != Width || distorted.Height != Height)
+            throw new ArgumentException($"frames must be {Width}x{Height}");
+        // FramePair.Load checks the pair's depths; a change between frames shows only here (each slot has its own pair).
+        if (_bitDepth != 0 && reference.BitDepth != _bitDepth) throw new ArgumentException($"bit depth changed from {_bitDepth} to {reference.BitDepth}");
+        _bitDepth = reference.BitDepth;
+        _workers.NextSlot().Load(reference, distorted);
+        _frames[_pushed++ % _frames.Length] = frame;
+        _workers.Start(score);
+    }
+
+    /// <summary>Waits for every frame pushed and hands the last ones on.</summary>
+    public void Flush() => _workers.Flush();
+
+    private void Finish(long index, bool scored)
+    {
+        if (scored && !_board.IsComplete(index)) throw new InvalidOperationException($"frame {index} never completed");
+        _done(_frames[index % _frames.Length], scored, _board.Values(index));
+    }
+
+    public void Dispose() => _workers.Dispose();
+}
