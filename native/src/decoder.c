@@ -1,9 +1,11 @@
 /* Source decoding: any input libavformat opens, one video stream, frames out in display order
  * as planar 4:2:0 at 8 or 10 bits. Other pixel formats are converted with swscale. */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <string.h>
 #include <libavformat/avformat.h>
 #include <libavcodec/avcodec.h>
-#include <libavdevice/avdevice.h>
+#include <libavdevice/version.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
@@ -35,6 +37,25 @@ static int target_depth(enum AVPixelFormat f)
     return d && d->comp[0].depth > 8 ? 10 : 8;
 }
 
+/* Device inputs (lavfi patterns, capture devices) live in libavdevice, which pulls in about 80
+ * libraries (SDL, PulseAudio, X11, OpenGL...). Linking it made every run pay for loading them
+ * (about 30 ms); it is opened only when a named input format is not among libavformat's own. */
+static void register_devices(void)
+{
+    void *lib = dlopen("libavdevice.so." AV_STRINGIFY(LIBAVDEVICE_VERSION_MAJOR), RTLD_NOW | RTLD_GLOBAL);
+    void (*register_all)(void) = lib ? (void (*)(void))dlsym(lib, "avdevice_register_all") : NULL;
+    if (register_all) register_all();
+}
+
+static const AVInputFormat *find_input_format(const char *name)
+{
+    static pthread_once_t devices = PTHREAD_ONCE_INIT;
+    const AVInputFormat *f = av_find_input_format(name);
+    if (f) return f;
+    pthread_once(&devices, register_devices);
+    return av_find_input_format(name);
+}
+
 EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVideoInfo *info,
                            char *err, int32_t err_len)
 {
@@ -43,11 +64,10 @@ EqDecoder *eq_decoder_open(const char *url, const EqOpenOptions *options, EqVide
     const AVInputFormat *ifmt = NULL;
     EqDecoder *d = av_mallocz(sizeof *d);
     if (!d) { eq_set_err(err, err_len, "out of memory"); return NULL; }
-    avdevice_register_all();
 
     if (options) {
         if (options->format[0]) {
-            ifmt = av_find_input_format(options->format);
+            ifmt = find_input_format(options->format);
             if (!ifmt) { eq_set_err(err, err_len, "input format '%s' is not available", options->format); goto fail; }
         }
         if (options->video_size[0]) av_dict_set(&opts, "video_size", options->video_size, 0);
