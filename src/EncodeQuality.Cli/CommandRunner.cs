@@ -1,5 +1,6 @@
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
+using EncodeQuality.Results.Files;
 using Serilog;
 
 namespace EncodeQuality.Cli;
@@ -10,6 +11,24 @@ namespace EncodeQuality.Cli;
 /// </summary>
 public static class CommandRunner
 {
+    /// <summary>
+    /// A command that reads files and writes others: <paramref name="inputs"/> names what it reads
+    /// (found before any work; an input error is exit 1), and no output, the log included, may
+    /// replace one of them. The body checks its own outputs with <see cref="RunInputs.CheckOutputs"/>.
+    /// </summary>
+    public static Task<int> Run(string? logJson, bool verbose, Func<RunInputs> inputs, Func<ILogger, RunInputs, Task> body,
+        Serilog.Events.LogEventLevel console = Serilog.Events.LogEventLevel.Verbose)
+    {
+        RunInputs read;
+        try
+        {
+            read = inputs();
+            read.CheckOutputs(("--log-json", logJson));
+        }
+        catch (InputException e) { return Task.FromResult(Fail(ExitCodes.InputError, e.Message)); }
+        return Run(logJson, verbose, log => body(log, read), console);
+    }
+
     public static async Task<int> Run(string? logJson, bool verbose, Func<ILogger, Task> body,
         Serilog.Events.LogEventLevel console = Serilog.Events.LogEventLevel.Verbose)
     {

@@ -260,6 +260,63 @@ public class BadInputTests
         Assert.Equal(1, s.ExitCode);
         Assert.Contains("would replace the reference", Assert.Single(s.Errors));
         Assert.Equal(before, File.ReadAllBytes(source));
+        // Nor the log: --log-json onto the source or the reference, before the log is opened.
+        var e = Encode(source, Path.Combine(Dir, "in-place-out"), ladder, "--metrics", "psnr", "--log-json", source);
+        Assert.Equal(1, e.ExitCode);
+        Assert.Contains("--log-json: writing", Assert.Single(e.Errors));
+        var v = EqProcess.Run("vmaf", "--ref", source, "--dist", source, "--log-json", Path.Combine(link, "r.mp4"));
+        Assert.Equal(1, v.ExitCode);
+        Assert.Contains("would replace the reference", Assert.Single(v.Errors));
+        Assert.Equal(before, File.ReadAllBytes(source));
+    }
+
+    /// <summary>
+    /// The commands that read a run (report, compare, qoe) or a playlist (mqa hls) never write over
+    /// what they read: not the store, not a run folder's files, not the playlist or the segments
+    /// file, not through --log-json either. Each is exit 1 before any work, and the file is untouched.
+    /// </summary>
+    [Fact]
+    public void Reading_commands_never_replace_what_they_read()
+    {
+        string d = Path.Combine(Dir, "readers");
+        if (Directory.Exists(d)) Directory.Delete(d, true);
+        Directory.CreateDirectory(d);
+        string run = Path.Combine(d, "run"), db = Path.Combine(d, "s.db");
+        var ladder = Path.Combine(d, "ladder.json");
+        File.WriteAllText(ladder, """{"renditions": [ {"name": "r", "codec": "x264", "height": 144, "crf": 30, "keyint": 25} ]}""");
+        var encode = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", ladder, "--frames", "50", "--metrics", "psnr",
+            "--segment-duration", "1", "--out", run, "--store", db);
+        Assert.True(encode.ExitCode == 0, encode.StdErr);
+        string summary = Path.Combine(run, "summary.json"), segments = Path.Combine(run, "r.segments.json");
+        string runId = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary)).RootElement.GetProperty("run_id").GetString()!;
+        string playlist = Path.Combine(d, "r.m3u8");
+        Ffmpeg.Run("-i", Path.Combine(run, "r.mp4"), "-c", "copy", "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod", playlist);
+        string sessions = Path.Combine(d, "sessions.json");
+        File.WriteAllText(sessions, """{"id": "s", "segments": [{"rendition": "r", "seconds": 1}]}""");
+        var files = new[] { db, summary, segments, playlist, sessions }.ToDictionary(f => f, File.ReadAllBytes);
+
+        void Refused(string replaces, params string[] args)
+        {
+            var o = EqProcess.Run(args);
+            Assert.True(o.ExitCode == 1, $"eq {string.Join(' ', args)}: exit {o.ExitCode}; {o.StdErr}");
+            Assert.Contains($"would replace the {replaces}", Assert.Single(o.Errors));
+            foreach (var (f, bytes) in files) Assert.Equal(bytes, File.ReadAllBytes(f));
+        }
+        Refused("store", "report", runId, "--store", db, "--out", db);
+        Refused("run's file", "report", run, "--out", summary);
+        Refused("base's file", "compare", run, run, "--json", summary);
+        Refused("store", "compare", runId, runId, "--store", db, "--json", db);
+        Refused("run's file", "qoe", sessions, "--run", run, "--json", summary);
+        Refused("session file", "qoe", sessions, "--run", run, "--json", sessions);
+        Refused("segments file", "mqa", "hls", playlist, "--segments", segments, "--out", segments);
+        Refused("playlist", "mqa", "hls", playlist, "--segments", segments, "--out", playlist);
+        Refused("run's file", "report", run, "--out", Path.Combine(d, "report.html"), "--log-json", summary);
+        // Another path to the same file, through a symbolic link to the run's folder.
+        string link = Path.Combine(d, "run-link");
+        Directory.CreateSymbolicLink(link, run);
+        Refused("run's file", "report", run, "--out", Path.Combine(link, "summary.json"));
+        // A new file beside the run's files is fine.
+        Assert.Equal(0, EqProcess.Run("report", run, "--out", Path.Combine(run, "again.html")).ExitCode);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Compare;
 using EncodeQuality.Pipeline;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -26,8 +27,11 @@ public static class CompareCommand
         {
             baseSide, newSide, store, method, maxBdRate, maxDrop, maxP5Drop, json, logJson, verbose,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => RunInputs.None.WithFileOrFolder("base", p.GetValue(baseSide)).WithFileOrFolder("new", p.GetValue(newSide))
+                .With("store", SharedOptions.StoreFile(p.GetValue(store))), (log, inputs) =>
         {
+            inputs.CheckOutputs(("--json", p.GetValue(json)));
             var stores = p.GetValue(store) is { } s ? new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(s)) : null;
             if (p.GetValue(json) is { } j && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(j))))
                 throw new InputException($"--json {j}: the folder does not exist");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EncodeQuality.Results.Files;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
@@ -77,7 +78,9 @@ public static class EncodeCommand
         cmd.SetAction((p, ct) =>
         {
         var (display, console) = SharedOptions.Progress(p.GetValue(quiet), p.GetValue(noProgress), p.GetValue(frames));
-        return CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
+        return CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => RunInputs.None.With("source", p.GetValue(source)).With("ladder", p.GetValue(ladder)).With("model", p.GetValue(vmafModel))
+                .With("gates", p.GetValue(gatesFile)).With("store", SharedOptions.StoreFile(p.GetValue(store))), async (log, _) =>
         {
             using var shown = display?.LoggingTo(log);
             string src = p.GetValue(source)!;

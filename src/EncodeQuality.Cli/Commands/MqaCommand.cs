@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EncodeQuality.Downstream.Mqa;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -38,9 +39,12 @@ public static class MqaCommand
         {
             playlist, segmentsOption, outFile, hlsKeys, logJson, verbose,
         };
-        hls.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        hls.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => RunInputs.None.With("playlist", p.GetValue(playlist)).With("segments file", p.GetValue(segmentsOption))
+                .With("keys file", p.GetValue(hlsKeys)), (log, inputs) =>
         {
             string path = p.GetValue(playlist)!;
+            inputs.CheckOutputs(("--out", p.GetValue(outFile)));
             if (!File.Exists(path)) throw new InputException($"{path}: no such playlist");
             var mqaKeys = p.GetValue(hlsKeys) is { } k ? MqaKeys.Load(k) : MqaKeys.Default;
             var (_, list) = SegmentsFile.Load(p.GetValue(segmentsOption)!);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using EncodeQuality.Downstream.Qoe;
 using EncodeQuality.Downstream.Qoe.Models;
 using EncodeQuality.Pipeline;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -29,8 +30,11 @@ public static class QoeCommand
         {
             sessions, run, store, scoreAt, mu, qScale, json, demo, logJson, verbose,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => RunInputs.None.With("session file", p.GetValue(sessions)).WithFileOrFolder("run", p.GetValue(run))
+                .With("store", SharedOptions.StoreFile(p.GetValue(store))), (log, inputs) =>
         {
+            inputs.CheckOutputs(("--json", p.GetValue(json)));
             if (p.GetValue(json) is { } j && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(j))))
                 throw new InputException($"--json {j}: the folder does not exist");
             if (p.GetValue(qScale) <= 0) throw new InputException("--abr-q-scale must be above 0");

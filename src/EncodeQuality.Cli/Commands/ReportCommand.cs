@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using EncodeQuality.Report;
+using EncodeQuality.Results.Files;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -21,9 +22,12 @@ public static class ReportCommand
         {
             source, outFile, store, logJson, verbose,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => RunInputs.None.WithFileOrFolder(File.Exists(p.GetValue(source)) ? "comparison" : "run", p.GetValue(source))
+                .With("store", SharedOptions.StoreFile(p.GetValue(store))), (log, inputs) =>
         {
             string src = p.GetValue(source)!, target = p.GetValue(outFile)!;
+            inputs.CheckOutputs(("--out", target));
             if (Directory.Exists(target)) throw new InputException($"--out {target}: this is a folder; give the HTML file's path");
             if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(target))))
                 throw new InputException($"--out {target}: the folder does not exist");

@@ -56,7 +56,8 @@ public static class ScoreCommand
         {
             reference, distorted, metrics, json, threads, vmafEngine, vmafModel, store, size, fps, logJson, verbose,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => SharedOptions.ComparisonInputs(p.GetValue(reference), p.GetValue(distorted), p.GetValue(vmafModel), p.GetValue(store)), (log, _) =>
         {
             if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions { Threads = p.GetValue(threads) }, log);

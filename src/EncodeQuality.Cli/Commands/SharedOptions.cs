@@ -45,6 +45,15 @@ public static class SharedOptions
             new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(store)), source)
         : throw new InputException($"{source}: no such folder (a stored run id needs --store)");
 
+    /// <summary>What eq score and eq vmaf read: the two videos, the model file (when a path) and an SQLite store.</summary>
+    public static EncodeQuality.Results.Files.RunInputs ComparisonInputs(string? reference, string? distorted, string? model, string? store) =>
+        EncodeQuality.Results.Files.RunInputs.None.With("reference", reference).With("distorted", distorted).With("model", model)
+            .With("store", StoreFile(store));
+
+    /// <summary>The SQLite file --store names (an input no output may replace), or null (none, or PostgreSQL).</summary>
+    public static string? StoreFile(string? store) =>
+        store is null ? null : EncodeQuality.Results.Store.StoreLocation.Parse(store).FilePath;
+
     public static Option<string?> Store() => new("--store")
     {
         Description = "Also write the run to a results store: an SQLite file path, or a postgres:// URL or Npgsql connection string",

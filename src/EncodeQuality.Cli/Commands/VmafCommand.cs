@@ -29,7 +29,8 @@ public static class VmafCommand
         {
             reference, distorted, model, threads, subsample, transform, engine, json, store, size, fps, logJson, verbose,
         };
-        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
+        cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
+            () => SharedOptions.ComparisonInputs(p.GetValue(reference), p.GetValue(distorted), p.GetValue(model), p.GetValue(store)), (log, _) =>
         {
             if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
             if (p.GetValue(subsample) < 1) throw new InputException("--subsample must be at least 1");

@@ -4,9 +4,10 @@ using EncodeQuality.Pipeline;
 namespace EncodeQuality.Results.Files;
 
 /// <summary>
-/// The files a run reads (source, reference, ladder, model). No output of the run may replace
-/// one of them: an output is the same file as an input when both have the same device and inode,
-/// which also catches symbolic links, hard links and a folder reached by two paths.
+/// The files a command reads (source, reference, ladder, model, a store, a playlist, the files of
+/// a run folder it reads). No output may replace one of them: an output is the same file as an
+/// input when both have the same device and inode, which also catches symbolic links, hard links
+/// and a folder reached by two paths.
 /// </summary>
 public sealed partial class RunInputs
 {
@@ -24,6 +25,26 @@ public sealed partial class RunInputs
     /// <summary>These inputs and one more.</summary>
     public RunInputs With(string role, string? path) =>
         new(_files.Select(f => (f.Role, (string?)f.Path)).Append((role, path)));
+
+    /// <summary>
+    /// These inputs and what a command reads at <paramref name="path"/>: a file, or every file of a
+    /// folder (a run's folder, or a folder of them, two levels down); a path that does not exist
+    /// (a stored run id) adds nothing.
+    /// </summary>
+    public RunInputs WithFileOrFolder(string role, string? path)
+    {
+        if (path is null || !Directory.Exists(path)) return With(role, path);
+        var files = Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 })
+            .Select(f => ($"{role}'s file", (string?)f));
+        return new(_files.Select(f => (f.Role, (string?)f.Path)).Concat(files));
+    }
+
+    /// <summary>Refuses each given output (option, path; null: not given) that is one of the inputs.</summary>
+    public void CheckOutputs(params (string Option, string? Path)[] outputs)
+    {
+        foreach (var (option, path) in outputs)
+            if (path is not null) CheckOutput(path, option);
+    }
 
     /// <summary>Refuses (input error, before any work) an output path that is one of the inputs.</summary>
     public void CheckOutput(string output, string option)

@@ -11,6 +11,9 @@ namespace EncodeQuality.Results.Store;
 /// </summary>
 public sealed record StoreLocation(bool IsPostgres, string ConnectionString, string Description)
 {
+    /// <summary>The SQLite file, or null for PostgreSQL.</summary>
+    public string? FilePath => IsPostgres ? null : new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+
     public static StoreLocation Parse(string spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) throw new InputException("--store: give an SQLite file path or a postgres:// URL");
