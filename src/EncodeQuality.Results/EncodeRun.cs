@@ -20,7 +20,7 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
     public async Task<RunOutcome> Run(EncodeRequest request, string outDir, RunIdentity identity, IReadOnlyList<IResultSink> others,
         RunInputs inputs, CancellationToken ct)
     {
-        using var folder = OutputFolder.Open(outDir, inputs.With("source", request.Source), log);
+        using var folder = OutputFolder.Open(outDir, inputs.With("source", request.Source), log, identity.JobId);
         var files = new FileSink(folder, request.Container, request.Metrics.Count > 0 ? request.ScoreAt : 0, request.Segments is not null);
         var recorder = new RunRecorder(identity, [files, .. others]);
         LadderResult result;

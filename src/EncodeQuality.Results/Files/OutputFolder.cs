@@ -33,8 +33,11 @@ public sealed partial class OutputFolder : IDisposable
     /// <summary>
     /// Creates the folder if needed and locks it; every refusal is an input error with one plain
     /// line. No file of the run may replace one of <paramref name="inputs"/> (<see cref="Reserve"/>).
+    /// A farm job's run (<paramref name="jobId"/>) takes only a folder that is empty of committed
+    /// runs or holds its own job's (a retry): two jobs given the same folder must not replace each
+    /// other's files.
     /// </summary>
-    public static OutputFolder Open(string path, RunInputs inputs, ILogger log)
+    public static OutputFolder Open(string path, RunInputs inputs, ILogger log, string? jobId = null)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new OutputFolderException($"--out {path}: this is a file, not a folder");
@@ -54,6 +57,12 @@ public sealed partial class OutputFolder : IDisposable
             throw new OutputFolderException($"--out {path}: another eq run is writing to this folder");
         }
         var folder = new OutputFolder(full, held, inputs, log);
+        if (jobId is not null && SummaryReader.TryOwner(folder.PathFor(SummaryName)) is { } owner && owner.JobId != jobId)
+        {
+            folder.Dispose();
+            throw new InputException($"--out {path}: the folder holds the committed run {owner.RunId} of " +
+                (owner.JobId is null ? "a run without a job id" : $"job {owner.JobId}") + $", not of job {jobId}; give each job its own folder");
+        }
         folder.Reserve(SummaryName);
         folder.RemoveStale();
         return folder;

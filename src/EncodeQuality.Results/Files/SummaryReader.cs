@@ -10,6 +10,23 @@ namespace EncodeQuality.Results.Files;
 /// </summary>
 public static class SummaryReader
 {
+    /// <summary>The run id and job id (null without one) of the committed run a summary.json describes; null when there is none or it cannot be read.</summary>
+    public static (string RunId, string? JobId)? TryOwner(string summaryPath)
+    {
+        try
+        {
+            if (!File.Exists(summaryPath)) return null;
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(summaryPath));
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("run_id", out var run) || run.ValueKind != JsonValueKind.String) return null;
+            return (run.GetString()!, root.TryGetProperty("job_id", out var job) && job.ValueKind == JsonValueKind.String ? job.GetString() : null);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The file names a summary lists (media and score logs); none if there is no readable summary.</summary>
     public static IReadOnlyList<string> TryListFiles(string summaryPath)
     {
