@@ -19,6 +19,13 @@ public interface IResultSink
     /// </summary>
     bool Essential { get; }
 
+    /// <summary>
+    /// Whether Commit makes files final (renames them into place). Among essential sinks these
+    /// commit last: a commit that can still be refused (a store's COMMIT, which a deferred
+    /// constraint may fail) must not come after files that already look complete.
+    /// </summary>
+    bool MakesFilesFinal => false;
+
     /// <summary>A short name for messages: "files", "store sqlite:/data/eq.db".</summary>
     string Name { get; }
 

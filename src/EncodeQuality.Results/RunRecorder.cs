@@ -53,7 +53,8 @@ public sealed record RunIdentity(string Kind, string Source, string Settings, st
 /// <summary>
 /// Turns a run into the sink events and commits the finished run to every sink, all or nothing
 /// (<see cref="IResultSink"/>): essential sinks (the files) prepare first and any failure there
-/// aborts everything; then the others (a store) prepare; essential sinks commit, then the others.
+/// aborts everything; then the others (a store) prepare; essential sinks commit (the files last,
+/// so a farm's store that refuses at COMMIT leaves no final folder), then the others.
 /// A non-essential sink that fails is aborted alone and reported after the rest is committed.
 /// </summary>
 public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink> sinkList) : ILadderObserver
@@ -142,9 +143,11 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
                 failures.Add((s, e));
             }
         }
+        // Essential sinks that can still refuse (a store) commit before the files become final; if
+        // the files then fail, the store holds a run whose job is retried, and the retry replaces it.
         try
         {
-            foreach (var s in essential) s.Commit();
+            foreach (var s in essential.OrderBy(s => s.MakesFilesFinal)) s.Commit();
         }
         catch (Exception e)
         {

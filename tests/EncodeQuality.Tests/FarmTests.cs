@@ -245,6 +245,41 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Contains(await DeadLetterReasons(queue + ".dead"), r => r.JobId == id && r.Reason.Contains("without a result"));
     }
 
+    /// <summary>
+    /// Two jobs given the same folder: the second is refused at once (an input error, dead-lettered
+    /// with the reason) and the first's files and stored run stay whole; the first job run again
+    /// (a retry) takes its own folder back.
+    /// </summary>
+    [Fact]
+    public async Task A_job_never_takes_a_folder_that_holds_another_jobs_run()
+    {
+        var (queue, store, root) = Fresh("shared-out");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        string first = Unique("first"), second = Unique("second"), shared = Path.Combine(root, "shared");
+        using var w = Worker("S", store, root, queue);
+        JsonObject dead;
+        try
+        {
+            Submit(queue, Job(first, frames: 10, preset: "ultrafast", outDir: shared));
+            events.WaitFor(first, JobEvents.Finished, Long);
+            var before = Directory.GetFiles(shared).ToDictionary(f => f, File.ReadAllBytes);
+            Submit(queue, Job(second, frames: 10, preset: "ultrafast", outDir: shared));
+            dead = events.WaitFor(second, JobEvents.DeadLettered, Long);
+            Assert.Equal(before.Keys.Order(), Directory.GetFiles(shared).Order());
+            foreach (var (f, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(f));
+            OutputSetIsTheStoredRun(store, shared, first);
+            Submit(queue, Job(first, frames: 10, preset: "ultrafast", outDir: shared));
+            WaitUntil(() => events.Of(first, JobEvents.Finished).Count == 2, Long, () => "the first job, run again, to finish");
+        }
+        finally { Show(w); }
+        Assert.Equal(1, (int)dead["attempt"]!);
+        Assert.Contains("holds the committed run", (string)dead["reason"]!);
+        Assert.Contains($"of job {first}", (string)dead["reason"]!);
+        Assert.Empty(events.Of(second, JobEvents.Failed));
+        Assert.Equal(0, RunCount(store, second));
+        OutputSetIsTheStoredRun(store, shared, first);
+    }
+
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)
     {
         var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
@@ -314,17 +349,24 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
     }
 
-    [Fact]
-    public async Task A_store_that_answers_but_refuses_the_run_is_a_processing_error_not_an_endless_hold()
+    /// <summary>
+    /// A store that refuses the run, when it is written or only at COMMIT (a deferred constraint
+    /// trigger): retried, then dead-lettered, and no attempt leaves a final folder, because the
+    /// files become final only after the store has committed.
+    /// </summary>
+    [Theory]
+    [InlineData("CREATE TRIGGER refuse BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse_runs();")]
+    [InlineData("CREATE CONSTRAINT TRIGGER refuse AFTER INSERT ON runs DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_runs();")]
+    public async Task A_store_that_answers_but_refuses_the_run_is_a_processing_error_not_an_endless_hold(string trigger)
     {
         var (queue, store, root) = Fresh("refuse");
         Assert.Equal(0, EqProcess.Run("query", "runs", "--store", store).ExitCode); // creates the schema
         using (var c = new NpgsqlConnection(StoreLocation.Parse(store).ConnectionString))
         {
             c.Open();
-            using var cmd = new NpgsqlCommand("""
+            using var cmd = new NpgsqlCommand($$"""
                 CREATE FUNCTION refuse_runs() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'runs are refused here'; END $$;
-                CREATE TRIGGER refuse BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse_runs();
+                {{trigger}}
                 """, c);
             cmd.ExecuteNonQuery();
         }
@@ -339,6 +381,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Contains("runs are refused here", (string)dead["reason"]!);
         Assert.Equal([1, 2], events.Of(id, JobEvents.Failed).Select(e => (int)e["attempt"]!).Order());
         Assert.False(File.Exists(Path.Combine(root, id, "summary.json")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, id)));
         QueueIs(queue, (0, 0));
     }
 

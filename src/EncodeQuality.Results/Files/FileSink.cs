@@ -15,6 +15,7 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
     private string? _summaryTemp;
 
     public bool Essential => true;
+    public bool MakesFilesFinal => true;
     public string Name => "files";
     public OutputFolder Folder => folder;
 

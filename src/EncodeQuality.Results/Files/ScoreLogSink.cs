@@ -23,6 +23,7 @@ public sealed class ScoreLogSink : IResultSink
     }
 
     public bool Essential => true;
+    public bool MakesFilesFinal => true;
     public string Name => "score log";
 
     public void Prepare(RunOutcome run)

@@ -8,7 +8,8 @@ namespace EncodeQuality.Results.Store;
 /// refuses us must not cost the files, which can be loaded later with eq store import. For a farm
 /// worker it is (<paramref name="essential"/>): a job is done only when its run is stored. The
 /// schema is checked when the run starts (a store that is down is logged then, and tried again at
-/// the end); the run is written in one transaction at Prepare and committed after the files.
+/// the end); the run is written in one transaction at Prepare. Not essential, it commits after the
+/// files; essential, before them, so a COMMIT the database refuses leaves no final folder.
 /// </summary>
 public sealed class StoreSink(ResultStore store, ILogger log, bool essential = false) : IResultSink
 {
