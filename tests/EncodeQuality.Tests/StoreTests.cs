@@ -133,6 +133,30 @@ public class StoreTests(PostgresServer postgres) : IClassFixture<PostgresServer>
         AssertStoreHoldsFolder(store, dir);
     }
 
+    /// <summary>
+    /// An import never lets an older run of a job replace the newer one the store holds: refused
+    /// (exit 1, saying which is newer) unless --replace; the newer folder's run stays.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void Import_refuses_an_older_run_of_the_same_job(string kind)
+    {
+        string store = NewStore(kind), older = Path.Combine(Dir, $"ix1-{kind}"), newer = Path.Combine(Dir, $"ix2-{kind}");
+        Ok(Encode(older, "--job-id", "job-ix"));
+        Ok(Encode(newer, "--job-id", "job-ix"));
+        Ok(EqProcess.Run("store", "import", newer, "--store", store));
+        var refused = EqProcess.Run("store", "import", older, "--store", store);
+        Assert.True(refused.ExitCode == 1, $"exit {refused.ExitCode}: {refused.StdErr}");
+        Assert.Contains($"holds a newer run of job job-ix ({RunId(newer)}", Assert.Single(refused.Errors));
+        Assert.Equal(RunId(newer), Assert.Single(Sql(store, "SELECT id FROM runs"))[0]);
+        AssertStoreHoldsFolder(store, newer);
+        Ok(EqProcess.Run("store", "import", older, "--store", store, "--replace"));
+        Assert.Equal(RunId(older), Assert.Single(Sql(store, "SELECT id FROM runs"))[0]);
+        Ok(EqProcess.Run("store", "import", newer, "--store", store)); // the newer one may always come back
+        Assert.Equal(RunId(newer), Assert.Single(Sql(store, "SELECT id FROM runs"))[0]);
+    }
+
     /// <summary>numpy's default percentile (linear between closest ranks), written out again here.</summary>
     private static double Percentile(IEnumerable<double> values, double p)
     {
