@@ -247,8 +247,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
 
     /// <summary>
     /// Two jobs given the same folder: the second is refused at once (an input error, dead-lettered
-    /// with the reason) and the first's files and stored run stay whole; the first job run again
-    /// (a retry) takes its own folder back.
+    /// with the reason) and the first's files and stored run stay whole.
     /// </summary>
     [Fact]
     public async Task A_job_never_takes_a_folder_that_holds_another_jobs_run()
@@ -268,8 +267,6 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
             Assert.Equal(before.Keys.Order(), Directory.GetFiles(shared).Order());
             foreach (var (f, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(f));
             OutputSetIsTheStoredRun(store, shared, first);
-            Submit(queue, Job(first, frames: 10, preset: "ultrafast", outDir: shared));
-            WaitUntil(() => events.Of(first, JobEvents.Finished).Count == 2, Long, () => "the first job, run again, to finish");
         }
         finally { Show(w); }
         Assert.Equal(1, (int)dead["attempt"]!);
@@ -278,6 +275,49 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Empty(events.Of(second, JobEvents.Failed));
         Assert.Equal(0, RunCount(store, second));
         OutputSetIsTheStoredRun(store, shared, first);
+    }
+
+    /// <summary>
+    /// The same job submitted again while it runs on another worker, and once more after it is done:
+    /// each copy is acknowledged as a duplicate (an event says so), never retried into the dead
+    /// letters, and the job's row keeps the attempt and worker that ran it.
+    /// </summary>
+    [Fact]
+    public async Task A_job_submitted_twice_runs_once_and_the_copy_is_acknowledged_as_a_duplicate()
+    {
+        var (queue, store, root) = Fresh("twice");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        string id = Unique("twice");
+        using var a = Worker("A", store, root, queue);
+        using var b = Worker("B", store, root, queue);
+        JsonObject running, done, finished;
+        try
+        {
+            Submit(queue, Job(id));
+            var started = events.WaitFor(id, JobEvents.Started, Long);
+            Submit(queue, Job(id));
+            running = events.WaitFor(id, JobEvents.Duplicate, Long);
+            finished = events.WaitFor(id, JobEvents.Finished, Long);
+            Submit(queue, Job(id, frames: 10, preset: "ultrafast"));
+            WaitUntil(() => events.Of(id, JobEvents.Duplicate).Count == 2, Long, () => "the copy of the done job");
+            done = events.Of(id, JobEvents.Duplicate)[1];
+            Assert.Equal((string)started["worker"]!, (string)finished["worker"]!);
+        }
+        finally { Show(a, b); }
+        Assert.Contains("is running", (string)running["reason"]!);
+        Assert.NotEqual((string)running["worker"]!, (string)finished["worker"]!); // the other worker took the copy
+        Assert.Contains("is done", (string)done["reason"]!);
+        Assert.Equal((string)finished["runId"]!, (string)done["runId"]!);
+        Assert.Empty(events.Of(id, JobEvents.DeadLettered));
+        Assert.Empty(events.Of(id, JobEvents.Failed));
+        Assert.Single(events.Of(id, JobEvents.Started));
+        Assert.Equal(1, RunCount(store, id));
+        var row = Assert.Single(Rows(store, $"SELECT status, worker, attempt, run_id FROM jobs WHERE job_id = '{id}'"));
+        Assert.Equal(("done", (string)finished["worker"]!, 1L, (string)finished["runId"]!),
+            ((string)row[0]!, (string)row[1]!, Convert.ToInt64(row[2]), (string)row[3]!));
+        OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
+        QueueIs(queue, (0, 0));
+        Assert.Equal(0, farm.Rabbit.Queue(queue + ".dead").Ready);
     }
 
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)

@@ -8,7 +8,7 @@ namespace EncodeQuality.Farm.Broker;
 
 /// <summary>
 /// What a worker tells orchestrators, on the topic exchange eq.events with routing key job.KIND:
-/// started, progress, finished, gate-failed, failed, dead-lettered. Each body is a JSON object with
+/// started, progress, finished, gate-failed, failed, dead-lettered, duplicate. Each body is a JSON object with
 /// event, jobId, worker, host, time and the event's own fields. Events leave in the order they are
 /// raised, from one pump on a channel with publisher confirms. They are notifications: a broker
 /// that is away loses them (logged), it never fails a job. A job's final event is confirmed before
@@ -18,7 +18,7 @@ namespace EncodeQuality.Farm.Broker;
 public sealed class JobEvents : IAsyncDisposable
 {
     public const string Started = "started", Progress = "progress", Finished = "finished", GateFailed = "gate-failed",
-        Failed = "failed", DeadLettered = "dead-lettered";
+        Failed = "failed", DeadLettered = "dead-lettered", Duplicate = "duplicate";
 
     private readonly IChannel _channel;
     private readonly string _worker;

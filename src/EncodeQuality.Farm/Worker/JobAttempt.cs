@@ -78,6 +78,16 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             await DeadLetter(jobId, e.Message, log);
             return;
         }
+        if (DuplicateOf(message.JobId, job.Out, log) is { } duplicate)
+        {
+            log.Warning("Job {JobId}: {Why}; this copy is acknowledged unrun", message.JobId, duplicate.Why);
+            await context.Events.Raise(JobEvents.Duplicate, message.JobId, new JsonObject
+            {
+                ["attempt"] = delivery.Attempt, ["reason"] = duplicate.Why, ["runId"] = duplicate.RunId,
+            });
+            await context.Deliveries.AckAsync(delivery);
+            return;
+        }
         context.Mark(message.JobId, JobState.Running, delivery.Attempt, null, log);
 
         RunOutcome run;
@@ -133,6 +143,31 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         await context.Deliveries.AckAsync(delivery);
         log.Information("Job {JobId} done: run {RunId}, {Renditions} renditions{GateFailed}", message.JobId, run.Run.RunId,
             run.Renditions.Count, run.Failed ? ", a gate failed" : "");
+    }
+
+    /// <summary>
+    /// Why this delivery copies a job that is done (its run is stored) or running now (its row says
+    /// running and a live run holds its output folder), or null. A copy submitted twice, or a
+    /// delivery whose acknowledgement was lost after the run was stored, is then acknowledged with
+    /// a duplicate event instead of run again or retried into the dead letters; the job's row keeps
+    /// the attempt that ran. A row left 'running' by a worker that died holds no lock: that is a retry.
+    /// </summary>
+    private (string Why, string? RunId)? DuplicateOf(string jobId, string outDir, ILogger log)
+    {
+        (string Status, string? Worker, long Attempt, string? RunId)? row;
+        try { row = JobLedger.Find(context.Store, jobId); }
+        catch (StoreException e)
+        {
+            log.Warning("Job state not read: {Error}", e.Message);
+            return null;
+        }
+        return row switch
+        {
+            { Status: "done" } r => ($"a duplicate: job {jobId} is done (run {r.RunId})", r.RunId),
+            { Status: "running" } r when OutputFolder.IsHeld(outDir) =>
+                ($"a duplicate: job {jobId} is running (worker {r.Worker}, attempt {r.Attempt})", null),
+            _ => null,
+        };
     }
 
     /// <summary>

@@ -68,6 +68,20 @@ public sealed partial class OutputFolder : IDisposable
         return folder;
     }
 
+    /// <summary>Whether a live run holds the folder's lock now (false when the folder does not exist or is free).</summary>
+    public static bool IsHeld(string path)
+    {
+        int fd = Open(Path.GetFullPath(path), 0);
+        if (fd < 0) return false;
+        try
+        {
+            if (Flock(fd, LockExclusive | LockNonBlocking) != 0) return true;
+            _ = Flock(fd, LockUnlock);
+            return false;
+        }
+        finally { _ = Close(fd); }
+    }
+
     /// <summary>
     /// Refuses, as an input error before any work, a final file name that would replace one of
     /// the run's inputs, or whose temporary name is too long for this folder's file system.
@@ -162,7 +176,7 @@ public sealed partial class OutputFolder : IDisposable
     [LibraryImport("libc", EntryPoint = "fsync")]
     private static partial int Fsync(int fd);
 
-    private const int LockExclusive = 2, LockNonBlocking = 4; // <sys/file.h>
+    private const int LockExclusive = 2, LockNonBlocking = 4, LockUnlock = 8; // <sys/file.h>
     private const int NameMax = 3; // _PC_NAME_MAX, <bits/confname.h>
     private const int WriteAndSearch = 2 | 1; // W_OK | X_OK, <unistd.h>
 

@@ -30,4 +30,15 @@ public static class JobLedger
             cmd.ExecuteNonQuery();
         });
     }
+
+    /// <summary>A job's row: its latest attempt's status ('running', 'done', 'failed', 'dead-lettered'), worker, attempt and run; null when the store has none.</summary>
+    public static (string Status, string? Worker, long Attempt, string? RunId)? Find(ResultStore store, string jobId) =>
+        store.Guard("read the job's state", () =>
+        {
+            using var c = store.Connect();
+            using var cmd = RunWriter.Command(c, null, "SELECT status, worker, attempt, run_id FROM jobs WHERE job_id = @job", ("job", jobId));
+            using var r = cmd.ExecuteReader();
+            if (!r.Read()) return ((string, string?, long, string?)?)null;
+            return (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), Convert.ToInt64(r.GetValue(2)), r.IsDBNull(3) ? null : r.GetString(3));
+        });
 }
