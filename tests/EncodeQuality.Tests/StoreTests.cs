@@ -228,10 +228,52 @@ public class StoreTests(PostgresServer postgres) : IClassFixture<PostgresServer>
         Assert.True(o.ExitCode == 2, $"exit {o.ExitCode}: {o.StdErr}");
         var line = Assert.Single(o.Errors);
         Assert.Contains(because, line, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains($"eq store import {dir}", line);
+        Assert.Contains($"eq store import '{dir.Replace("'", "'\\''")}' --store '", line); // as a POSIX shell quotes it
         Assert.DoesNotContain("   at ", o.StdErr);
         Assert.True(File.Exists(Path.Combine(dir, "summary.json")), "the files must be committed when only the store failed");
         Assert.Empty(Directory.GetFiles(dir, "*.partial"));
+    }
+
+    /// <summary>
+    /// A store's password never reaches a message: not when a run is not in the store (report,
+    /// compare, qoe), not in eq doctor's OK line, not in the hint after a store failure, which is
+    /// quoted for the shell and runs as printed, the password then coming from PGPASSWORD.
+    /// </summary>
+    [Fact]
+    public void A_store_password_never_appears_in_a_message()
+    {
+        string url = postgres.NewDatabase();
+        Ok(EqProcess.Run("query", "runs", "--store", url)); // creates the schema
+        string sessions = Path.Combine(Dir, "sessions.json");
+        File.WriteAllText(sessions, """{"id": "s", "startup_ms": 0, "player": {"width": 1280, "height": 720}, "end": "completed", "segments": [{"rendition": "r", "seconds": 1}]}""");
+        var said = new[]
+        {
+            EqProcess.Run("report", "nosuchrun", "--store", url, "--out", Path.Combine(Dir, "nosuch.html")),
+            EqProcess.Run("compare", "nosuchrun", "nosuchrun", "--store", url),
+            EqProcess.Run("qoe", sessions, "--run", "nosuchrun", "--store", url),
+            EqProcess.Run("doctor", "--store", url),
+        };
+        foreach (var o in said) Assert.DoesNotContain(PostgresServer.Password, o.StdOut + o.StdErr);
+        foreach (var o in said[..3]) Assert.Contains("run nosuchrun: not in postgres://", Assert.Single(o.Errors));
+        Assert.Contains("answers", said[3].StdOut + said[3].StdErr);
+
+        string dir = Path.Combine(Dir, "hint it's");
+        var failed = Encode(dir, "--store", postgres.Url(password: "wrong-" + PostgresServer.Password));
+        AssertStoreFailedFilesKept(failed, dir, "password");
+        string line = Assert.Single(failed.Errors);
+        Assert.DoesNotContain(PostgresServer.Password, line);
+        string hint = line[(line.IndexOf("load them later with: ") + "load them later with: ".Length)..line.IndexOf(" (the password from")];
+        var run = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardError = true, RedirectStandardOutput = true };
+        run.ArgumentList.Add("-c");
+        run.ArgumentList.Add($"dotnet '{Path.Combine(AppContext.BaseDirectory, "eq.dll")}' {hint["eq ".Length..]}");
+        run.Environment["PGPASSWORD"] = PostgresServer.Password;
+        using (var p = System.Diagnostics.Process.Start(run)!)
+        {
+            string err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"{hint}: exit {p.ExitCode}: {err}");
+        }
+        Assert.Single(Sql(postgres.Url(), $"SELECT id FROM runs WHERE id = '{RunId(dir)}'"));
     }
 
     [Fact]

@@ -73,10 +73,15 @@ public static class SharedOptions
         try { return await run(); }
         catch (EncodeQuality.Results.ResultSinkException e) when (store is not null)
         {
-            string later = files is null ? "" : $"; the output files are complete: load them later with: eq store import {files} --store {store}";
+            string later = files is null ? "" : "; the output files are complete: load them later with: eq store import " +
+                $"{ShellQuote(files)} --store {ShellQuote(EncodeQuality.Results.Store.StoreLocation.WithoutPassword(store))}" +
+                (EncodeQuality.Results.Store.StoreLocation.WithoutPassword(store) != store ? " (the password from PGPASSWORD or ~/.pgpass)" : "");
             throw new EncodeQuality.Results.Store.StoreException(e.Message + later, e);
         }
     }
+
+    /// <summary>A word a POSIX shell reads back as this text: single-quoted, with each ' written as '\''.</summary>
+    public static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''") + "'";
 
     public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Only errors on stderr: no progress, no log lines" };
     public static Option<bool> NoProgress() => new("--no-progress") { Description = "No live progress display, even on a terminal: the plain log lines" };

@@ -11,6 +11,36 @@ namespace EncodeQuality.Results.Store;
 /// </summary>
 public sealed record StoreLocation(bool IsPostgres, string ConnectionString, string Description)
 {
+    /// <summary>Never the connection string: it may hold a password. Messages name a store by its description.</summary>
+    public override string ToString() => Description;
+
+    /// <summary>
+    /// --store as a user typed it, less any password: a postgres:// URL keeps its user, host, port,
+    /// database and parameters; a connection string loses its Password. For hints a user reruns
+    /// (the password then comes from PGPASSWORD or ~/.pgpass, which Npgsql reads).
+    /// </summary>
+    public static string WithoutPassword(string spec)
+    {
+        try
+        {
+            if (spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            {
+                var uri = new Uri(spec);
+                if (!uri.UserInfo.Contains(':')) return spec;
+                return new UriBuilder(uri) { Password = "" }.Uri.AbsoluteUri.Replace(":@", "@", StringComparison.Ordinal);
+            }
+            if (LooksLikeConnectionString(spec))
+            {
+                var b = new NpgsqlConnectionStringBuilder(spec);
+                if (b.Password is null) return spec;
+                b.Password = null;
+                return b.ConnectionString;
+            }
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException or KeyNotFoundException) { }
+        return spec;
+    }
+
     /// <summary>The SQLite file, or null for PostgreSQL.</summary>
     public string? FilePath => IsPostgres ? null : new SqliteConnectionStringBuilder(ConnectionString).DataSource;
 
@@ -19,7 +49,7 @@ public sealed record StoreLocation(bool IsPostgres, string ConnectionString, str
         if (string.IsNullOrWhiteSpace(spec)) throw new InputException("--store: give an SQLite file path or a postgres:// URL");
         if (spec.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
             return FromUrl(spec);
-        if (spec.Contains('=') && spec.Contains("host", StringComparison.OrdinalIgnoreCase))
+        if (LooksLikeConnectionString(spec))
         {
             try
             {
@@ -38,6 +68,9 @@ public sealed record StoreLocation(bool IsPostgres, string ConnectionString, str
         var s = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, ForeignKeys = true, DefaultTimeout = 30 };
         return new StoreLocation(false, s.ConnectionString, $"sqlite:{path}");
     }
+
+    private static bool LooksLikeConnectionString(string spec) =>
+        spec.Contains('=') && spec.Contains("host", StringComparison.OrdinalIgnoreCase);
 
     private static StoreLocation FromUrl(string spec)
     {
