@@ -278,7 +278,7 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     }
 
     /// <summary>
-    /// The same job submitted again while it runs on another worker, and once more after it is done:
+    /// The same job submitted twice back to back, taken by two workers, and once more after it is done:
     /// each copy is acknowledged as a duplicate (an event says so), never retried into the dead
     /// letters, and the job's row keeps the attempt and worker that ran it.
     /// </summary>
@@ -293,9 +293,10 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         JsonObject running, done, finished;
         try
         {
-            Submit(queue, Job(id));
+            // Two copies back to back: each worker takes one; whichever comes second is the duplicate.
+            Submit(queue, Job(id, preset: "placebo"));
+            Submit(queue, Job(id, preset: "placebo"));
             var started = events.WaitFor(id, JobEvents.Started, Long);
-            Submit(queue, Job(id));
             running = events.WaitFor(id, JobEvents.Duplicate, Long);
             finished = events.WaitFor(id, JobEvents.Finished, Long);
             Submit(queue, Job(id, frames: 10, preset: "ultrafast"));
@@ -318,6 +319,42 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
         QueueIs(queue, (0, 0));
         Assert.Equal(0, farm.Rabbit.Queue(queue + ".dead").Ready);
+    }
+
+    /// <summary>
+    /// Jobs that reach outside the worker's roots (an out through "..", an absolute out elsewhere,
+    /// a relative source, a source outside --source-root) are dead-lettered at once with the
+    /// reason, and nothing is written outside --out-root; a job inside both roots runs.
+    /// </summary>
+    [Fact]
+    public async Task A_job_that_reaches_outside_its_roots_is_dead_lettered_at_once()
+    {
+        var (queue, store, root) = Fresh("confined");
+        string outside = Repo.Scratch("farm-confined-outside"), sources = Path.GetDirectoryName(Repo.Media("BA1_FT_C.264"))!;
+        string source = Path.Combine(outside, "src.264");
+        File.Copy(Repo.Media("BA1_FT_C.264"), source, overwrite: true);
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("C", store, root, queue, "--source-root", sources);
+        string up = Unique("up"), abs = Unique("abs"), rel = Unique("rel"), src = Unique("src"), ok = Unique("ok");
+        Submit(queue, Job(up, frames: 10, preset: "ultrafast", outDir: "../" + Path.GetFileName(outside) + "/up"),
+            Job(abs, frames: 10, preset: "ultrafast", outDir: Path.Combine(outside, "abs")),
+            Job(rel, frames: 10, preset: "ultrafast", source: "BA1_FT_C.264"),
+            Job(src, frames: 10, preset: "ultrafast", source: source),
+            Job(ok, frames: 10, preset: "ultrafast", outDir: "nested/ok"));
+        var dead = new Dictionary<string, JsonObject>();
+        try
+        {
+            foreach (var id in new[] { up, abs, rel, src }) dead[id] = events.WaitFor(id, JobEvents.DeadLettered, Long);
+            events.WaitFor(ok, JobEvents.Finished, Long);
+        }
+        finally { Show(w); }
+        foreach (var (id, e) in dead) Assert.Equal(1, (int)e["attempt"]!);
+        Assert.Contains("outside the worker's --out-root", (string)dead[up]["reason"]!);
+        Assert.Contains("outside the worker's --out-root", (string)dead[abs]["reason"]!);
+        Assert.Contains("not an absolute path", (string)dead[rel]["reason"]!);
+        Assert.Contains("outside the worker's --source-root", (string)dead[src]["reason"]!);
+        Assert.Equal(["src.264"], Directory.GetFileSystemEntries(outside).Select(Path.GetFileName));
+        OutputSetIsTheStoredRun(store, Path.Combine(root, "nested", "ok"), ok);
     }
 
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)

@@ -37,4 +37,31 @@ public class JobMessageTests
             Assert.Contains(says, e.Message);
         }
     }
+
+    /// <summary>
+    /// A job's output folder stays under the worker's --out-root and its source under --source-root
+    /// (when given), whatever ".." or symbolic link the message uses; a relative source is refused.
+    /// </summary>
+    [Fact]
+    public void A_job_cannot_reach_outside_its_roots()
+    {
+        string d = Tests.Support.Repo.Scratch("job-paths");
+        string root = Path.Combine(d, "root"), sources = Path.Combine(d, "sources"), elsewhere = Path.Combine(d, "elsewhere");
+        foreach (var f in new[] { root, sources, elsewhere }) Directory.CreateDirectory(f);
+        string escape = Path.Combine(root, "escape"), sourceEscape = Path.Combine(sources, "escape");
+        if (!Directory.Exists(escape)) Directory.CreateSymbolicLink(escape, elsewhere);
+        if (!Directory.Exists(sourceEscape)) Directory.CreateSymbolicLink(sourceEscape, elsewhere);
+
+        Assert.Equal(Path.Combine(root, "j-1"), JobPaths.Out(null, "j-1", root));
+        Assert.Equal(Path.Combine(root, "sub", "x"), JobPaths.Out("sub/x", "j-1", root));
+        Assert.Equal(Path.Combine(root, "x"), JobPaths.Out(Path.Combine(root, "sub", "..", "x"), "j-1", root));
+        foreach (var bad in new[] { "../escaped-rel", elsewhere, Path.Combine(elsewhere, "x"), "escape/x", Path.Combine(root, "escape"), "/" })
+            Assert.Contains("outside the worker's --out-root", Assert.Throws<InputException>(() => JobPaths.Out(bad, "j-1", root)).Message);
+
+        JobPaths.CheckSource("/anywhere/src.mp4", []);
+        JobPaths.CheckSource(Path.Combine(sources, "a", "src.mp4"), [elsewhere, sources]);
+        Assert.Contains("not an absolute path", Assert.Throws<InputException>(() => JobPaths.CheckSource("src.mp4", [])).Message);
+        foreach (var bad in new[] { Path.Combine(elsewhere, "src.mp4"), Path.Combine(sources, "..", "elsewhere", "src.mp4"), Path.Combine(sourceEscape, "src.mp4") })
+            Assert.Contains("outside the worker's --source-root", Assert.Throws<InputException>(() => JobPaths.CheckSource(bad, [sources])).Message);
+    }
 }

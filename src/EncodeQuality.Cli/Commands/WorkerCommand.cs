@@ -6,7 +6,7 @@ using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Cli.Commands;
 
-/// <summary>eq worker --amqp URL --store CONN [--out-root DIR] [--concurrency N] [--queue NAME] [--drain-timeout S]</summary>
+/// <summary>eq worker --amqp URL --store CONN [--out-root DIR] [--source-root DIR]... [--concurrency N] [--queue NAME] [--drain-timeout S]</summary>
 public static class WorkerCommand
 {
     public const string Name = "worker";
@@ -16,6 +16,11 @@ public static class WorkerCommand
         var amqp = new Option<string>("--amqp") { Description = "The broker: amqp://USER:PASSWORD@HOST:PORT/VHOST (env EQ_AMQP)" };
         var store = new Option<string>("--store") { Description = "Results store: a postgres:// URL (or an SQLite file for one machine) (env EQ_STORE)" };
         var outRoot = new Option<string>("--out-root") { Description = "Folder of job outputs on shared storage: a job without \"out\" writes OUTROOT/JOBID", DefaultValueFactory = _ => "eq-jobs" };
+        var sourceRoots = new Option<string[]>("--source-root")
+        {
+            Description = "A folder job sources must be under (repeat for more); without one, any absolute path",
+            DefaultValueFactory = _ => [],
+        };
         var concurrency = new Option<int>("--concurrency") { Description = "Jobs at once (the prefetch); a farm machine runs one encode", DefaultValueFactory = _ => 1 };
         var queue = new Option<string>("--queue") { Description = "The jobs queue (a quorum queue; dead letters go to QUEUE.dead)", DefaultValueFactory = _ => BrokerTopology.DefaultQueue };
         var limit = new Option<int>("--delivery-limit") { Description = "Attempts a job gets before it is dead-lettered (the queue's x-delivery-limit)", DefaultValueFactory = _ => BrokerTopology.DefaultDeliveryLimit };
@@ -29,7 +34,7 @@ public static class WorkerCommand
             "A job is acknowledged only after its output folder and its store transaction are committed; a stop finishes or returns the running job.\n\nExample:\n" +
             "  eq worker --amqp amqp://eq:secret@mq:5672/ --store postgres://eq:secret@db/eq --out-root /shared/eq-jobs")
         {
-            amqp, store, outRoot, concurrency, queue, limit, drain, progress, name, vmafEngine, logJson, verbose,
+            amqp, store, outRoot, sourceRoots, concurrency, queue, limit, drain, progress, name, vmafEngine, logJson, verbose,
         };
         cmd.SetAction((p, _) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
@@ -38,6 +43,7 @@ public static class WorkerCommand
                 Amqp = p.GetValue(amqp) ?? Environment.GetEnvironmentVariable("EQ_AMQP") ?? throw new InputException("--amqp (or EQ_AMQP) is required"),
                 Store = p.GetValue(store) ?? Environment.GetEnvironmentVariable("EQ_STORE") ?? throw new InputException("--store (or EQ_STORE) is required"),
                 OutRoot = p.GetValue(outRoot)!,
+                SourceRoots = p.GetValue(sourceRoots)!,
                 Concurrency = p.GetValue(concurrency),
                 Queue = p.GetValue(queue)!,
                 DeliveryLimit = p.GetValue(limit),

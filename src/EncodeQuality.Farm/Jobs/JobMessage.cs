@@ -95,8 +95,11 @@ public sealed record JobMessage
     /// <see cref="InputException"/>, found before any work; the output folder defaults to
     /// <paramref name="outRoot"/>/JOBID.
     /// </summary>
-    public EncodeJob ToEncodeJob(MetricCatalog catalog, string outRoot)
+    /// <param name="sourceRoots">Folders a source must be under (none: any absolute path); see <see cref="JobPaths"/>.</param>
+    public EncodeJob ToEncodeJob(MetricCatalog catalog, string outRoot, IReadOnlyList<string>? sourceRoots = null)
     {
+        JobPaths.CheckSource(Source, sourceRoots ?? []);
+        string outDir = JobPaths.Out(Out, JobId, outRoot);
         var ladder = Ladder.ValueKind == JsonValueKind.String ? null : LadderParser.Parse(Ladder.GetRawText(), $"of job {JobId}");
         var gates = (Gates ?? []).Select(Gate.Parse).ToList();
         return new EncodeJob
@@ -104,7 +107,7 @@ public sealed record JobMessage
             Source = Source,
             SourceOptions = Native.SourceOptions.For(Source, Size, Fps, SourceErrors == "conceal"),
             Ladder = ladder,
-            Out = Out ?? Path.Combine(outRoot, JobId),
+            Out = outDir,
             ScoreAt = ScoreAt switch { "source" => Pipeline.ScoreAt.Source, "both" => Pipeline.ScoreAt.Both, _ => Pipeline.ScoreAt.Encode },
             Metrics = catalog.Parse(Metrics is null ? EncodeJob.DefaultMetrics : Metrics.Count == 0 ? "none" : string.Join(",", Metrics)),
             Container = Container ?? "mp4",

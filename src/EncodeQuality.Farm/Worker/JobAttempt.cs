@@ -55,7 +55,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         {
             message = JobMessage.Parse(delivery.Text);
             catalog = context.Catalogs();
-            job = message.ToEncodeJob(catalog, _options.OutRoot);
+            job = message.ToEncodeJob(catalog, _options.OutRoot, _options.SourceRoots);
         }
         catch (Exception e) when (IsInputError(e))
         {
@@ -80,25 +80,28 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         }
         if (DuplicateOf(message.JobId, job.Out, log) is { } duplicate)
         {
-            log.Warning("Job {JobId}: {Why}; this copy is acknowledged unrun", message.JobId, duplicate.Why);
-            await context.Events.Raise(JobEvents.Duplicate, message.JobId, new JsonObject
-            {
-                ["attempt"] = delivery.Attempt, ["reason"] = duplicate.Why, ["runId"] = duplicate.RunId,
-            });
-            await context.Deliveries.AckAsync(delivery);
+            await AcknowledgeDuplicate(message.JobId, duplicate, log);
             return;
         }
-        context.Mark(message.JobId, JobState.Running, delivery.Attempt, null, log);
 
         RunOutcome run;
         int storeFailures = 0;
         while (true)
         {
             using var progress = new ProgressEvents(context.Events, message.JobId, delivery.Attempt, _options.ProgressInterval);
+            // The job's row says running once this attempt holds the output folder (the run has
+            // started), so a copy that loses the folder never renames the attempt that runs.
+            var running = new RunningMark(() => context.Mark(message.JobId, JobState.Running, delivery.Attempt, null, log));
             try
             {
-                run = await job.Run(catalog, [new StoreSink(context.Store, log, essential: true), progress], log, ct);
+                run = await job.Run(catalog, [new StoreSink(context.Store, log, essential: true), progress, running], log, ct);
                 break;
+            }
+            catch (OutputFolderHeldException e)
+            {
+                if (await CopyHolding(message.JobId, log, ct) is { } copy) await AcknowledgeDuplicate(message.JobId, copy, log);
+                else await Failed(message.JobId, e, log);
+                return;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -168,6 +171,55 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
                 ($"a duplicate: job {jobId} is running (worker {r.Worker}, attempt {r.Attempt})", null),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The output folder is held by a live run: if the job's row says it is running (or done),
+    /// that run is a copy of this job, and this delivery is the duplicate. The holder marks the
+    /// row when its run starts, moments after it took the folder, so the row is awaited briefly.
+    /// </summary>
+    private async Task<(string Why, string? RunId)?> CopyHolding(string jobId, ILogger log, CancellationToken ct)
+    {
+        for (int i = 0; i < 20 && !ct.IsCancellationRequested; i++)
+        {
+            try
+            {
+                switch (JobLedger.Find(context.Store, jobId))
+                {
+                    case { Status: "done" } r: return ($"a duplicate: job {jobId} is done (run {r.RunId})", r.RunId);
+                    case { Status: "running" } r: return ($"a duplicate: job {jobId} is running (worker {r.Worker}, attempt {r.Attempt})", null);
+                }
+            }
+            catch (StoreException e)
+            {
+                log.Warning("Job state not read: {Error}", e.Message);
+                return null;
+            }
+            try { await Task.Delay(TimeSpan.FromMilliseconds(500), ct); }
+            catch (OperationCanceledException) { break; }
+        }
+        return null;
+    }
+
+    private async Task AcknowledgeDuplicate(string jobId, (string Why, string? RunId) duplicate, ILogger log)
+    {
+        log.Warning("Job {JobId}: {Why}; this copy is acknowledged unrun", jobId, duplicate.Why);
+        await context.Events.Raise(JobEvents.Duplicate, jobId, new JsonObject
+        {
+            ["attempt"] = delivery.Attempt, ["reason"] = duplicate.Why, ["runId"] = duplicate.RunId,
+        });
+        await context.Deliveries.AckAsync(delivery);
+    }
+
+    /// <summary>Marks the job running when its run starts (the output folder is then held).</summary>
+    private sealed class RunningMark(Action mark) : IResultSink
+    {
+        public bool Essential => false;
+        public string Name => "jobs table";
+        public void RunStarted(RunStart run) => mark();
+        public void Prepare(RunOutcome run) { }
+        public void Commit() { }
+        public void Abort(Exception cause) { }
     }
 
     /// <summary>

@@ -9,6 +9,8 @@ public sealed record WorkerOptions
     public required string Store { get; init; }
     /// <summary>Where a job without its own "out" writes: OUTROOT/JOBID.</summary>
     public required string OutRoot { get; init; }
+    /// <summary>Folders a job's source must be under; none: any absolute path.</summary>
+    public IReadOnlyList<string> SourceRoots { get; init; } = [];
     public int Concurrency { get; init; } = 1;
     public string Queue { get; init; } = BrokerTopology.DefaultQueue;
     public int DeliveryLimit { get; init; } = BrokerTopology.DefaultDeliveryLimit;

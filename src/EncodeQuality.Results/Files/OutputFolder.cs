@@ -54,7 +54,7 @@ public sealed partial class OutputFolder : IDisposable
         if (Flock(held, LockExclusive | LockNonBlocking) != 0)
         {
             _ = Close(held);
-            throw new OutputFolderException($"--out {path}: another eq run is writing to this folder");
+            throw new OutputFolderHeldException($"--out {path}: another eq run is writing to this folder");
         }
         var folder = new OutputFolder(full, held, inputs, log);
         if (jobId is not null && SummaryReader.TryOwner(folder.PathFor(SummaryName)) is { } owner && owner.JobId != jobId)
@@ -199,4 +199,7 @@ public sealed partial class OutputFolder : IDisposable
 /// The output folder cannot be used (not creatable, not writable, held by another run): an input
 /// error for one command, shared-storage trouble that a retry may outlive for a farm worker.
 /// </summary>
-public sealed class OutputFolderException(string message) : InputException(message);
+public class OutputFolderException(string message) : InputException(message);
+
+/// <summary>A live run holds the folder's lock now (a farm worker asks whether that run is a copy of its own job).</summary>
+public sealed class OutputFolderHeldException(string message) : OutputFolderException(message);
