@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EncodeQuality.Farm.Broker;
+using EncodeQuality.Farm.Worker;
 using EncodeQuality.Results.Store;
 using EncodeQuality.Tests.Support;
 using Npgsql;
@@ -355,6 +356,77 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Contains("outside the worker's --source-root", (string)dead[src]["reason"]!);
         Assert.Equal(["src.264"], Directory.GetFileSystemEntries(outside).Select(Path.GetFileName));
         OutputSetIsTheStoredRun(store, Path.Combine(root, "nested", "ok"), ok);
+    }
+
+    /// <summary>
+    /// x-delivery-count is anyone's to set: a malformed count ("abc") or one the queue never gives
+    /// (99) on a job's first delivery is logged and taken as attempt 1; the jobs run and later jobs
+    /// are taken (before, "abc" held the delivery forever and 99 dead-lettered it unrun).
+    /// </summary>
+    [Fact]
+    public async Task A_delivery_count_set_by_a_publisher_is_logged_and_taken_as_attempt_1()
+    {
+        var (queue, store, root) = Fresh("count");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("D", store, root, queue);
+        string junk = Unique("junk"), high = Unique("high"), plain = Unique("plain");
+        JsonObject a, b, c;
+        try
+        {
+            Submit(queue, Job(plain, frames: 10, preset: "ultrafast")); // declares the queue
+            var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
+            await using (var conn = await factory.CreateConnectionAsync())
+            await using (var ch = await conn.CreateChannelAsync())
+            {
+                foreach (var (id, count) in new (string, object)[] { (junk, Encoding.UTF8.GetBytes("abc")), (high, 99L) })
+                    await ch.BasicPublishAsync("", queue, mandatory: false,
+                        new BasicProperties { Persistent = true, Headers = new Dictionary<string, object?> { ["x-delivery-count"] = count } },
+                        Encoding.UTF8.GetBytes(Job(id, frames: 10, preset: "ultrafast")));
+            }
+            c = events.WaitFor(plain, JobEvents.Finished, Long);
+            a = events.WaitFor(junk, JobEvents.Finished, Long);
+            b = events.WaitFor(high, JobEvents.Finished, Long);
+        }
+        finally { Show(w); }
+        Assert.Equal([1, 1, 1], new[] { a, b, c }.Select(e => (int)e["attempt"]!));
+        Assert.Contains("x-delivery-count \"abc\" is not a count the queue gives", w.Log);
+        Assert.Contains("x-delivery-count 99 is not a count the queue gives", w.Log);
+        Assert.Empty(events.Of(junk, JobEvents.DeadLettered));
+        Assert.Empty(events.Of(high, JobEvents.DeadLettered));
+        QueueIs(queue, (0, 0));
+    }
+
+    /// <summary>
+    /// A reason no header can hold (a 1 MB source path) is capped in the dead letter's header, so
+    /// the broker keeps the connection and the next job runs; a reason with a NUL byte is stored
+    /// (the jobs row says dead-lettered, not running forever).
+    /// </summary>
+    [Fact]
+    public async Task Dead_letter_reasons_of_any_size_or_byte_leave_the_worker_and_the_store_whole()
+    {
+        var (queue, store, root) = Fresh("reasons");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("R", store, root, queue);
+        string huge = Unique("huge"), nul = Unique("nul"), ok = Unique("ok");
+        Submit(queue, Job(huge, frames: 10, preset: "ultrafast", source: "/" + new string('a', 1 << 20)),
+            Job(nul, frames: 10, preset: "ultrafast", source: Path.Combine(root, "with\0nul.mp4")),
+            Job(ok, frames: 10, preset: "ultrafast"));
+        try
+        {
+            events.WaitFor(huge, JobEvents.DeadLettered, Long);
+            events.WaitFor(nul, JobEvents.DeadLettered, Long);
+            events.WaitFor(ok, JobEvents.Finished, Long);
+        }
+        finally { Show(w); }
+        WaitUntil(() => farm.Rabbit.Queue(queue + ".dead").Ready == 2, TimeSpan.FromSeconds(30), () => $"dead letters {farm.Rabbit.Queue(queue + ".dead")}");
+        var reasons = await DeadLetterReasons(queue + ".dead");
+        var hugeReason = Assert.Single(reasons, r => r.JobId == huge).Reason;
+        Assert.InRange(hugeReason.Length, 100, Deliveries.MaxReason + 1);
+        Assert.DoesNotContain("FRAME_ERROR", w.Log);
+        var statuses = Rows(store, $"SELECT job_id, status FROM jobs WHERE job_id IN ('{huge}', '{nul}')").ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+        Assert.Equal("dead-lettered", statuses[huge]);
+        Assert.Equal("dead-lettered", statuses[nul]);
+        QueueIs(queue, (0, 0));
     }
 
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)

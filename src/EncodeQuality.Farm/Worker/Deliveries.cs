@@ -14,9 +14,39 @@ internal sealed record Delivery(ulong Tag, byte[] Body, int Attempt, Cancellatio
 {
     public string Text => Encoding.UTF8.GetString(Body);
 
-    /// <summary>The attempt this delivery is: 1, then 1 + the quorum queue's x-delivery-count on a redelivery.</summary>
-    public static int AttemptOf(IReadOnlyBasicProperties props) =>
-        props.Headers is { } h && h.TryGetValue("x-delivery-count", out var v) && v is not null ? 1 + Convert.ToInt32(v) : 1;
+    /// <summary>
+    /// The attempt this delivery is: 1 for a first delivery, and 1 + the quorum queue's
+    /// x-delivery-count on a redelivery. The header is anyone's to set, so a first delivery ignores
+    /// it, and a count that is missing, not a whole number or beyond what the queue allows (0 to
+    /// <paramref name="limit"/>) counts as attempt 1; <paramref name="ignored"/> then says why, for the log.
+    /// </summary>
+    public static int AttemptOf(IReadOnlyBasicProperties props, bool redelivered, int limit, out string? ignored)
+    {
+        ignored = null;
+        object? value = props.Headers is { } h && h.TryGetValue("x-delivery-count", out var v) ? v : null;
+        if (value is null) return 1;
+        long? count = value switch
+        {
+            long l => l,
+            int i => i,
+            short s => s,
+            byte b => b,
+            sbyte b => b,
+            _ => null,
+        };
+        string shown = value is byte[] bytes ? $"\"{Encoding.UTF8.GetString(bytes)}\"" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+        if (count is not { } c || c < 0 || c > limit)
+        {
+            ignored = $"x-delivery-count {shown} is not a count the queue gives (0 to {limit}): taken as attempt 1";
+            return 1;
+        }
+        if (!redelivered)
+        {
+            if (c != 0) ignored = $"x-delivery-count {shown} on a first delivery (set by its publisher): taken as attempt 1";
+            return 1;
+        }
+        return 1 + (int)c;
+    }
 }
 
 /// <summary>
@@ -41,10 +71,10 @@ internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTop
         {
             ContentType = "application/json",
             Persistent = true,
-            MessageId = jobId,
+            MessageId = jobId is null ? null : Capped(jobId, 200),
             Headers = new Dictionary<string, object?>
             {
-                ["x-eq-reason"] = reason,
+                ["x-eq-reason"] = Capped(reason, MaxReason),
                 ["x-eq-attempts"] = d.Attempt,
                 ["x-eq-worker"] = worker,
             },
@@ -52,6 +82,15 @@ internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTop
         await confirmed.BasicPublishAsync(topology.DeadLetters, "", mandatory: false, props, d.Body);
         await AckAsync(d);
     }
+
+    /// <summary>
+    /// Characters of the reason a dead letter's header carries. A header must fit the broker's
+    /// frame (128 KiB by default) with the rest of the message's properties, and a reason can quote
+    /// a path of any length; the whole reason is in the job's log, event and row.
+    /// </summary>
+    public const int MaxReason = 2000;
+
+    private static string Capped(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
     private async Task Settle(Delivery d, Func<IChannel, ValueTask> action)
     {

@@ -67,8 +67,11 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, ea) =>
         {
-            // The body's memory belongs to the client only until this returns: copy it.
-            var d = new Delivery(ea.DeliveryTag, ea.Body.ToArray(), Delivery.AttemptOf(ea.BasicProperties), Volatile.Read(ref life).Token);
+            // The body's memory belongs to the client only until this returns: copy it. Nothing here
+            // may throw: a delivery this handler drops would be held, unacknowledged, with no timer.
+            int attempt = Delivery.AttemptOf(ea.BasicProperties, ea.Redelivered, options.DeliveryLimit, out string? ignored);
+            if (ignored is not null) log.Warning("Delivery {Tag}: {Header}", ea.DeliveryTag, ignored);
+            var d = new Delivery(ea.DeliveryTag, ea.Body.ToArray(), attempt, Volatile.Read(ref life).Token);
             if (!inbox.Writer.TryWrite(d)) await inbox.Writer.WriteAsync(d, CancellationToken.None);
         };
         string tag = await channel.BasicConsumeAsync(options.Queue, autoAck: false, consumer, stop);

@@ -26,7 +26,7 @@ public static class JobLedger
                     {(state == JobState.Running ? ", started_at = excluded.started_at" : "")}
                 """,
                 ("job", jobId), ("status", status), ("attempt", (long)attempt), ("host", Environment.MachineName), ("worker", worker),
-                ("now", now), ("message", (object?)message ?? DBNull.Value));
+                ("now", now), ("message", (object?)message?.Replace('\0', '\uFFFD') ?? DBNull.Value)); // PostgreSQL text takes no NUL
             cmd.ExecuteNonQuery();
         });
     }
