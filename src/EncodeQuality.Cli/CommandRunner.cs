@@ -67,7 +67,12 @@ public static class CommandRunner
         }
         finally
         {
-            (log as IDisposable)?.Dispose();
+            // The log's last flush can fail (a full disk): a warning, and the run's exit code stands.
+            try { (log as IDisposable)?.Dispose(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"eq: warning: --log-json {logJson}: the log could not be written completely ({e.Message})");
+            }
         }
     }
 

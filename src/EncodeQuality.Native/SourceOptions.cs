@@ -16,8 +16,15 @@ public sealed record SourceOptions
     /// </summary>
     public bool ConcealErrors { get; init; }
 
+    /// <summary>The largest side FFmpeg's decoders and our encoders take.</summary>
+    public const int MaxSide = 16384;
+
     public static SourceOptions For(string path, string? size, string? fps, bool concealErrors = false)
     {
+        // FFmpeg reads "WxH" into int and wraps what does not fit (4294967616x192 is 320x192): check it here.
+        if (size is not null && (size.Split('x') is not [var w, var h] || !int.TryParse(w, out int width) || !int.TryParse(h, out int height)
+            || width is < 1 or > MaxSide || height is < 1 or > MaxSide))
+            throw new SourceException($"size '{size}': width and height must be whole numbers from 1 to {MaxSide}");
         bool raw = path.EndsWith(".yuv", StringComparison.OrdinalIgnoreCase);
         if (raw && (size is null || fps is null))
             throw new SourceException($"{path}: raw .yuv needs --size WxH and --fps");

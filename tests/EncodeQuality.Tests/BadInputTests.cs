@@ -319,6 +319,64 @@ public class BadInputTests
         Assert.Equal(0, EqProcess.Run("report", run, "--out", Path.Combine(run, "again.html")).ExitCode);
     }
 
+    /// <summary>
+    /// --log-json that cannot take a log (a folder, a missing folder, /proc) is exit 1 before any
+    /// work; a log that fills up mid-run (/dev/full) is a warning, and the run's exit code stands.
+    /// </summary>
+    [Fact]
+    public void A_log_that_cannot_be_written_is_refused_before_work_or_a_warning_after()
+    {
+        string clip = Repo.Media("BA1_FT_C.264"), json = Path.Combine(Dir, "log-json-scores.json");
+        foreach (var (log, says) in new[]
+        {
+            (Dir, "this is a folder"), (Path.Combine(Dir, "no-such-folder", "log.json"), "the folder does not exist"),
+            ("/proc/version", "/proc is a kernel file system"),
+        })
+        {
+            if (File.Exists(json)) File.Delete(json);
+            var o = EqProcess.Run("score", "--ref", clip, "--dist", clip, "--metrics", "psnr", "--json", json, "--log-json", log);
+            Assert.True(o.ExitCode == 1, $"--log-json {log}: exit {o.ExitCode}; {o.StdErr}");
+            Assert.Contains(says, Assert.Single(o.Errors));
+            Assert.False(File.Exists(json), "no work before the refusal");
+        }
+        var full = EqProcess.Run("score", "--ref", clip, "--dist", clip, "--metrics", "psnr", "--json", json, "--log-json", "/dev/full");
+        Assert.True(full.ExitCode == 0, full.StdErr);
+        Assert.Contains("eq: warning: --log-json /dev/full", full.StdErr);
+        Assert.Contains("No space left on device", full.StdErr);
+        Assert.DoesNotContain("   at ", full.StdErr);
+        Assert.True(File.Exists(json));
+    }
+
+    /// <summary>Numbers that do not fit (infinity, NaN, a size FFmpeg would wrap, a negative count) are exit 1 before any work.</summary>
+    [Theory]
+    [InlineData("vmaf.mean>=1e400", "is beyond what a double holds")]
+    [InlineData("--max-bdrate", "--max-bdrate must be a finite number")]
+    [InlineData("--abr-mu", "--abr-mu must be a finite number")]
+    [InlineData("--size", "width and height must be whole numbers from 1 to 16384")]
+    [InlineData("--frames", "--frames must be 0 (all) or more")]
+    [InlineData("--progress-interval", "--progress-interval must be above 0 seconds")]
+    public void Numbers_that_do_not_fit_are_refused_before_work(string what, string because)
+    {
+        string clip = Repo.Media("BA1_FT_C.264"), o = Path.Combine(Dir, $"numbers-{Guid.NewGuid():N}");
+        var run = what switch
+        {
+            "--max-bdrate" => EqProcess.Run("compare", Dir, Dir, "--max-bdrate", "NaN"),
+            "--abr-mu" => EqProcess.Run("qoe", "--demo", "--abr-mu", "NaN"),
+            "--size" => EqProcess.Run("encode", RawYuv(), "--size", "4294967616x192", "--fps", "25", "--ladder", "default", "--out", o),
+            "--frames" => Encode(clip, o, "default", "--frames", "-1"),
+            "--progress-interval" => EqProcess.Run("worker", "--amqp", "amqp://eq@127.0.0.1:1/", "--store", Path.Combine(Dir, "w.db"), "--progress-interval", "0"),
+            _ => Encode(clip, o, "default", "--gate", what),
+        };
+        AssertRejected(run, 1, because, o);
+    }
+
+    private static string RawYuv()
+    {
+        string f = Path.Combine(Dir, "raw-320x192.yuv");
+        if (!File.Exists(f)) File.WriteAllBytes(f, new byte[320 * 192 * 3 / 2 * 2]);
+        return f;
+    }
+
     [Fact]
     public void A_folder_given_as_the_source_is_named_as_one()
     {

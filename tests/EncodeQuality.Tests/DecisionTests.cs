@@ -90,6 +90,8 @@ public class GateTests
     [InlineData("vmaf>=3", "expected [RENDITION:]METRIC.STAT>=NUMBER")]
     [InlineData("psnr_y.mean>=30@middle", "'@middle' is not a score-at mode")]
     [InlineData("float_ssim.mean>=0.9", "needs --metrics to include ssim")]
+    [InlineData("cambi.mean<=5", "cambi needs --metrics to include cambi")]
+    [InlineData("nosuchmetric.mean>=10", "no metric writes 'nosuchmetric'")]
     [InlineData("psnr_y.mean>=30@source", "does not score at source")]
     [InlineData("1080p:psnr_y.mean>=30", "no rendition of the ladder matches '1080p'")]
     public void A_malformed_gate_is_an_input_error_naming_it(string gate, string because)

@@ -69,6 +69,14 @@ public class MqaTests
         Assert.Equal(Sf3(segments[0].GetProperty("mqa_video").GetDouble()), renamed[0].Dict["com.example-q"].Value);
         Assert.DoesNotContain("org.svta.mqa-vmaf-min", renamed[0].Dict.Keys);
         Assert.DoesNotContain("org.svta.mqa-psnr", renamed[0].Dict.Keys);
+        // A value no structured-field Decimal holds (at most 12 integer digits) is an input error, not a crash.
+        var huge = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(segmentsFile))!;
+        huge["segments"]![0]!["mqa_video"] = 1e300;
+        string hugeFile = Path.Combine(dir, "huge.segments.json");
+        File.WriteAllText(hugeFile, huge.ToJsonString());
+        var tooBig = EqProcess.Run("mqa", "headers", hugeFile);
+        Assert.Equal(1, tooBig.ExitCode);
+        Assert.Contains("does not fit a structured-field Decimal", Assert.Single(tooBig.Errors));
         File.WriteAllText(keys, """{"mqa_video": "MQA-VIDEO"}""");
         var bad = EqProcess.Run("mqa", "headers", segmentsFile, "--mqa-keys", keys);
         Assert.Equal(1, bad.ExitCode);

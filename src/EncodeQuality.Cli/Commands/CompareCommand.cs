@@ -35,6 +35,8 @@ public static class CompareCommand
             var stores = p.GetValue(store) is { } s ? new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(s)) : null;
             if (p.GetValue(json) is { } j && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(j))))
                 throw new InputException($"--json {j}: the folder does not exist");
+            foreach (var (name, value) in new[] { ("--max-bdrate", p.GetValue(maxBdRate)), ("--max-drop", p.GetValue(maxDrop)), ("--max-p5-drop", p.GetValue(maxP5Drop)) })
+                if (value is { } v && !double.IsFinite(v)) throw new InputException($"{name} must be a finite number, not {v}");
             var options = new EncodeQuality.Decisions.Compare.CompareOptions(p.GetValue(method) == "cubic" ? BdMethod.Cubic : BdMethod.Pchip,
                 p.GetValue(maxBdRate), p.GetValue(maxDrop), p.GetValue(maxP5Drop));
             var result = RunComparison.Run(p.GetValue(baseSide)!, p.GetValue(newSide)!, stores, options);

@@ -85,6 +85,7 @@ public static class EncodeCommand
             using var shown = display?.LoggingTo(log);
             string src = p.GetValue(source)!;
             if (p.GetValue(maxRungs) < 1) throw new InputException("--max-rungs must be at least 1");
+            if (p.GetValue(frames) < 0) throw new InputException("--frames must be 0 (all) or more");
             string? ladderFile = p.GetValue(ladder) is "default" ? null : p.GetValue(ladder);
             var job = new EncodeJob
             {

@@ -48,7 +48,8 @@ public static class WorkerCommand
                 Queue = p.GetValue(queue)!,
                 DeliveryLimit = p.GetValue(limit),
                 DrainTimeout = Seconds(p.GetValue(drain), "--drain-timeout"),
-                ProgressInterval = Seconds(p.GetValue(progress), "--progress-interval"),
+                ProgressInterval = p.GetValue(progress) > 0 ? Seconds(p.GetValue(progress), "--progress-interval")
+                    : throw new InputException("--progress-interval must be above 0 seconds"),
                 Name = p.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
                 VmafEngine = p.GetValue(vmafEngine)!,
             };

@@ -20,12 +20,24 @@ public sealed partial record Gate(string Renditions, string Metric, string Stati
     public string Rule => $"{(Renditions == "*" ? "" : Renditions + ":")}{Metric}.{Statistic}{(AtLeast ? ">=" : "<=")}" +
         $"{Bound.ToString(CultureInfo.InvariantCulture)}{(Mode is { } m ? "@" + (m == ScoreAt.Source ? "source" : "encode") : "")}";
 
-    /// <summary>The --metrics name that computes the gate's feature.</summary>
-    public string MetricFamily =>
-        Metric.StartsWith("psnr", StringComparison.Ordinal) ? "psnr"
-        : Metric == "float_ms_ssim" ? "ms_ssim"
-        : Metric == "float_ssim" ? "ssim"
-        : "vmaf";
+    // VMAF's own score and the features its extractors write, as libvmaf names them (with option suffixes).
+    private static readonly string[] VmafFeaturePrefixes = ["integer_", "vif", "adm", "aim", "motion", "speed_chroma"];
+
+    /// <summary>
+    /// The --metrics names that write the gate's feature (any one will do; a CAMBI feature with
+    /// options may come from the cambi metric or from a VMAF model that reads it); none when no
+    /// metric writes a feature of that name.
+    /// </summary>
+    public IReadOnlyList<string> MetricFamilies => Metric switch
+    {
+        _ when Metric.StartsWith("psnr", StringComparison.Ordinal) => ["psnr"],
+        "float_ssim" => ["ssim"],
+        "float_ms_ssim" => ["ms_ssim"],
+        "cambi" or "cambi_source" or "cambi_full_reference" => ["cambi"],
+        _ when Metric.StartsWith("cambi_", StringComparison.Ordinal) => ["cambi", "vmaf"],
+        _ when Metric == "vmaf" || VmafFeaturePrefixes.Any(p => Metric.StartsWith(p, StringComparison.Ordinal)) => ["vmaf"],
+        _ => [],
+    };
 
     public bool AppliesTo(string rendition) =>
         Renditions is "*" or "all" || System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(Renditions, rendition, ignoreCase: false);
@@ -57,7 +69,8 @@ public sealed partial record Gate(string Renditions, string Metric, string Stati
             }
             : null;
         string renditions = m.Groups["r"].Success ? m.Groups["r"].Value : "*";
-        return new Gate(renditions, metric, stat, m.Groups["op"].Value == ">=",
-            double.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture), mode);
+        double bound = double.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture);
+        if (!double.IsFinite(bound)) throw new InputException($"gate '{text}': {m.Groups["v"].Value} is beyond what a double holds");
+        return new Gate(renditions, metric, stat, m.Groups["op"].Value == ">=", bound, mode);
     }
 }

@@ -11,15 +11,20 @@ public static class GateCheck
     public const string Kind = "gate";
 
     /// <summary>
-    /// Refuses, before any work, gates the run cannot measure: a metric not in --metrics, a mode
+    /// Refuses, before any work, gates the run cannot measure: a feature no metric writes, a metric not in --metrics, a mode
     /// not scored, a rendition named that the ladder does not have (when the ladder is known).
     /// </summary>
     public static void Validate(IReadOnlyList<Gate> gates, IReadOnlyList<string> metrics, ScoreAt scoreAt, IReadOnlyList<Rendition>? ladder)
     {
         foreach (var g in gates)
         {
-            if (!metrics.Contains(g.MetricFamily, StringComparer.OrdinalIgnoreCase))
-                throw new InputException($"gate '{g.Rule}': {g.Metric} needs --metrics to include {g.MetricFamily}");
+            var families = g.MetricFamilies;
+            if (families.Count == 0)
+                throw new InputException($"gate '{g.Rule}': no metric writes '{g.Metric}' (vmaf and its features, psnr_y, psnr_cb, psnr_cr, " +
+                    "psnr_avg_611, float_ssim, float_ms_ssim, cambi)");
+            // A metric given with options ("cambi=full_ref=true") counts by its name.
+            if (!families.Any(f => metrics.Any(m => m.Split('=', 2)[0].Equals(f, StringComparison.OrdinalIgnoreCase))))
+                throw new InputException($"gate '{g.Rule}': {g.Metric} needs --metrics to include {string.Join(" or ", families)}");
             if (g.Mode is { } mode && !scoreAt.HasFlag(mode))
                 throw new InputException($"gate '{g.Rule}': this run does not score at {(mode == ScoreAt.Source ? "source" : "encode")} (--score-at)");
             if (ladder is not null && !ladder.Any(r => g.AppliesTo(r.Name)))

@@ -30,6 +30,8 @@ public sealed class StructuredFieldDictionary
 
     public StructuredFieldDictionary Decimal(string key, double value)
     {
+        // RFC 8941 §3.3.2: at most 12 integer digits; a larger value (or NaN) is not a Decimal at all.
+        if (!(Math.Abs(value) < 1e12)) throw new InputException($"{key}: {value} does not fit a structured-field Decimal (at most 12 integer digits)");
         decimal rounded = Math.Round((decimal)value, 3, MidpointRounding.ToEven);
         if (Math.Abs(rounded) >= 1_000_000_000_000m) throw new ArgumentException($"{key}: {value} has more than 12 integer digits");
         string text = rounded.ToString("0.0##", CultureInfo.InvariantCulture);
