@@ -44,8 +44,10 @@ public sealed class ResultStore(StoreLocation location)
         Guard("open the store", () =>
         {
             // Workers of a farm start together: one upgrades the schema, the others wait for it
-            // instead of failing on tables another has just created. A transaction-level lock, so
-            // it ends with the transaction, never lingers in a pooled session.
+            // instead of failing on tables another has just created. On PostgreSQL a
+            // transaction-level advisory lock, so it ends with the transaction, never lingers in a
+            // pooled session; on SQLite a lock on the file's folder (SchemaLock).
+            using var sqliteLock = location.FilePath is { } file ? SchemaLock.Take(file, TimeSpan.FromSeconds(30)) : null;
             using var held = location.IsPostgres ? Connect() : null;
             using var lockTx = held?.BeginTransaction();
             if (held is not null)
