@@ -177,7 +177,8 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
 }
 
 /// <summary>A sink that is not essential failed; everything else was committed.</summary>
-public sealed class ResultSinkException(string sink, Exception inner) : Exception($"{sink}: {inner.Message}", inner)
+public sealed class ResultSinkException(string sink, Exception inner)
+    : Exception(inner.Message.StartsWith(sink + ":", StringComparison.Ordinal) ? inner.Message : $"{sink}: {inner.Message}", inner)
 {
     public string Sink { get; } = sink;
 }

@@ -307,6 +307,37 @@ public class StoreTests(PostgresServer postgres) : IClassFixture<PostgresServer>
         Assert.Single(Sql(postgres.Url(), $"SELECT id FROM runs WHERE id = '{RunId(dir)}'"));
     }
 
+    /// <summary>
+    /// Stores are checked before work: a reading command refuses a store that does not exist (it
+    /// would make an empty one), a file that is not SQLite is exit 1 before any encoder opens, a
+    /// path with "host" and "=" in it is still a file, and a store's failure names it once.
+    /// </summary>
+    [Fact]
+    public void Stores_are_checked_before_work_and_named_once()
+    {
+        string typo = Path.Combine(Dir, "typo.db");
+        var q = EqProcess.Run("query", "runs", "--store", typo);
+        Assert.Equal(1, q.ExitCode);
+        Assert.Contains("no such store", Assert.Single(q.Errors));
+        Assert.False(File.Exists(typo));
+        string ghost = Path.Combine(Dir, "st", "ghost=1");
+        Directory.CreateDirectory(ghost);
+        Assert.Contains($"--store {ghost}/s.db: no such store", Assert.Single(EqProcess.Run("query", "runs", "--store", Path.Combine(ghost, "s.db")).Errors));
+
+        string notSqlite = Path.Combine(Dir, "not-sqlite.db"), dir = Path.Combine(Dir, "not-sqlite-out");
+        File.WriteAllText(notSqlite, "these are not the droids");
+        var e = Encode(dir, "--store", notSqlite);
+        Assert.Equal(1, e.ExitCode);
+        Assert.Contains("this file is not an SQLite database", Assert.Single(e.Errors));
+        Assert.DoesNotContain("Rendition", e.StdErr);
+        Assert.False(File.Exists(Path.Combine(dir, "summary.json")));
+
+        string url = $"postgres://eq:x@127.0.0.1:{PostgresServer.FreePort()}/eq";
+        var down = Encode(Path.Combine(Dir, "named-once"), "--store", url);
+        string line = Assert.Single(down.Errors);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(line, "store postgres://"));
+    }
+
     [Fact]
     public void A_refused_store_costs_one_line_and_exit_2_but_not_the_files()
     {

@@ -32,7 +32,7 @@ public static class CompareCommand
                 .With("store", SharedOptions.StoreFile(p.GetValue(store))), (log, inputs) =>
         {
             inputs.CheckOutputs(("--json", p.GetValue(json)));
-            var stores = p.GetValue(store) is { } s ? new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(s)) : null;
+            var stores = p.GetValue(store) is { } s ? new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.ParseExisting(s)) : null;
             if (p.GetValue(json) is { } j && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(j))))
                 throw new InputException($"--json {j}: the folder does not exist");
             foreach (var (name, value) in new[] { ("--max-bdrate", p.GetValue(maxBdRate)), ("--max-drop", p.GetValue(maxDrop)), ("--max-p5-drop", p.GetValue(maxP5Drop)) })

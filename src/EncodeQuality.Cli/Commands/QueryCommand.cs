@@ -42,7 +42,7 @@ public static class QueryCommand
                 from = t;
             }
             string where = p.GetValue(store) ?? Environment.GetEnvironmentVariable("EQ_STORE") ?? throw new InputException("--store (or EQ_STORE) is required");
-            var target = new ResultStore(StoreLocation.Parse(where));
+            var target = new ResultStore(StoreLocation.ParseExisting(where));
             var result = StoreQueries.Run(target, p.GetValue(name)!, new QueryFilter(from, p.GetValue(rendition), p.GetValue(run),
                 p.GetValue(scoreAt)!, p.GetValue(metric)!));
             Console.Out.Write(p.GetValue(format) switch

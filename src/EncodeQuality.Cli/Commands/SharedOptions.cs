@@ -42,7 +42,7 @@ public static class SharedOptions
     public static EncodeQuality.Results.RunOutcome ReadRun(string source, string? store) =>
         Directory.Exists(source) ? EncodeQuality.Results.Files.SummaryReader.Read(source)
         : store is not null ? EncodeQuality.Results.Store.StoreReader.Read(
-            new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.Parse(store)), source)
+            new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.ParseExisting(store)), source)
         : throw new InputException($"{source}: no such folder (a stored run id needs --store)");
 
     /// <summary>What eq score and eq vmaf read: the two videos, the model file (when a path) and an SQLite store.</summary>

@@ -64,13 +64,43 @@ public sealed record StoreLocation(bool IsPostgres, string ConnectionString, str
         }
         string path = Path.GetFullPath(spec);
         if (Directory.Exists(path)) throw new InputException($"--store {spec}: this is a folder; give the path of an SQLite file");
+        if (!IsSqliteOrEmpty(path)) throw new InputException($"--store {spec}: this file is not an SQLite database");
         if (!Directory.Exists(Path.GetDirectoryName(path))) throw new InputException($"--store {spec}: the folder {Path.GetDirectoryName(path)} does not exist");
         var s = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, ForeignKeys = true, DefaultTimeout = 30 };
         return new StoreLocation(false, s.ConnectionString, $"sqlite:{path}");
     }
 
+    // By form, not by substring: "key=value" pairs separated by ';', one of them Host (or Server).
+    // A path such as st/ghost=1/s.db is a file.
     private static bool LooksLikeConnectionString(string spec) =>
-        spec.Contains('=') && spec.Contains("host", StringComparison.OrdinalIgnoreCase);
+        spec.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is var pairs && pairs.Length > 0
+        && pairs.All(p => p.IndexOf('=') > 0 && !p[..p.IndexOf('=')].Contains('/'))
+        && pairs.Any(p => p[..p.IndexOf('=')].Trim() is var k && (k.Equals("host", StringComparison.OrdinalIgnoreCase) || k.Equals("server", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>A file that does not exist yet, is empty (SQLite makes a new database of it), or starts with SQLite's header.</summary>
+    private static bool IsSqliteOrEmpty(string path)
+    {
+        try
+        {
+            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (f.Length == 0) return true;
+            Span<byte> head = stackalloc byte[16];
+            return f.ReadAtLeast(head, 16, throwOnEndOfStream: false) == 16 && head.SequenceEqual("SQLite format 3\0"u8);
+        }
+        catch (FileNotFoundException) { return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; } // the store reports what it cannot open
+    }
+
+    /// <summary>
+    /// The store a reading command (query, report, compare, qoe) names: an SQLite file must exist
+    /// (opening a mistyped path would make an empty store and answer with nothing).
+    /// </summary>
+    public static StoreLocation ParseExisting(string spec)
+    {
+        var location = Parse(spec);
+        if (location.FilePath is { } file && !File.Exists(file)) throw new InputException($"--store {spec}: no such store");
+        return location;
+    }
 
     private static StoreLocation FromUrl(string spec)
     {
