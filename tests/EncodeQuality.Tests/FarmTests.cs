@@ -429,6 +429,33 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         QueueIs(queue, (0, 0));
     }
 
+    /// <summary>
+    /// eq doctor logs in to the broker for real: a wrong password and a port that is not AMQP (the
+    /// PostgreSQL one) fail, the right credentials pass. A worker whose credentials are refused
+    /// exits 1 with the broker's reason instead of retrying forever.
+    /// </summary>
+    [Fact]
+    public void Doctor_and_worker_find_refused_credentials_at_once()
+    {
+        string wrong = farm.Rabbit.Url.Replace("guest:guest@", "guest:wrong@");
+        Finding(EqProcess.Run("doctor", "--amqp", farm.Rabbit.Url), ok: true, "accepts user 'guest'");
+        Finding(EqProcess.Run("doctor", "--amqp", wrong), ok: false, "refused user 'guest'");
+        Finding(EqProcess.Run("doctor", "--amqp", $"amqp://guest:guest@127.0.0.1:{farm.Postgres.Port}/"), ok: false, "cannot connect");
+
+        var clock = Stopwatch.StartNew();
+        var worker = EqProcess.Run("worker", "--amqp", wrong, "--store", Path.Combine(Repo.Scratch("refused-worker"), "s.db"));
+        Assert.True(worker.ExitCode == 1, $"exit {worker.ExitCode}: {worker.StdErr}");
+        Assert.Contains("refused user 'guest'", Assert.Single(worker.Errors));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the worker took {clock.Elapsed} to give up");
+    }
+
+    private static void Finding(EqProcess.Outcome o, bool ok, string says)
+    {
+        var line = o.StdOut.Split('\n').Concat(o.StdErr.Split('\n')).Single(l => l.Contains("rabbitmq"));
+        Assert.True(line.TrimStart().StartsWith(ok ? "OK" : "FAIL"), line);
+        Assert.Contains(says, line);
+    }
+
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)
     {
         var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };

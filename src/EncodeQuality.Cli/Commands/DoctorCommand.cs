@@ -131,21 +131,24 @@ public static class DoctorCommand
         }
     }
 
+    /// <summary>Logs in to the broker for real, as a worker would: a wrong password or a port that is not AMQP fails here.</summary>
     private static Finding Amqp(string? url)
     {
         if (url is null) return new Finding(true, "rabbitmq", "none given (--amqp or EQ_AMQP): not checked");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps"))
-            return new Finding(false, "rabbitmq", $"{url} is not an amqp:// URL");
-        int port = uri.Port > 0 ? uri.Port : uri.Scheme == "amqps" ? 5671 : 5672;
         try
         {
-            using var tcp = new System.Net.Sockets.TcpClient();
-            if (!tcp.ConnectAsync(uri.Host, port).Wait(TimeSpan.FromSeconds(3))) throw new TimeoutException("no answer in 3 s");
-            return new Finding(true, "rabbitmq", $"{uri.Host}:{port} answers");
+            var factory = EncodeQuality.Farm.Broker.BrokerConnection.Factory(url, "eq doctor");
+            factory.AutomaticRecoveryEnabled = false;
+            factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(3);
+            factory.HandshakeContinuationTimeout = TimeSpan.FromSeconds(3);
+            using var done = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var c = EncodeQuality.Farm.Broker.BrokerConnection.OpenAsync(factory, done.Token).GetAwaiter().GetResult();
+            return new Finding(true, "rabbitmq", $"{EncodeQuality.Farm.Broker.BrokerConnection.Describe(factory)} accepts user '{factory.UserName}'");
         }
-        catch (Exception e) when (e is AggregateException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (InputException e) { return new Finding(false, "rabbitmq", e.Message); } // a malformed URL, or credentials the broker refuses
+        catch (Exception e) when (e is EncodeQuality.Farm.Broker.BrokerException or OperationCanceledException)
         {
-            return new Finding(false, "rabbitmq", $"{uri.Host}:{port}: {e.GetBaseException().Message}. Fix: start the broker or correct the URL");
+            return new Finding(false, "rabbitmq", $"{e.Message}. Fix: start the broker or correct the URL");
         }
     }
 }

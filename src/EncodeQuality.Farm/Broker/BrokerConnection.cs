@@ -34,14 +34,29 @@ public static class BrokerConnection
         };
     }
 
-    /// <summary>Connects once; a broker that does not answer is a one-line <see cref="BrokerException"/>.</summary>
+    /// <summary>
+    /// Connects once. A broker that does not answer is a one-line <see cref="BrokerException"/>
+    /// (worth trying again); one that refuses our credentials is a <see cref="BrokerRefusedException"/>,
+    /// an input error that no retry can fix.
+    /// </summary>
     public static async Task<IConnection> OpenAsync(ConnectionFactory factory, CancellationToken ct)
     {
         try { return await factory.CreateConnectionAsync(ct); }
+        catch (BrokerUnreachableException e) when (Refused(e))
+        {
+            throw new BrokerRefusedException($"broker {Describe(factory)} refused user '{factory.UserName}': {Innermost(e)}. Fix: the user and password in --amqp (or EQ_AMQP)");
+        }
         catch (BrokerUnreachableException e)
         {
             throw new BrokerException($"broker {Describe(factory)}: cannot connect ({Innermost(e)})", e);
         }
+    }
+
+    private static bool Refused(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is AuthenticationFailureException or PossibleAuthenticationFailureException) return true;
+        return false;
     }
 
     /// <summary>
@@ -72,5 +87,8 @@ public static class BrokerConnection
     }
 }
 
-/// <summary>The broker cannot be reached or refused us: a processing error with one plain line.</summary>
+/// <summary>The broker cannot be reached: a processing error with one plain line.</summary>
 public sealed class BrokerException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The broker refused our credentials: an input error (exit 1), never retried.</summary>
+public sealed class BrokerRefusedException(string message) : InputException(message);
