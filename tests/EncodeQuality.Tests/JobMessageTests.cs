@@ -64,4 +64,18 @@ public class JobMessageTests
         foreach (var bad in new[] { Path.Combine(elsewhere, "src.mp4"), Path.Combine(sources, "..", "elsewhere", "src.mp4"), Path.Combine(sourceEscape, "src.mp4") })
             Assert.Contains("outside the worker's --source-root", Assert.Throws<InputException>(() => JobPaths.CheckSource(bad, [sources])).Message);
     }
+
+    /// <summary>
+    /// Messages the schema lets through but the reader cannot hold are input errors naming the
+    /// field (dead-lettered at once), not exceptions the worker takes for a crash and retries.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"version": "1", "jobId": "j-1", "source": "/data/src.mp4", "ladder": "default"}""", "version")]
+    [InlineData("""{"version": 1, "jobId": "j-1", "source": "/data/src.mp4", "ladder": "default", "subsample": 3000000000}""", "subsample")]
+    [InlineData("""{"version": 1, "jobId": "j-1", "source": "/data/\ud800.mp4", "ladder": "default"}""", "job:")]
+    public void A_message_the_reader_cannot_hold_is_an_input_error(string text, string names)
+    {
+        var e = Assert.Throws<InputException>(() => JobMessage.Parse(text));
+        Assert.Contains(names, e.Message);
+    }
 }

@@ -64,7 +64,15 @@ public sealed record JobMessage
             throw new InputException($"job: not valid JSON ({e.Message.ReplaceLineEndings(" ")})");
         }
         if (errors.Count > 0) throw new InputException("job: " + string.Join("; ", errors.Select(Describe)));
-        return JsonSerializer.Deserialize<JobMessage>(text, Json)!;
+        // What the schema lets through but the reader cannot hold ("version": "1", a count beyond
+        // an int, a lone surrogate) is the message's fault too: an input error, never a retry.
+        try { return JsonSerializer.Deserialize<JobMessage>(text, Json) ?? throw new InputException("job: the message is null"); }
+        catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException or ArgumentException)
+        {
+            throw new InputException(e is JsonException { Path: { } path }
+                ? $"job: {path.TrimStart('$', '.')} holds a value that field cannot take (out of range, or of another type)"
+                : $"job: cannot be read ({e.Message.ReplaceLineEndings(" ")})");
+        }
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
