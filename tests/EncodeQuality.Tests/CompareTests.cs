@@ -28,6 +28,31 @@ public sealed class RegressionLadders
 
 public class CompareTests(RegressionLadders ladders) : IClassFixture<RegressionLadders>
 {
+    /// <summary>
+    /// A comparison that cannot say anything says why: runs with no rendition in common, and a
+    /// --max-bdrate on runs without VMAF on both sides (before: an empty table, and "()").
+    /// </summary>
+    [Fact]
+    public void A_comparison_with_nothing_to_compare_says_why()
+    {
+        string d = Repo.Scratch("compare-nothing");
+        string Run(string name, string rung, string metrics)
+        {
+            string ladder = Path.Combine(d, name + ".json"), o = Path.Combine(d, name);
+            File.WriteAllText(ladder, $$"""{"renditions": [{"name": "{{rung}}", "codec": "x264", "height": 144, "crf": 30, "preset": "ultrafast"}]}""");
+            var e = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", ladder, "--frames", "5", "--metrics", metrics, "--out", o);
+            Assert.True(e.ExitCode == 0, e.StdErr);
+            return o;
+        }
+        string a = Run("a", "low", "psnr"), b = Run("b", "other", "psnr"), c = Run("c", "low", "psnr");
+        var apart = EqProcess.Run("compare", a, b);
+        Assert.Equal(1, apart.ExitCode);
+        Assert.Contains("no rendition in common (BASE: low; NEW: other)", Assert.Single(apart.Errors));
+        var noVmaf = EqProcess.Run("compare", a, c, "--max-bdrate", "1");
+        Assert.Equal(1, noVmaf.ExitCode);
+        Assert.Contains("not computable here (no rendition in common is scored with VMAF on both sides)", Assert.Single(noVmaf.Errors));
+    }
+
     [Fact]
     public void A_slower_preset_against_ultrafast_is_a_regression_in_BD_rate()
     {

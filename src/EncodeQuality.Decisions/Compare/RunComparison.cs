@@ -43,6 +43,9 @@ public static class RunComparison
         }
         unmatched.AddRange(news.Where(x => bases.All(b => b.Key != x.Key)).Select(x => $"{x.Key}: only in NEW"));
         if (sources.Count == 0) throw new InputException("BASE and NEW have no source in common");
+        if (sources.All(s => s.Rungs.Count == 0))
+            throw new InputException($"BASE and NEW have no rendition in common (BASE: {string.Join(", ", sources.SelectMany(s => s.Base.Rungs).Select(r => r.Name).Distinct())}; " +
+                $"NEW: {string.Join(", ", sources.SelectMany(s => s.New.Rungs).Select(r => r.Name).Distinct())})");
 
         var average = new List<(ScoreAt, double?)>();
         foreach (var mode in sources.SelectMany(s => s.Bd).Select(b => b.Mode).Distinct())
@@ -77,7 +80,11 @@ public static class RunComparison
         if (o.MaxBdRate is { } max)
         {
             if (average.All(a => a.BdRate is null))
-                throw new InputException($"--max-bdrate: BD-rate is not computable here ({string.Join("; ", sources.SelectMany(s => s.Bd).Select(b => b.Rate.NotComputable).Distinct())})");
+            {
+                var why = sources.SelectMany(s => s.Bd).Select(b => b.Rate.NotComputable).OfType<string>().Distinct().ToList();
+                throw new InputException("--max-bdrate: BD-rate is not computable here (" +
+                    (why.Count > 0 ? string.Join("; ", why) : "no rendition in common is scored with VMAF on both sides") + ")");
+            }
             foreach (var (mode, v) in average)
                 if (v > max) failures.Add($"BD-rate at {ModeName(mode)} {F(v.Value)} % is above --max-bdrate {F(max)} %");
         }
