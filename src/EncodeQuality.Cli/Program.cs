@@ -60,6 +60,18 @@ public static class Program
         return catalog;
     }
 
+    private static string Expected(string type)
+    {
+        string t = System.Text.RegularExpressions.Regex.Match(type, @"^System\.Nullable`1\[(.+)\]$") is { Success: true } n ? n.Groups[1].Value : type;
+        return t switch
+        {
+            "System.Int32" or "System.Int64" or "System.UInt32" or "System.UInt64" or "System.Int16" => "a whole number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number",
+            "System.Boolean" => "true or false",
+            _ => "a value of this option",
+        };
+    }
+
     /// <summary>A parse error on one line, naming the option it is about.</summary>
     private static string UsageLine(System.CommandLine.Parsing.ParseError e)
     {
@@ -70,6 +82,8 @@ public static class Program
             _ => null,
         };
         string text = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim();
+        // System.CommandLine names the .NET type it wanted ('System.Nullable`1[System.Double]'): say what a user types.
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"as expected type '([^']+)'", m => "as " + Expected(m.Groups[1].Value));
         return option is null || text.Contains(option.Name) ? text : $"{option.Name}: {text}";
     }
 }

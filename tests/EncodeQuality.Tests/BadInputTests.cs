@@ -377,6 +377,18 @@ public class BadInputTests
         return f;
     }
 
+    /// <summary>An option value of the wrong kind is named in the user's words, not by a .NET type name.</summary>
+    [Theory]
+    [InlineData("compare", "--max-bdrate", "abc", "Cannot parse argument 'abc' for option '--max-bdrate' as a number.")]
+    [InlineData("encode", "--frames", "abc", "Cannot parse argument 'abc' for option '--frames' as a whole number.")]
+    public void An_option_of_the_wrong_kind_is_named_in_plain_words(string command, string option, string value, string says)
+    {
+        var o = command == "compare" ? EqProcess.Run("compare", Dir, Dir, option, value)
+            : EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--out", Path.Combine(Dir, "kind"), option, value);
+        Assert.Equal(1, o.ExitCode);
+        Assert.Equal($"eq: error: {says}", Assert.Single(o.Errors));
+    }
+
     [Fact]
     public void A_folder_given_as_the_source_is_named_as_one()
     {
