@@ -466,8 +466,11 @@ public class BadInputTests
     public void Interrupted_run_exits_2_and_leaves_nothing_behind()
     {
         var o = Path.Combine(Dir, "out-interrupted");
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "eq.dll"), "encode", Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", "default", "--out", o })
+        // Through env --default-signal=INT: a test run started in the background by a shell without
+        // job control inherits SIGINT ignored, and .NET keeps a signal ignored at start ignored.
+        var psi = new System.Diagnostics.ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "eq.dll"), "encode",
+            Repo.Media("VID_1280x720_cabac_temporal_direct.264"), "--ladder", "default", "--out", o })
             psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
