@@ -157,21 +157,21 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
     /// </summary>
     private (string Why, string? RunId)? DuplicateOf(string jobId, string outDir, ILogger log)
     {
-        (string Status, string? Worker, long Attempt, string? RunId)? row;
-        try { row = JobLedger.Find(context.Store, jobId); }
+        try { return Copy(jobId, () => OutputFolder.IsHeld(outDir)); }
         catch (StoreException e)
         {
             log.Warning("Job state not read: {Error}", e.Message);
             return null;
         }
-        return row switch
-        {
-            { Status: "done" } r => ($"a duplicate: job {jobId} is done (run {r.RunId})", r.RunId),
-            { Status: "running" } r when OutputFolder.IsHeld(outDir) =>
-                ($"a duplicate: job {jobId} is running (worker {r.Worker}, attempt {r.Attempt})", null),
-            _ => null,
-        };
     }
+
+    /// <summary>The job's row as a duplicate's reason: done, or running while <paramref name="held"/> says a live run holds its folder.</summary>
+    private (string Why, string? RunId)? Copy(string jobId, Func<bool> held) => JobLedger.Find(context.Store, jobId) switch
+    {
+        { Status: "done" } r => ($"a duplicate: job {jobId} is done (run {r.RunId})", r.RunId),
+        { Status: "running" } r when held() => ($"a duplicate: job {jobId} is running (worker {r.Worker}, attempt {r.Attempt})", null),
+        _ => null,
+    };
 
     /// <summary>
     /// The output folder is held by a live run: if the job's row says it is running (or done),
@@ -184,11 +184,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         {
             try
             {
-                switch (JobLedger.Find(context.Store, jobId))
-                {
-                    case { Status: "done" } r: return ($"a duplicate: job {jobId} is done (run {r.RunId})", r.RunId);
-                    case { Status: "running" } r: return ($"a duplicate: job {jobId} is running (worker {r.Worker}, attempt {r.Attempt})", null);
-                }
+                if (Copy(jobId, held: () => true) is { } copy) return copy;
             }
             catch (StoreException e)
             {
