@@ -216,6 +216,32 @@ public class VmafUnitTests
         for (int f = 0; f < frames.Count; f++) Assert.Equal(scalar[f], vector[f]);
     }
 
+    /// <summary>
+    /// SpEED keeps every 16th sample of its low-passed plane and filters only those: each kept
+    /// sample must be the full filter's, bit for bit, at the edges (mirrored taps) and inside.
+    /// </summary>
+    [Theory]
+    [InlineData(640, 360, 16, 1.0f)]
+    [InlineData(97, 83, 16, 0.5f)]
+    [InlineData(333, 170, 8, 2.0f)]
+    public void A_decimated_filter_keeps_the_full_filters_samples(int w, int h, int step, float scale)
+    {
+        var rng = new Random(w * h);
+        var plane = new float[w * h];
+        for (int i = 0; i < plane.Length; i++) plane[i] = (float)(rng.Next(256) - 128 + rng.NextDouble());
+        int n = GaussianKernel.Size(1, scale);
+        var taps = GaussianKernel.Taps(n, (float)(2.0 * n / 5.0));
+        var full = new float[w * h];
+        var row = new float[w];
+        SeparableFilter.Apply(taps, SeparableFilter.Input.Plain, plane, null, full, w, h, row);
+        int outW = w / step, outH = h / step;
+        var kept = new float[outW * outH];
+        SeparableFilter.ApplyDecimated(taps, plane, kept, w, h, step, outW, outH, row);
+        for (int i = 0; i < outH; i++)
+            for (int j = 0; j < outW; j++)
+                Assert.True(full[i * step * w + j * step] == kept[i * outW + j], $"({i}, {j}): {kept[i * outW + j]} against {full[i * step * w + j * step]}");
+    }
+
     [Fact]
     public void Simd_long_to_float_rounds_once_as_the_scalar_cast()
     {

@@ -30,6 +30,23 @@ internal static class SeparableFilter
         }
     }
 
+    /// <summary>
+    /// dst[i * outW + j] = filter(a) at row i * step, column j * step: what <see cref="Apply"/>
+    /// followed by keeping every step-th sample gives, the same sums in the same order, but only
+    /// the kept rows are filtered vertically and only the kept columns horizontally.
+    /// </summary>
+    public static void ApplyDecimated(ReadOnlySpan<float> taps, float[] a, float[] dst, int w, int h, int step, int outW, int outH, float[] row)
+    {
+        int r = taps.Length / 2;
+        Span<int> rows = stackalloc int[taps.Length];
+        for (int i = 0; i < outH; i++)
+        {
+            for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i * step - r + k, h) * w;
+            Vertical(taps, Input.Plain, a, null, rows, row, w);
+            for (int j = 0; j < outW; j++) dst[i * outW + j] = EdgeTap(taps, row, j * step, w);
+        }
+    }
+
     private static void Vertical(ReadOnlySpan<float> taps, Input mode, float[] a, float[]? b, ReadOnlySpan<int> rows, float[] row, int w)
     {
         int x = 0;

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace EncodeQuality.Vmaf.Features.Speed;
 
 /// <summary>
@@ -79,16 +81,23 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
     private void Load(ushort[] plane, FramePair f, Span<float> target)
     {
         int stride = f.ChromaWidth;
-        if (f.BitDepth == 8)
+        // Dividing by a power of two is exact, so 8-bit samples take the same path with a divisor of 1.
+        float scaler = 1 << (f.BitDepth - 8);
+        var scale = new Vector<float>(scaler);
+        var offset = new Vector<float>(-128);
+        for (int y = 0; y < _height; y++)
         {
-            for (int y = 0; y < _height; y++)
-                for (int x = 0; x < _width; x++) target[y * _width + x] = (float)plane[y * stride + x] + -128;
-        }
-        else
-        {
-            float scaler = 1 << (f.BitDepth - 8);
-            for (int y = 0; y < _height; y++)
-                for (int x = 0; x < _width; x++) target[y * _width + x] = (float)plane[y * stride + x] / scaler + -128;
+            var from = plane.AsSpan(y * stride, _width);
+            var to = target.Slice(y * _width, _width);
+            int x = 0;
+            if (Vector.IsHardwareAccelerated)
+                for (; x + Vector<ushort>.Count <= _width; x += Vector<ushort>.Count)
+                {
+                    Vector.Widen(new Vector<ushort>(from[x..]), out var low, out var high);
+                    (Vector.ConvertToSingle(Vector.AsVectorInt32(low)) / scale + offset).CopyTo(to[x..]);
+                    (Vector.ConvertToSingle(Vector.AsVectorInt32(high)) / scale + offset).CopyTo(to[(x + Vector<float>.Count)..]);
+                }
+            for (; x < _width; x++) to[x] = (float)from[x] / scaler + -128;
         }
     }
 }

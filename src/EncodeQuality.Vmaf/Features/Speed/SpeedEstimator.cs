@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace EncodeQuality.Vmaf.Features.Speed;
 
 /// <summary>What SpEED's options set (speed.c SpeedOptions).</summary>
@@ -140,13 +144,22 @@ internal sealed class SpeedEstimator
                     for (int j = 0; j < _subW; j++) sum += data[(r + i) * stride + c + j];
                 _means[r * Block + c] = sum / (_subW * _subH);
             }
+        Span<double> sums = stackalloc double[Block];
         for (int xi = 0; xi < BlockElements; xi++)
-            for (int yi = 0; yi <= xi; yi++)
+            for (int row = 0; row <= xi / Block; row++)
             {
-                float cov = (float)(Covariance(data, stride, (xi / Block) * stride + xi % Block, (yi / Block) * stride + yi % Block,
-                    _means[xi], _means[yi]) / (_subW * _subH));
-                _cov[xi * BlockElements + yi] = cov;
-                _cov[yi * BlockElements + xi] = cov;
+                // The five offsets of one row at once, each its own sum in its own order.
+                int x0 = (xi / Block) * stride + xi % Block, y0 = row * stride;
+                if (Vector256.IsHardwareAccelerated) CovarianceRow(data, stride, x0, y0, _means[xi], _means.AsSpan(row * Block, Block), sums);
+                else
+                    for (int c = 0; c < Block; c++) sums[c] = Covariance(data, stride, x0, y0 + c, _means[xi], _means[row * Block + c]);
+                for (int c = 0; c < Block && row * Block + c <= xi; c++)
+                {
+                    int yi = row * Block + c;
+                    float cov = (float)(sums[c] / (_subW * _subH));
+                    _cov[xi * BlockElements + yi] = cov;
+                    _cov[yi * BlockElements + xi] = cov;
+                }
             }
         // Step 2: its eigenvalues. Step 3: the samples of each block offset, block by block.
         _eigenSolver.Compute(_cov, _eigen);
@@ -188,6 +201,37 @@ internal sealed class SpeedEstimator
         return sum;
     }
 
+    /// <summary>
+    /// <see cref="Covariance"/> of x against the five sub-pictures at y0 .. y0 + 4, in the lanes
+    /// of two vectors (offsets 0-3, then 4 in the second's first lane; its other lanes are
+    /// discarded). Each lane does the scalar form's operations on its own sum in the same order
+    /// (no fused multiply-add), so the sums are the scalar ones; several chains in flight instead
+    /// of one is the whole gain. Everything stays in vectors: a scalar float-to-double conversion
+    /// would tie each step to the one before through its register's upper half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CovarianceRow(float[] data, int stride, int x0, int y0, double meanX, ReadOnlySpan<float> meansY, Span<double> sums)
+    {
+        var meanLow = Vector256.Create(meansY[0], meansY[1], meansY[2], meansY[3]);
+        var meanHigh = Vector256.Create(meansY[4], 0, 0, 0);
+        var mx = Vector256.Create(meanX);
+        Vector256<double> low = Vector256<double>.Zero, high = Vector256<double>.Zero;
+        ref float d = ref MemoryMarshal.GetArrayDataReference(data);
+        for (int i = 0; i < _subH; i++)
+        {
+            int rx = x0 + i * stride, ry = y0 + i * stride;
+            for (int j = 0; j < _subW; j++)
+            {
+                var x = Vector256.WidenLower(Vector256.Create(Unsafe.Add(ref d, rx + j))) - mx;
+                var y = Vector256.LoadUnsafe(ref d, (nuint)(ry + j));
+                low += x * (Vector256.WidenLower(y) - meanLow);
+                high += x * (Vector256.WidenUpper(y) - meanHigh);
+            }
+        }
+        low.CopyTo(sums);
+        sums[4] = high.ToScalar();
+    }
+
     /// <summary>speed.c filter_and_downscale: prescale, anti-alias, keep every 16th sample, remove the local mean.</summary>
     private void FilterAndDecimate()
     {
@@ -197,9 +241,9 @@ internal sealed class SpeedEstimator
             _prescaler.Scale(_scaledCopy, _frame);
         }
         int w = _scaledW, h = _scaledH;
-        SeparableFilter.Apply(_antialias, SeparableFilter.Input.Plain, _frame, null, _filtered, w, h, _row);
-        for (int i = 0; i < _opH; i++)
-            for (int j = 0; j < _opW; j++) _frame[i * _opW + j] = _filtered[i * 16 * w + j * 16];
+        // Only every 16th sample of the low-passed plane is kept, so only those are filtered.
+        SeparableFilter.ApplyDecimated(_antialias, _frame, _filtered, w, h, 1 << Scales, _opW, _opH, _row);
+        _filtered.AsSpan(0, _opW * _opH).CopyTo(_frame);
         SeparableFilter.Apply(_localMean, SeparableFilter.Input.Plain, _frame, null, _filtered, _opW, _opH, _row);
         for (int i = 0; i < _opW * _opH; i++) _frame[i] -= _filtered[i];
     }
