@@ -23,7 +23,8 @@ public static class CommandRunner
         try
         {
             read = inputs();
-            read.CheckOutputs(("--log-json", logJson));
+            // The log is appended to and may be a device (/dev/stderr): Logging checks what it can take.
+            if (logJson is not null) read.CheckNotAnInput(logJson, "--log-json");
         }
         catch (InputException e) { return Task.FromResult(Fail(ExitCodes.InputError, e.Message)); }
         return Run(logJson, verbose, log => body(log, read), console);

@@ -347,6 +347,45 @@ public class BadInputTests
         Assert.True(File.Exists(json));
     }
 
+    /// <summary>
+    /// An output that cannot be written (a folder that takes no new files: /proc; one this user may
+    /// not write: /sys, refused even to root) is exit 1 before any work, naming the user's path and
+    /// not the hidden temporary file it would have been written under.
+    /// </summary>
+    [Fact]
+    public void Outputs_that_cannot_be_written_are_refused_before_work_by_their_own_names()
+    {
+        string clip = Repo.Media("BA1_FT_C.264"), d = Path.Combine(Dir, "unwritable");
+        Directory.CreateDirectory(d);
+        var ladder = Path.Combine(d, "ladder.json");
+        File.WriteAllText(ladder, """{"renditions": [ {"name": "r", "codec": "x264", "height": 144, "crf": 30} ]}""");
+        string sessions = Path.Combine(d, "sessions.json");
+        File.WriteAllText(sessions, """{"id": "s", "segments": [{"rendition": "r", "seconds": 1}]}""");
+        foreach (var folder in new[] { "/proc", "/sys/kernel" })
+        {
+            string target = Path.Combine(folder, "eq-out.json");
+            foreach (var args in new[]
+            {
+                new[] { "vmaf", "--ref", clip, "--dist", clip, "--json", target },
+                ["score", "--ref", clip, "--dist", clip, "--metrics", "psnr", "--json", target],
+                ["report", d, "--out", target],
+                ["compare", d, d, "--json", target],
+                ["qoe", sessions, "--run", d, "--json", target],
+                ["mqa", "hls", sessions, "--segments", sessions, "--out", target],
+                ["encode", clip, "--ladder", ladder, "--frames", "5", "--metrics", "none", "--out", folder],
+            })
+            {
+                var o = EqProcess.Run(args);
+                string said = Assert.Single(o.Errors);
+                Assert.True(o.ExitCode == 1, $"eq {string.Join(' ', args)}: exit {o.ExitCode}; {o.StdErr}");
+                Assert.Contains(args[^1], said);
+                Assert.DoesNotContain(".partial", said);
+                Assert.DoesNotContain("Scored", o.StdErr);
+                Assert.DoesNotContain("Progress", o.StdErr);
+            }
+        }
+    }
+
     /// <summary>Numbers that do not fit (infinity, NaN, a size FFmpeg would wrap, a negative count) are exit 1 before any work.</summary>
     [Theory]
     [InlineData("vmaf.mean>=1e400", "is beyond what a double holds")]

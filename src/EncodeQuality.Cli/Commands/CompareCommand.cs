@@ -33,8 +33,6 @@ public static class CompareCommand
         {
             inputs.CheckOutputs(("--json", p.GetValue(json)));
             var stores = p.GetValue(store) is { } s ? new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.ParseExisting(s)) : null;
-            if (p.GetValue(json) is { } j && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(j))))
-                throw new InputException($"--json {j}: the folder does not exist");
             foreach (var (name, value) in new[] { ("--max-bdrate", p.GetValue(maxBdRate)), ("--max-drop", p.GetValue(maxDrop)), ("--max-p5-drop", p.GetValue(maxP5Drop)) })
                 if (value is { } v && !double.IsFinite(v)) throw new InputException($"{name} must be a finite number, not {v}");
             var options = new EncodeQuality.Decisions.Compare.CompareOptions(p.GetValue(method) == "cubic" ? BdMethod.Cubic : BdMethod.Pchip,

@@ -35,8 +35,6 @@ public static class QoeCommand
                 .With("store", SharedOptions.StoreFile(p.GetValue(store))), (log, inputs) =>
         {
             inputs.CheckOutputs(("--json", p.GetValue(json)));
-            if (p.GetValue(json) is { } j && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(j))))
-                throw new InputException($"--json {j}: the folder does not exist");
             if (!(p.GetValue(qScale) > 0) || !double.IsFinite(p.GetValue(qScale))) throw new InputException("--abr-q-scale must be a finite number above 0");
             if (!(p.GetValue(mu) >= 0) || !double.IsFinite(p.GetValue(mu))) throw new InputException("--abr-mu must be a finite number of at least 0");
             var abr = new AbrObjectiveOptions(p.GetValue(mu), p.GetValue(qScale));

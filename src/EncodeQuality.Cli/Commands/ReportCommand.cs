@@ -28,9 +28,6 @@ public static class ReportCommand
         {
             string src = p.GetValue(source)!, target = p.GetValue(outFile)!;
             inputs.CheckOutputs(("--out", target));
-            if (Directory.Exists(target)) throw new InputException($"--out {target}: this is a folder; give the HTML file's path");
-            if (!Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(target))))
-                throw new InputException($"--out {target}: the folder does not exist");
             if (File.Exists(src)) ComparisonReport.WriteJson(File.ReadAllText(src), src, target);
             else RunReport.Write(SharedOptions.ReadRun(src, p.GetValue(store)), target);
             log.Information("Report written: {Path}", Path.GetFullPath(target));

@@ -49,6 +49,9 @@ public sealed partial class OutputFolder : IDisposable
         // The lock is flock(2) on the folder itself: no lock file to leave behind or to race on,
         // and the kernel drops it when the process dies, however it dies.
         if (Access(full, WriteAndSearch) != 0) throw new OutputFolderException($"--out {path}: this folder is not writable");
+        // access(2) passes root where a file still cannot be made (/proc, a read-only bind): try one.
+        if (OutputFile.CannotCreate(Path.Combine(full, SummaryName)) is { } why)
+            throw new OutputFolderException($"--out {path}: cannot write in this folder ({why})");
         int held = Open(full, 0); // O_RDONLY
         if (held < 0) throw new OutputFolderException($"--out {path}: cannot open the folder");
         if (Flock(held, LockExclusive | LockNonBlocking) != 0)
@@ -88,7 +91,7 @@ public sealed partial class OutputFolder : IDisposable
     /// </summary>
     public void Reserve(string fileName)
     {
-        _inputs.CheckOutput(PathFor(fileName), "--out");
+        _inputs.CheckNotAnInput(PathFor(fileName), "--out");
         string temp = Path.GetFileName(TempPathFor(fileName));
         long max = Fpathconf(_lock, NameMax);
         if (max > 0 && System.Text.Encoding.UTF8.GetByteCount(temp) > max)

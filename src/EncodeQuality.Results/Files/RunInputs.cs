@@ -39,15 +39,22 @@ public sealed partial class RunInputs
         return new(_files.Select(f => (f.Role, (string?)f.Path)).Concat(files));
     }
 
-    /// <summary>Refuses each given output (option, path; null: not given) that is one of the inputs.</summary>
+    /// <summary>
+    /// Refuses each file a command will write (option, path; null: not given) that is one of the
+    /// inputs or cannot be written (<see cref="OutputFile.CheckWritable"/>).
+    /// </summary>
     public void CheckOutputs(params (string Option, string? Path)[] outputs)
     {
         foreach (var (option, path) in outputs)
-            if (path is not null) CheckOutput(path, option);
+            if (path is not null)
+            {
+                CheckNotAnInput(path, option);
+                OutputFile.CheckWritable(path, option);
+            }
     }
 
     /// <summary>Refuses (input error, before any work) an output path that is one of the inputs.</summary>
-    public void CheckOutput(string output, string option)
+    public void CheckNotAnInput(string output, string option)
     {
         if (InputAt(output) is { } input)
             throw new InputException($"{option}: writing {output} would replace the {input.Role} {input.Path}; choose another output or rename it");

@@ -4,8 +4,8 @@ namespace EncodeQuality.Results.Files;
 
 /// <summary>
 /// eq score's --json file as a sink: the one comparison's log, written under a temporary name
-/// beside the target and renamed when the run commits. The folder must exist: that is checked
-/// when the sink is made, before any decoding.
+/// beside the target and renamed when the run commits. That it can be written is checked when the
+/// sink is made, before any decoding.
 /// </summary>
 public sealed class ScoreLogSink : IResultSink
 {
@@ -14,11 +14,8 @@ public sealed class ScoreLogSink : IResultSink
 
     public ScoreLogSink(string path, RunInputs inputs)
     {
-        inputs.CheckOutput(path, "--json");
+        inputs.CheckOutputs(("--json", path));
         _path = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(_path)!;
-        if (Directory.Exists(_path)) throw new InputException($"--json {path}: this is a folder, not a file");
-        if (!Directory.Exists(dir)) throw new InputException($"--json {path}: the folder {dir} does not exist");
         _temp = OutputFolder.TempPathBeside(_path);
     }
 
