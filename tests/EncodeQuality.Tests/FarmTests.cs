@@ -610,6 +610,9 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         QueueIs(queue, (1, 0));
         Assert.Equal(0, RunCount(store, returned));
         Assert.Empty(Directory.GetFiles(Path.Combine(root, returned)));
+        // Its row says it was handed back, not running under the worker that stopped; eq query runs shows so.
+        Assert.Equal(1, Count(store, $"SELECT count(*) FROM jobs WHERE job_id = '{returned}' AND status = 'returned' AND worker = 'T2'"));
+        Assert.Equal(1, Count(store, $"SELECT count(*) FROM farm_runs WHERE job_id = '{returned}' AND status = 'returned'"));
         // And another worker does it, once.
         using (var w = Worker("T3", store, root, queue))
         {

@@ -369,6 +369,53 @@ public class StoreTests(PostgresServer postgres) : IClassFixture<PostgresServer>
         AssertStoreFailedFilesKept(Encode(dir, "--store", store), dir, "newer schema");
     }
 
+    /// <summary>
+    /// A store made before schema 8 (its scripts up to 0007 applied as dbup records them, a job
+    /// row in it) is upgraded in place: the row is kept, and a job handed back by a stopping
+    /// worker can be marked 'returned', which farm_runs shows.
+    /// </summary>
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public void A_store_before_schema_8_keeps_its_jobs_and_learns_returned(string kind)
+    {
+        string store = NewStore(kind);
+        var s = new ResultStore(StoreLocation.Parse(store));
+        var asm = typeof(ResultStore).Assembly;
+        string dialect = kind == "sqlite" ? ".Schema.sqlite." : ".Schema.postgres.";
+        var old = asm.GetManifestResourceNames().Where(n => n.Contains(dialect) || n.Contains(".Schema.common."))
+            .Select(n => (Name: n[(n.LastIndexOf(".Schema.", StringComparison.Ordinal) + 8)..].Split('.', 2)[1], Resource: n))
+            .Where(x => string.CompareOrdinal(x.Name, "0008") < 0).OrderBy(x => x.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(7, old.Count);
+        using (var c = s.Connect())
+        {
+            void Run(string sql)
+            {
+                using var cmd = c.CreateCommand();
+                cmd.CommandText = sql;
+                cmd.ExecuteNonQuery();
+            }
+            // dbup's own journal, as it makes it (SQLite looks the table up by this exact name).
+            Run("CREATE TABLE SchemaVersions (schemaversionsid " + (kind == "sqlite" ? "INTEGER PRIMARY KEY" : "serial PRIMARY KEY")
+                + ", scriptname TEXT NOT NULL, applied " + (kind == "sqlite" ? "DATETIME" : "timestamp") + " NOT NULL)");
+            foreach (var (name, resource) in old)
+            {
+                using var text = new StreamReader(asm.GetManifestResourceStream(resource)!);
+                Run(text.ReadToEnd());
+                Run($"INSERT INTO SchemaVersions (scriptname, applied) VALUES ('{name}', CURRENT_TIMESTAMP)");
+            }
+        }
+        JobLedger.Mark(s, "kept", JobState.Failed, 2, "W1", "a reason");
+        s.EnsureSchema();
+        Assert.Equal(("failed", "W1", 2L, (string?)null), JobLedger.Find(s, "kept"));
+        JobLedger.Mark(s, "kept", JobState.Returned, 3, "W2", "handed back");
+        Assert.Equal(("returned", "W2", 3L, (string?)null), JobLedger.Find(s, "kept"));
+        using var read = s.Connect();
+        using var q = read.CreateCommand();
+        q.CommandText = "SELECT status FROM farm_runs WHERE job_id = 'kept'";
+        Assert.Equal("returned", q.ExecuteScalar());
+    }
+
     [Theory]
     [InlineData("postgres://eq@:99999999/x")]
     [InlineData("Host=127.0.0.1;Port=notaport")]

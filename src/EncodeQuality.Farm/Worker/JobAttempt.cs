@@ -105,7 +105,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                await GiveBack(log);
+                await GiveBack(log, running.Marked ? message.JobId : null);
                 return;
             }
             catch (StoreException e) when (++storeFailures < MaxStoreFailures)
@@ -210,9 +210,15 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
     /// <summary>Marks the job running when its run starts (the output folder is then held).</summary>
     private sealed class RunningMark(Action mark) : IResultSink
     {
+        /// <summary>Whether this attempt's run started, and the row was marked running.</summary>
+        public bool Marked { get; private set; }
         public bool Essential => false;
         public string Name => "jobs table";
-        public void RunStarted(RunStart run) => mark();
+        public void RunStarted(RunStart run)
+        {
+            mark();
+            Marked = true;
+        }
         public void Prepare(RunOutcome run) { }
         public void Commit() { }
         public void Abort(Exception cause) { }
@@ -224,8 +230,14 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
     /// </summary>
     private const int MaxStoreFailures = 5;
 
-    /// <summary>The work stopped (a stop's drain ran out, or the channel closed): the job goes back to the queue whole.</summary>
-    private async Task GiveBack(ILogger log)
+    /// <summary>
+    /// The work stopped (a stop's drain ran out, or the channel closed): the job goes back to the
+    /// queue whole. A job whose row this attempt marked running (<paramref name="started"/>) is
+    /// marked returned before it is requeued, so no other worker holds it yet and the row does not
+    /// stay running under a worker that stopped. When the broker took it back, another worker may
+    /// already run it: its row is left to that worker.
+    /// </summary>
+    private async Task GiveBack(ILogger log, string? started = null)
     {
         if (delivery.Lost.IsCancellationRequested)
         {
@@ -233,6 +245,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             return;
         }
         log.Warning("Stopping: the job returns to the queue unfinished");
+        if (started is not null) context.Mark(started, JobState.Returned, delivery.Attempt, "handed back unfinished: the worker stopped", log);
         await context.Deliveries.RequeueAsync(delivery);
     }
 

@@ -1,17 +1,20 @@
 namespace EncodeQuality.Results.Store;
 
 /// <summary>The state of a farm job's latest attempt, as the jobs table keeps it.</summary>
-public enum JobState { Running, Failed, DeadLettered }
+public enum JobState { Running, Failed, DeadLettered, Returned }
 
 /// <summary>
-/// Writes what a farm worker is doing with a job into the jobs table (schema 5), one row per job
+/// Writes what a farm worker is doing with a job into the jobs table (schemas 5 and 8), one row per job
 /// id. 'done' is not written here: the run's own transaction sets it (<see cref="RunWriter"/>).
 /// </summary>
 public static class JobLedger
 {
     public static void Mark(ResultStore store, string jobId, JobState state, int attempt, string worker, string? message = null)
     {
-        string status = state switch { JobState.Running => "running", JobState.Failed => "failed", _ => "dead-lettered" };
+        string status = state switch
+        {
+            JobState.Running => "running", JobState.Failed => "failed", JobState.Returned => "returned", _ => "dead-lettered",
+        };
         bool postgres = store.Location.IsPostgres;
         var now = RunWriter.Time(DateTimeOffset.UtcNow, postgres);
         using var c = store.Connect();
@@ -31,7 +34,7 @@ public static class JobLedger
         });
     }
 
-    /// <summary>A job's row: its latest attempt's status ('running', 'done', 'failed', 'dead-lettered'), worker, attempt and run; null when the store has none.</summary>
+    /// <summary>A job's row: its latest attempt's status ('running', 'done', 'failed', 'dead-lettered', 'returned'), worker, attempt and run; null when the store has none.</summary>
     public static (string Status, string? Worker, long Attempt, string? RunId)? Find(ResultStore store, string jobId) =>
         store.Guard("read the job's state", () =>
         {
