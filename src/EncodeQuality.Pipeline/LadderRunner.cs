@@ -53,6 +53,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             }
         var mediaPaths = ladder.Select(r => request.MediaPath(r)).ToList();
         long estimate = CheckMemory(request, ladder, info, scoring);
+        // In a worker's long-lived process the peak would otherwise be the largest of any job so far.
+        bool ownPeak = MemoryPeak.Reset();
 
         var jobs = new List<(RungJob Job, string Media)>();
         bool done = false;
@@ -93,8 +95,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
 
             var reports = new List<RenditionReport>();
             foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info, request.Segments));
-            log.Information("Memory: peak {Peak} of the {Estimate} estimated before the run",
-                MemoryEstimate.Text(Process.GetCurrentProcess().PeakWorkingSet64), MemoryEstimate.Text(estimate));
+            log.Information("Memory: peak {Peak} of the {Estimate} estimated before the run{Scope}",
+                MemoryEstimate.Text(MemoryPeak.Read()), MemoryEstimate.Text(estimate), ownPeak ? "" : " (the process's peak: the kernel keeps no run's own)");
             done = true;
             return new LadderResult(request.Source, info, frames, wall.Elapsed, reports, [.. damaged]);
         }

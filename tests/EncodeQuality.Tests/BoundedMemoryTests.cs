@@ -77,6 +77,28 @@ public class BoundedMemoryTests
     /// Every frame of a rung is scored on the rung's own scorer thread: the loop never moves to
     /// the thread pool after its first wait, where blocking work would starve other tasks.
     /// </summary>
+    /// <summary>
+    /// A run's memory line reports its own peak: after <see cref="EncodeQuality.Pipeline.MemoryPeak.Reset"/>
+    /// the kernel's VmHWM no longer holds a larger block the process touched and released before,
+    /// as a worker's earlier job. The kernel's own accounting is the reference: 256 MiB of native
+    /// memory, touched then freed (glibc gives such a block back to the kernel at once).
+    /// </summary>
+    [Fact]
+    public unsafe void A_runs_memory_peak_starts_at_the_run_not_at_the_process()
+    {
+        const long Block = 256L << 20;
+        Assert.True(EncodeQuality.Pipeline.MemoryPeak.Reset(), "the kernel refused /proc/self/clear_refs");
+        long before = EncodeQuality.Pipeline.MemoryPeak.Read();
+        byte* p = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)Block);
+        for (long i = 0; i < Block; i += 4096) p[i] = 1;
+        long touched = EncodeQuality.Pipeline.MemoryPeak.Read();
+        System.Runtime.InteropServices.NativeMemory.Free(p);
+        Assert.True(touched - before >= Block - (8L << 20), $"peak {touched} after touching {Block} bytes from {before}");
+        Assert.True(EncodeQuality.Pipeline.MemoryPeak.Reset());
+        long after = EncodeQuality.Pipeline.MemoryPeak.Read();
+        Assert.True(after < touched - Block / 2, $"peak {after} after the reset, {touched} before it");
+    }
+
     [Fact]
     public void Each_rung_scores_on_one_dedicated_thread()
     {
