@@ -66,6 +66,42 @@ public class JobMessageTests
     }
 
     /// <summary>
+    /// The schema and the record the worker reads a message into are one description: the same
+    /// fields, every field the reader requires required by the schema, and every whole-number
+    /// field's range in the schema within the type the reader holds it in, so that a number the
+    /// schema lets through the reader can hold (a subsample of 3000000000 is the schema's "out of
+    /// range", not a reader's overflow).
+    /// </summary>
+    [Fact]
+    public void The_schema_and_the_reader_describe_the_same_fields()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(JobMessage.SchemaText)!;
+        var properties = schema["properties"]!.AsObject();
+        var fields = typeof(JobMessage).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanWrite).ToDictionary(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name));
+        Assert.Equal(properties.Select(p => p.Key).Order(), fields.Keys.Order());
+        var required = schema["required"]!.AsArray().Select(n => (string)n!).ToHashSet();
+        foreach (var (name, field) in fields)
+        {
+            if (field.IsDefined(typeof(System.Runtime.CompilerServices.RequiredMemberAttribute), false))
+                Assert.True(required.Contains(name), $"{name} is required by the reader, not by the schema");
+            var type = Nullable.GetUnderlyingType(field.PropertyType) ?? field.PropertyType;
+            if (type != typeof(int) && type != typeof(long)) continue;
+            var p = properties[name]!;
+            decimal max = type == typeof(int) ? int.MaxValue : long.MaxValue, min = type == typeof(int) ? int.MinValue : long.MinValue;
+            if (p["enum"] is { } values)
+            {
+                Assert.All(values.AsArray(), v => Assert.InRange((decimal)v!, min, max));
+                continue;
+            }
+            Assert.True(p["maximum"] is { } hi && (decimal)hi <= max, $"{name}: the schema's maximum must fit the reader's {type.Name}");
+            Assert.True(p["minimum"] is { } lo && (decimal)lo >= min, $"{name}: the schema's minimum must fit the reader's {type.Name}");
+        }
+        Assert.Contains("subsample is out of range", Assert.Throws<InputException>(() => JobMessage.Parse(
+            """{"version": 1, "jobId": "j-1", "source": "/data/src.mp4", "ladder": "default", "subsample": 3000000000}""")).Message);
+    }
+
+    /// <summary>
     /// Messages the schema lets through but the reader cannot hold are input errors naming the
     /// field (dead-lettered at once), not exceptions the worker takes for a crash and retries.
     /// </summary>
