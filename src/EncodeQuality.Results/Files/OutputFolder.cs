@@ -16,11 +16,11 @@ public sealed partial class OutputFolder : IDisposable
     public const string SummaryName = "summary.json";
     private const string TempSuffix = ".partial";
 
-    private readonly int _lock;
+    private readonly FolderLock _lock;
     private readonly ILogger _log;
     private readonly RunInputs _inputs;
 
-    private OutputFolder(string path, int held, RunInputs inputs, ILogger log)
+    private OutputFolder(string path, FolderLock held, RunInputs inputs, ILogger log)
     {
         FullPath = path;
         _lock = held;
@@ -46,19 +46,14 @@ public sealed partial class OutputFolder : IDisposable
         {
             throw new OutputFolderException($"--out {path}: cannot create the folder ({e.Message})");
         }
-        // The lock is flock(2) on the folder itself: no lock file to leave behind or to race on,
-        // and the kernel drops it when the process dies, however it dies.
         if (Access(full, WriteAndSearch) != 0) throw new OutputFolderException($"--out {path}: this folder is not writable");
         // access(2) passes root where a file still cannot be made (/proc, a read-only bind): try one.
         if (OutputFile.CannotCreate(Path.Combine(full, SummaryName)) is { } why)
             throw new OutputFolderException($"--out {path}: cannot write in this folder ({why})");
-        int held = Open(full, 0); // O_RDONLY
-        if (held < 0) throw new OutputFolderException($"--out {path}: cannot open the folder");
-        if (Flock(held, LockExclusive | LockNonBlocking) != 0)
-        {
-            _ = Close(held);
-            throw new OutputFolderHeldException($"--out {path}: another eq run is writing to this folder");
-        }
+        FolderLock? held;
+        try { held = FolderLock.TryTake(full); }
+        catch (IOException) { throw new OutputFolderException($"--out {path}: cannot open the folder"); }
+        if (held is null) throw new OutputFolderHeldException($"--out {path}: another eq run is writing to this folder");
         var folder = new OutputFolder(full, held, inputs, log);
         if (jobId is not null && SummaryReader.TryOwner(folder.PathFor(SummaryName)) is { } owner && owner.JobId != jobId)
         {
@@ -72,18 +67,7 @@ public sealed partial class OutputFolder : IDisposable
     }
 
     /// <summary>Whether a live run holds the folder's lock now (false when the folder does not exist or is free).</summary>
-    public static bool IsHeld(string path)
-    {
-        int fd = Open(Path.GetFullPath(path), 0);
-        if (fd < 0) return false;
-        try
-        {
-            if (Flock(fd, LockExclusive | LockNonBlocking) != 0) return true;
-            _ = Flock(fd, LockUnlock);
-            return false;
-        }
-        finally { _ = Close(fd); }
-    }
+    public static bool IsHeld(string path) => FolderLock.IsHeld(Path.GetFullPath(path));
 
     /// <summary>
     /// Refuses, as an input error before any work, a final file name that would replace one of
@@ -93,7 +77,7 @@ public sealed partial class OutputFolder : IDisposable
     {
         _inputs.CheckNotAnInput(PathFor(fileName), "--out");
         string temp = Path.GetFileName(TempPathFor(fileName));
-        long max = Fpathconf(_lock, NameMax);
+        long max = Fpathconf(_lock.Descriptor, NameMax);
         if (max > 0 && System.Text.Encoding.UTF8.GetByteCount(temp) > max)
             throw new InputException($"--out {FullPath}: the file name {fileName} is too long for this file system (at most {max} bytes with its temporary prefix and suffix)");
     }
@@ -171,15 +155,11 @@ public sealed partial class OutputFolder : IDisposable
     }
 
     /// <summary>fsync on the folder makes the renames durable; .NET cannot open a directory, so libc does.</summary>
-    private void FlushDirectory() => _ = Fsync(_lock);
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
+    private void FlushDirectory() => _ = Fsync(_lock.Descriptor);
 
     [LibraryImport("libc", EntryPoint = "fsync")]
     private static partial int Fsync(int fd);
 
-    private const int LockExclusive = 2, LockNonBlocking = 4, LockUnlock = 8; // <sys/file.h>
     private const int NameMax = 3; // _PC_NAME_MAX, <bits/confname.h>
     private const int WriteAndSearch = 2 | 1; // W_OK | X_OK, <unistd.h>
 
@@ -189,13 +169,7 @@ public sealed partial class OutputFolder : IDisposable
     [LibraryImport("libc", EntryPoint = "fpathconf")]
     private static partial long Fpathconf(int fd, int name);
 
-    [LibraryImport("libc", EntryPoint = "flock")]
-    private static partial int Flock(int fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
-
-    public void Dispose() => _ = Close(_lock);
+    public void Dispose() => _lock.Dispose();
 }
 
 /// <summary>

@@ -46,8 +46,8 @@ public sealed class ResultStore(StoreLocation location)
             // Workers of a farm start together: one upgrades the schema, the others wait for it
             // instead of failing on tables another has just created. On PostgreSQL a
             // transaction-level advisory lock, so it ends with the transaction, never lingers in a
-            // pooled session; on SQLite a lock on the file's folder (SchemaLock).
-            using var sqliteLock = location.FilePath is { } file ? SchemaLock.Take(file, TimeSpan.FromSeconds(30)) : null;
+            // pooled session; on SQLite a lock on the file's folder (FolderLock).
+            using var sqliteLock = location.FilePath is { } file ? LockSchema(file) : null;
             using var held = location.IsPostgres ? Connect() : null;
             using var lockTx = held?.BeginTransaction();
             if (held is not null)
@@ -63,6 +63,18 @@ public sealed class ResultStore(StoreLocation location)
 
     /// <summary>The PostgreSQL advisory lock taken while the schema is checked and upgraded (any fixed number; "EQSC").</summary>
     private const long SchemaLockKey = 0x45515343;
+
+    /// <summary>SQLite's schema-upgrade lock: the database folder's, waited for up to 30 s.</summary>
+    private static Files.FolderLock LockSchema(string databasePath)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
+        try
+        {
+            return Files.FolderLock.Take(folder, TimeSpan.FromSeconds(30))
+                ?? throw new StoreException($"store sqlite:{databasePath}: another eq held the schema lock for 30 s");
+        }
+        catch (IOException) { throw new StoreException($"store sqlite:{databasePath}: cannot open its folder to lock the schema"); }
+    }
 
     public DbConnection Connect() => Guard("connect to the store", () =>
     {
