@@ -31,7 +31,7 @@ public sealed record LadderSummary(string Label, string Source, IReadOnlyList<Ru
                 var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, PooledScore>>();
                 foreach (var (key, mode) in new[] { ("scores", ScoreAt.Encode), ("source_scores", ScoreAt.Source) })
                     if (r.TryGetProperty(key, out var scores))
-                        pooled[mode] = scores.EnumerateObject().ToDictionary(m => m.Name, m => Pooled(m.Value));
+                        pooled[mode] = scores.EnumerateObject().ToDictionary(m => m.Name, m => ScoreLogWriter.ReadPooled(m.Value));
                 return new RungSummary(r.GetProperty("name").GetString()!, r.GetProperty("codec").GetString()!, r.GetProperty("width").GetInt32(),
                     r.GetProperty("height").GetInt32(), r.GetProperty("bitrate_kbps").GetDouble(),
                     r.TryGetProperty("encode_fps", out var fps) ? fps.GetDouble() : null, pooled);
@@ -43,10 +43,6 @@ public sealed record LadderSummary(string Label, string Source, IReadOnlyList<Ru
             throw new InputException($"{file}: not a summary eq can read ({e.Message})");
         }
     }
-
-    private static PooledScore Pooled(JsonElement p) => new(p.GetProperty("min").GetDouble(), p.GetProperty("max").GetDouble(),
-        p.GetProperty("mean").GetDouble(), p.GetProperty("harmonic_mean").GetDouble(), p.GetProperty("p1").GetDouble(),
-        p.GetProperty("p5").GetDouble(), p.GetProperty("p50").GetDouble(), p.GetProperty("p95").GetDouble());
 
     /// <summary>A stored run, by its id.</summary>
     public static LadderSummary FromStore(ResultStore store, string runId)

@@ -24,15 +24,12 @@ public static class SegmentsWriter
         var root = doc.RootElement;
         var duration = root.GetProperty("segment_duration");
         var plan = new SegmentPlan(duration.ValueKind == JsonValueKind.Number ? duration.GetDouble() : null);
-        static Vmaf.PooledScore Pooled(JsonElement p) => new(p.GetProperty("min").GetDouble(), p.GetProperty("max").GetDouble(),
-            p.GetProperty("mean").GetDouble(), p.GetProperty("harmonic_mean").GetDouble(), p.GetProperty("p1").GetDouble(),
-            p.GetProperty("p5").GetDouble(), p.GetProperty("p50").GetDouble(), p.GetProperty("p95").GetDouble());
         var segments = root.GetProperty("segments").EnumerateArray().Select(g =>
         {
             var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, Vmaf.PooledScore>>();
             foreach (var (name, mode) in new[] { ("encode", ScoreAt.Encode), ("source", ScoreAt.Source) })
                 if (g.TryGetProperty(name, out var metrics))
-                    pooled[mode] = metrics.EnumerateObject().ToDictionary(m => m.Name, m => Pooled(m.Value));
+                    pooled[mode] = metrics.EnumerateObject().ToDictionary(m => m.Name, m => ScoreLogWriter.ReadPooled(m.Value));
             var mqa = g.GetProperty("mqa_video");
             return new SegmentScore(g.GetProperty("index").GetInt32(), g.GetProperty("first_frame").GetInt64(), g.GetProperty("frames").GetInt64(),
                 g.GetProperty("start").GetDouble(), g.GetProperty("duration").GetDouble(), g.GetProperty("starts_on_keyframe").GetBoolean(),
