@@ -46,6 +46,17 @@ internal sealed class FrameWorkers : IDisposable
         _extracted = new bool[slots];
         _extractors = [.. Enumerable.Range(0, threads).Select(_ => newExtractors())];
         _steps = [.. _extractors[0].Select(e => e.CreateTemporalStep()).OfType<ITemporalStep>()];
+        // Each worker starts its frames at another extractor. Within a frame they are independent
+        // (each reads the pair and writes its own names; float motion's blur is read only by its
+        // temporal step, in order), so values do not change; but the runtime compiles each kernel
+        // on its first call, and workers that all start at the same extractor wait on one another
+        // for the same kernels on their first frames instead of compiling different ones side by side.
+        for (int w = 1; w < threads; w++)
+        {
+            var set = _extractors[w];
+            int shift = w * set.Length / threads;
+            _extractors[w] = [.. set.Skip(shift), .. set.Take(shift)];
+        }
         _board = board;
         _final = final;
         _workers = threads == 1 ? [] : new Thread[threads];
