@@ -8,9 +8,9 @@ using EncodeQuality.Pipeline.Stages;
 namespace EncodeQuality.Pipeline;
 
 /// <summary>
-/// The two-pass way: decode a reference and a distorted file and score them frame by frame.
-/// A distorted file of another size is scaled to the reference's size with the pipeline's
-/// bicubic scaler, as --score-at source does with recon.
+/// The two-pass way: decode a reference and one or more distorted files and score each against
+/// the reference frame by frame. A distorted file of another size is scaled to the reference's
+/// size with the pipeline's bicubic scaler, as --score-at source does with recon.
 /// </summary>
 public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = null)
 {
@@ -19,37 +19,104 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
 
     public sealed record Result(ScoreSheet Sheet, int Frames, double Fps, VideoFormat Format, SourceInfo Reference, SourceInfo Distorted);
 
+    /// <summary>One distorted file's scores in a comparison of several against one reference.</summary>
+    public sealed record Scored(string Path, ScoreSheet Sheet, SourceInfo Info);
+
+    /// <summary>Several distorted files against one reference: frame counts, speed and the reference are shared.</summary>
+    public sealed record Results(IReadOnlyList<Scored> Distorted, int Frames, double Fps, VideoFormat Format, SourceInfo Reference);
+
     public Result Compare(string referencePath, SourceOptions? refOptions, string distortedPath, SourceOptions? distOptions,
         IReadOnlyList<string> metrics, CancellationToken ct) =>
         Compare(referencePath, refOptions, distortedPath, distOptions, metrics, NoLadderObserver.Instance, ct);
 
-    /// <summary>As above, reporting to <paramref name="observer"/>: the reference as the source, the distorted file (by its file name) as the rendition, at score-at source.</summary>
     public Result Compare(string referencePath, SourceOptions? refOptions, string distortedPath, SourceOptions? distOptions,
         IReadOnlyList<string> metrics, ILadderObserver observer, CancellationToken ct)
     {
-        using var reference = SourceDecoder.Open(referencePath, refOptions);
-        using var distorted = SourceDecoder.Open(distortedPath, distOptions);
-        var rf = reference.Info.Format;
-        var df = distorted.Info.Format;
-        if (rf.BitDepth != df.BitDepth)
-            throw new InputException($"reference is {rf.BitDepth}-bit and distorted is {df.BitDepth}-bit");
-        catalog.CheckSize(metrics, rf.Width, rf.Height, referencePath);
-        using var scaler = df != rf ? new FrameScaler(df, rf) : null;
-        if (scaler is not null)
-            log?.Warning("{Distorted} is {DistortedSize}, the reference {ReferenceSize}: it is scaled to the reference's size (bicubic) before scoring",
-                Path.GetFileName(distortedPath), $"{df.Width}x{df.Height}", $"{rf.Width}x{rf.Height}");
-        var refPool = new FramePool(rf);
-        var distPool = new FramePool(df);
-        observer.SourceOpened(reference.Info, []);
-        using var comparison = new Comparison(catalog.Create(metrics), (frame, sheet) => observer.FrameScored(Path.GetFileName(distortedPath), ScoreAt.Source, frame, sheet));
-        var clock = Stopwatch.StartNew();
+        var r = Compare(referencePath, refOptions, [(distortedPath, distOptions)], metrics, observer, ct);
+        return new Result(r.Distorted[0].Sheet, r.Frames, r.Fps, r.Format, r.Reference, r.Distorted[0].Info);
+    }
 
-        // Both files are decoded (and the distorted one scaled) on a thread of their own, at most
-        // Ahead pairs ahead, while another thread scores: decoding and scoring overlap.
-        var pairs = Channel.CreateBounded<(VideoFrame Reference, VideoFrame Distorted)>(
+    /// <summary>
+    /// Scores each distorted file against the reference, frame by frame: the reference is decoded
+    /// once, and each distorted file is scaled to its size when it differs. Every file must have
+    /// as many frames as the reference. Each file's scores are what comparing that pair alone gives.
+    /// </summary>
+    public Results Compare(string referencePath, SourceOptions? refOptions, IReadOnlyList<(string Path, SourceOptions? Options)> distortedFiles,
+        IReadOnlyList<string> metrics, ILadderObserver observer, CancellationToken ct)
+    {
+        if (distortedFiles.Count == 0) throw new ArgumentException("no distorted file", nameof(distortedFiles));
+        using var reference = SourceDecoder.Open(referencePath, refOptions);
+        var streams = new List<DistortedFile>();
+        try
+        {
+            var rf = reference.Info.Format;
+            foreach (var (path, options) in distortedFiles)
+            {
+                var stream = new DistortedFile(path, SourceDecoder.Open(path, options));
+                streams.Add(stream);
+                var df = stream.Decoder.Info.Format;
+                if (rf.BitDepth != df.BitDepth)
+                    throw new InputException(distortedFiles.Count == 1
+                        ? $"reference is {rf.BitDepth}-bit and distorted is {df.BitDepth}-bit"
+                        : $"reference is {rf.BitDepth}-bit and {path} is {df.BitDepth}-bit");
+                stream.Pool = new FramePool(df);
+                if (df != rf)
+                {
+                    stream.Scaler = new FrameScaler(df, rf);
+                    log?.Warning("{Distorted} is {DistortedSize}, the reference {ReferenceSize}: it is scaled to the reference's size (bicubic) before scoring",
+                        Path.GetFileName(path), $"{df.Width}x{df.Height}", $"{rf.Width}x{rf.Height}");
+                }
+            }
+            catalog.CheckSize(metrics, rf.Width, rf.Height, referencePath);
+            var refPool = new FramePool(rf);
+            observer.SourceOpened(reference.Info, []);
+            foreach (var stream in streams)
+            {
+                string name = Path.GetFileName(stream.Path);
+                stream.Comparison = new Comparison(catalog.Create(metrics), (frame, sheet) => observer.FrameScored(name, ScoreAt.Source, frame, sheet));
+            }
+            var clock = Stopwatch.StartNew();
+            int n = Run(referencePath, reference, refPool, streams, ct);
+            if (n == 0) throw new InputException($"{referencePath}: no video frames");
+            double fps = n / clock.Elapsed.TotalSeconds;
+            return new Results([.. streams.Select(st => new Scored(st.Path, st.Comparison!.Sheet, st.Decoder.Info))], n, fps, rf, reference.Info);
+        }
+        finally
+        {
+            foreach (var stream in streams) stream.Dispose();
+        }
+    }
+
+    /// <summary>A distorted file: its decoder, frames, scaler to the reference's size, and comparison.</summary>
+    private sealed class DistortedFile(string path, SourceDecoder decoder) : IDisposable
+    {
+        public string Path { get; } = path;
+        public SourceDecoder Decoder { get; } = decoder;
+        public FramePool? Pool { get; set; }
+        public FrameScaler? Scaler { get; set; }
+        public Comparison? Comparison { get; set; }
+
+        public void Dispose()
+        {
+            Comparison?.Dispose();
+            Scaler?.Dispose();
+            Decoder.Dispose();
+        }
+    }
+
+    /// <summary>Decodes on one thread and scores on another, joined by a bounded queue; the frames compared.</summary>
+    private static int Run(string referencePath, SourceDecoder reference, FramePool refPool, List<DistortedFile> streams, CancellationToken ct)
+    {
+        // Decoding runs ahead of scoring by a few frame sets, so neither waits on the other's jitter.
+        var sets = Channel.CreateBounded<(VideoFrame Reference, VideoFrame[] Distorted)>(
             new BoundedChannelOptions(Ahead) { SingleReader = true, SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int n = 0;
+        static void Release(VideoFrame r, IEnumerable<VideoFrame?> ds)
+        {
+            r.Release();
+            foreach (var d in ds) d?.Release();
+        }
         async Task Decode()
         {
             try
@@ -57,48 +124,62 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
                 for (int read = 0; ; read++)
                 {
                     var r = refPool.Rent();
-                    var d = distPool.Rent();
-                    bool hr, hd;
-                    try { (hr, hd) = (reference.Read(r), distorted.Read(d)); }
-                    catch { r.Release(); d.Release(); throw; }
-                    if (!hr || !hd)
+                    var ds = new VideoFrame?[streams.Count];
+                    bool hr;
+                    var has = new bool[streams.Count];
+                    try
                     {
-                        r.Release();
-                        d.Release();
-                        if (hr != hd) throw new InputException($"{(hr ? distortedPath : referencePath)} ends after {read} frames; the other file has more");
-                        break;
+                        hr = reference.Read(r);
+                        for (int k = 0; k < streams.Count; k++)
+                        {
+                            ds[k] = streams[k].Pool!.Rent();
+                            has[k] = streams[k].Decoder.Read(ds[k]!);
+                        }
                     }
-                    var dist = d;
-                    if (scaler is not null)
+                    catch { Release(r, ds); throw; }
+                    if (!hr || has.Any(h => !h))
                     {
-                        dist = refPool.Rent();
-                        scaler.Scale(d, dist);
-                        d.Release();
+                        Release(r, ds);
+                        if (!hr && has.All(h => !h)) break;
+                        // The first file (the reference first) that ends before another has frames left.
+                        string ended = !hr ? referencePath : streams[Array.IndexOf(has, false)].Path;
+                        throw new InputException(streams.Count == 1
+                            ? $"{ended} ends after {read} frames; the other file has more"
+                            : $"{ended} ends after {read} frames; {(hr ? referencePath : streams[Array.IndexOf(has, true)].Path)} has more");
                     }
-                    try { await pairs.Writer.WriteAsync((r, dist), cts.Token); }
-                    catch { r.Release(); dist.Release(); throw; }
+                    for (int k = 0; k < streams.Count; k++)
+                    {
+                        if (streams[k].Scaler is not { } scaler) continue;
+                        var scaled = refPool.Rent();
+                        try { scaler.Scale(ds[k]!, scaled); }
+                        catch { scaled.Release(); Release(r, ds); throw; }
+                        ds[k]!.Release();
+                        ds[k] = scaled;
+                    }
+                    var frames = ds.Select(d => d!).ToArray();
+                    try { await sets.Writer.WriteAsync((r, frames), cts.Token); }
+                    catch { Release(r, frames); throw; }
                 }
-                pairs.Writer.TryComplete();
+                sets.Writer.TryComplete();
             }
             catch (Exception e)
             {
-                pairs.Writer.TryComplete(e);
+                sets.Writer.TryComplete(e);
                 throw;
             }
         }
         async Task Score()
         {
-            await foreach (var (r, d) in pairs.Reader.ReadAllAsync(cts.Token))
+            await foreach (var (r, ds) in sets.Reader.ReadAllAsync(cts.Token))
             {
-                try { comparison.Push(n, r, d); }
-                finally
+                try
                 {
-                    r.Release();
-                    d.Release();
+                    for (int k = 0; k < streams.Count; k++) streams[k].Comparison!.Push(n, r, ds[k]);
                 }
+                finally { Release(r, ds); }
                 n++;
             }
-            comparison.Flush();
+            foreach (var stream in streams) stream.Comparison!.Flush();
         }
         async Task Guard(Func<Task> body)
         {
@@ -113,19 +194,14 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
         try { Task.WaitAll(tasks); }
         catch (AggregateException)
         {
-            while (pairs.Reader.TryRead(out var left))
-            {
-                left.Reference.Release();
-                left.Distorted.Release();
-            }
-            // Report the cause, not the cancellation it triggered.
+            while (sets.Reader.TryRead(out var left)) Release(left.Reference, left.Distorted);
+            // The first real failure, not the cancellation it caused on the other side.
             var cause = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
                 .FirstOrDefault(e => e is not OperationCanceledException);
             if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             ct.ThrowIfCancellationRequested();
             throw;
         }
-        if (n == 0) throw new InputException($"{referencePath}: no video frames");
-        return new Result(comparison.Sheet, n, n / clock.Elapsed.TotalSeconds, rf, reference.Info, distorted.Info);
+        return n;
     }
 }

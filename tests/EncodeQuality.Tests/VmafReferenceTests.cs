@@ -129,6 +129,52 @@ public class VmafReferenceTests
         }
     }
 
+    /// <summary>
+    /// One reference against four distorted files in one eq vmaf (the reference decoded once;
+    /// one file at another size, scaled to the reference's): every feature of every frame of each
+    /// file's DIR/NAME.json equals that pair scored alone, and the two encodes libvmaf scored agree
+    /// with libvmaf 3's own scores at the usual tolerances. A file shorter than the reference is
+    /// named, exit 1.
+    /// </summary>
+    [Fact]
+    public void Several_distorted_files_score_as_each_pair_alone()
+    {
+        string reference = Reference("cif_x264_crf24"), dir = Path.Combine(Dir, $"several-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        string crf35 = Path.Combine(dir, "x264_crf35.mkv"), small = Path.Combine(dir, "qcif_crf28.mkv");
+        Ffmpeg.Run("-i", reference, "-c:v", "libx264", "-crf", "35", "-preset", "veryfast", "-y", crf35);
+        Ffmpeg.Run("-i", reference, "-vf", "scale=176:144", "-c:v", "libx264", "-crf", "28", "-preset", "veryfast", "-y", small);
+        string[] dists = [Repo.Shared("vmaf-reference/cif_x264_crf24.dist.mkv"), Repo.Shared("vmaf-reference/cif_x265_crf44.dist.mkv"), crf35, small];
+        string logs = Path.Combine(dir, "logs");
+        var together = EqProcess.Run(["vmaf", "--ref", reference, .. dists.SelectMany(d => new[] { "--dist", d }), "--json-dir", logs, "--vmaf-engine", "managed"]);
+        Assert.True(together.ExitCode == 0, together.StdErr);
+        foreach (var d in dists)
+        {
+            string alone = Path.Combine(dir, Path.GetFileNameWithoutExtension(d) + ".alone.json");
+            var o = EqProcess.Run("vmaf", "--ref", reference, "--dist", d, "--json", alone, "--vmaf-engine", "managed");
+            Assert.True(o.ExitCode == 0, o.StdErr);
+            var one = Load(alone);
+            var many = Load(Path.Combine(logs, Path.GetFileNameWithoutExtension(d) + ".json"));
+            Assert.Equal(one.Count, many.Count);
+            for (int f = 0; f < one.Count; f++) Assert.Equal(one[f], many[f]);
+        }
+        foreach (var pair in new[] { "cif_x264_crf24", "cif_x265_crf44" })
+        {
+            var expected = Load(Repo.Shared($"vmaf-reference/{pair}.vmaf_v0.6.1.json"));
+            var ours = Load(Path.Combine(logs, $"{pair}.dist.json"));
+            Assert.Equal(expected.Count, ours.Count);
+            for (int f = 0; f < expected.Count; f++)
+                foreach (var (name, value) in expected[f])
+                    if (ours[f].TryGetValue(name, out var v))
+                        Assert.True(Math.Abs(v - value) <= Tolerance(name, "vmaf_v0.6.1"), $"{pair} frame {f} {name}: ours {v}, libvmaf {value}");
+        }
+        string shorter = Path.Combine(dir, "short.mkv");
+        Ffmpeg.Run("-i", reference, "-frames:v", "50", "-c:v", "libx264", "-crf", "30", "-preset", "veryfast", "-y", shorter);
+        var cut = EqProcess.Run("vmaf", "--ref", reference, "--dist", dists[0], "--dist", shorter, "--vmaf-engine", "managed");
+        Assert.True(cut.ExitCode == 1, cut.StdErr);
+        Assert.Contains($"{shorter} ends after 50 frames", Assert.Single(cut.Errors));
+    }
+
     internal static FileComparer.Result Score(string reference, string distorted, string model, string[] metrics, VmafOptions options)
     {
         var catalog = MetricCatalog.WithBuiltIns();

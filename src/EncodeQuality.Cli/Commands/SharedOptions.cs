@@ -46,9 +46,22 @@ public static class SharedOptions
         : throw new InputException($"{source}: no such folder (a stored run id needs --store)");
 
     /// <summary>What eq score and eq vmaf read: the two videos, the model file (when a path) and an SQLite store.</summary>
-    public static EncodeQuality.Results.Files.RunInputs ComparisonInputs(string? reference, string? distorted, string? model, string? store) =>
-        EncodeQuality.Results.Files.RunInputs.None.With("reference", reference).With("distorted", distorted).With("model", model)
-            .With("store", StoreFile(store));
+    public static EncodeQuality.Results.Files.RunInputs ComparisonInputs(string? reference, IReadOnlyList<string> distorted, string? model, string? store) =>
+        distorted.Aggregate(EncodeQuality.Results.Files.RunInputs.None.With("reference", reference), (inputs, d) => inputs.With("distorted", d))
+            .With("model", model).With("store", StoreFile(store));
+
+    /// <summary>--dist, given once or more: each distorted file is scored against the one reference.</summary>
+    public static Option<string[]> Distorted() => new("--dist")
+    {
+        Description = "Distorted video; give it again for more, each scored against the reference (decoded once)",
+        Required = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<string?> JsonDir() => new("--json-dir")
+    {
+        Description = "Write each distorted file's scores (libvmaf's JSON log layout) to DIR/NAME.json, NAME its file name without the extension",
+    };
 
     /// <summary>The SQLite file --store names (an input no output may replace), or null (none, or PostgreSQL).</summary>
     public static string? StoreFile(string? store) =>

@@ -3,7 +3,7 @@ using EncodeQuality.Pipeline;
 namespace EncodeQuality.Results.Files;
 
 /// <summary>
-/// eq score's --json file as a sink: the one comparison's log, written under a temporary name
+/// eq score's --json file (or one of --json-dir's) as a sink: one comparison's log, written under a temporary name
 /// beside the target and renamed when the run commits. That it can be written is checked when the
 /// sink is made, before any decoding.
 /// </summary>
@@ -12,8 +12,12 @@ public sealed class ScoreLogSink : IResultSink
     private readonly string _path;
     private readonly string _temp;
 
-    public ScoreLogSink(string path, RunInputs inputs)
+    private readonly string? _rendition;
+
+    /// <param name="rendition">The rendition (distorted file name) whose scores this log holds; null: the run's only one.</param>
+    public ScoreLogSink(string path, RunInputs inputs, string? rendition = null)
     {
+        _rendition = rendition;
         inputs.CheckOutputs(("--json", path));
         _path = Path.GetFullPath(path);
         _temp = OutputFolder.TempPathBeside(_path);
@@ -25,7 +29,7 @@ public sealed class ScoreLogSink : IResultSink
 
     public void Prepare(RunOutcome run)
     {
-        var r = run.Renditions.Single();
+        var r = _rendition is null ? run.Renditions.Single() : run.Renditions.Single(x => x.Facts.Name == _rendition);
         ScoreLogWriter.Write(_temp, r.Scores.Single(), r.Facts.ScoreFps, null);
     }
 
