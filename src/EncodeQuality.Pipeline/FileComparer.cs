@@ -108,25 +108,32 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
     private static int Run(string referencePath, SourceDecoder reference, FramePool refPool, List<DistortedFile> streams, CancellationToken ct)
     {
         // Decoding runs ahead of scoring by a few frame sets, so neither waits on the other's jitter.
-        var sets = Channel.CreateBounded<(VideoFrame Reference, VideoFrame[] Distorted)>(
+        var sets = Channel.CreateBounded<(VideoFrame Reference, VideoFrame?[] Distorted)>(
             new BoundedChannelOptions(Ahead) { SingleReader = true, SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int n = 0;
-        static void Release(VideoFrame r, IEnumerable<VideoFrame?> ds)
+        // Each set's array of distorted frames goes back here once scored: nothing is allocated per frame.
+        var spare = new System.Collections.Concurrent.ConcurrentQueue<VideoFrame?[]>();
+        void Release(VideoFrame r, VideoFrame?[] ds)
         {
             r.Release();
-            foreach (var d in ds) d?.Release();
+            for (int k = 0; k < ds.Length; k++)
+            {
+                ds[k]?.Release();
+                ds[k] = null;
+            }
+            spare.Enqueue(ds);
         }
         async Task Decode()
         {
             try
             {
+                var has = new bool[streams.Count];
                 for (int read = 0; ; read++)
                 {
                     var r = refPool.Rent();
-                    var ds = new VideoFrame?[streams.Count];
+                    if (!spare.TryDequeue(out var ds)) ds = new VideoFrame?[streams.Count];
                     bool hr;
-                    var has = new bool[streams.Count];
                     try
                     {
                         hr = reference.Read(r);
@@ -137,15 +144,16 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
                         }
                     }
                     catch { Release(r, ds); throw; }
-                    if (!hr || has.Any(h => !h))
+                    int ended = Array.IndexOf(has, false), going = Array.IndexOf(has, true);
+                    if (!hr || ended >= 0)
                     {
                         Release(r, ds);
-                        if (!hr && has.All(h => !h)) break;
+                        if (!hr && going < 0) break;
                         // The first file (the reference first) that ends before another has frames left.
-                        string ended = !hr ? referencePath : streams[Array.IndexOf(has, false)].Path;
+                        string first = !hr ? referencePath : streams[ended].Path;
                         throw new InputException(streams.Count == 1
-                            ? $"{ended} ends after {read} frames; the other file has more"
-                            : $"{ended} ends after {read} frames; {(hr ? referencePath : streams[Array.IndexOf(has, true)].Path)} has more");
+                            ? $"{first} ends after {read} frames; the other file has more"
+                            : $"{first} ends after {read} frames; {(hr ? referencePath : streams[going].Path)} has more");
                     }
                     for (int k = 0; k < streams.Count; k++)
                     {
@@ -156,9 +164,8 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
                         ds[k]!.Release();
                         ds[k] = scaled;
                     }
-                    var frames = ds.Select(d => d!).ToArray();
-                    try { await sets.Writer.WriteAsync((r, frames), cts.Token); }
-                    catch { Release(r, frames); throw; }
+                    try { await sets.Writer.WriteAsync((r, ds), cts.Token); }
+                    catch { Release(r, ds); throw; }
                 }
                 sets.Writer.TryComplete();
             }
@@ -174,7 +181,7 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
             {
                 try
                 {
-                    for (int k = 0; k < streams.Count; k++) streams[k].Comparison!.Push(n, r, ds[k]);
+                    for (int k = 0; k < streams.Count; k++) streams[k].Comparison!.Push(n, r, ds[k]!);
                 }
                 finally { Release(r, ds); }
                 n++;

@@ -16,8 +16,9 @@ public static class ScoreCommand
     /// scores, commits the JSON logs (--json for one distorted file, --json-dir DIR/NAME.json for
     /// any number) and the store. Shared by eq score and eq vmaf.
     /// </summary>
-    public static void Score(MetricCatalog catalog, Serilog.ILogger log, string r, IReadOnlyList<string> dists, IReadOnlyList<string> names,
-        string? json, string? jsonDir, string? store, string? size, string? fps, string? model, string settings, CancellationToken ct)
+    /// <param name="inputs">What the command reads (<see cref="SharedOptions.ComparisonInputs"/>): no log may replace one.</param>
+    public static void Score(MetricCatalog catalog, Serilog.ILogger log, RunInputs inputs, string r, IReadOnlyList<string> dists, IReadOnlyList<string> names,
+        string? json, string? jsonDir, string? store, string? size, string? fps, string settings, CancellationToken ct)
     {
         InputFile.Check(r, "reference");
         foreach (var d in dists) InputFile.Check(d, "distorted");
@@ -31,7 +32,6 @@ public static class ScoreCommand
             seen[name] = d;
         }
         var logs = JsonLogs(dists, json, jsonDir);
-        var inputs = new RunInputs([("reference", r), ("model", model), .. dists.Select(d => ("distorted", (string?)d))]);
         var sinks = new List<IResultSink>();
         foreach (var (path, rendition) in logs) sinks.Add(new ScoreLogSink(path, inputs, rendition));
         sinks.AddRange(SharedOptions.StoreSinks(store, log));
@@ -98,14 +98,14 @@ public static class ScoreCommand
             reference, distorted, metrics, json, jsonDir, threads, vmafEngine, vmafModel, store, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
-            () => SharedOptions.ComparisonInputs(p.GetValue(reference), p.GetValue(distorted)!, p.GetValue(vmafModel), p.GetValue(store)), (log, _) =>
+            () => SharedOptions.ComparisonInputs(p.GetValue(reference), p.GetValue(distorted)!, p.GetValue(vmafModel), p.GetValue(store)), (log, inputs) =>
         {
             if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions { Threads = p.GetValue(threads) }, log);
             CambiMetric.Register(catalog, p.GetValue(threads));
             var names = catalog.Parse(p.GetValue(metrics)!);
-            Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, names, p.GetValue(json), p.GetValue(jsonDir), p.GetValue(store),
-                p.GetValue(size), p.GetValue(fps), p.GetValue(vmafModel), Settings(names, new Dictionary<string, string?>
+            Score(catalog, log, inputs, p.GetValue(reference)!, p.GetValue(distorted)!, names, p.GetValue(json), p.GetValue(jsonDir), p.GetValue(store),
+                p.GetValue(size), p.GetValue(fps), Settings(names, new Dictionary<string, string?>
                 {
                     ["vmaf_model"] = p.GetValue(vmafModel), ["vmaf_engine"] = p.GetValue(vmafEngine),
                     ["threads"] = p.GetValue(threads).ToString(CultureInfo.InvariantCulture),

@@ -31,7 +31,7 @@ public static class VmafCommand
             reference, distorted, model, threads, subsample, transform, engine, json, jsonDir, store, size, fps, logJson, verbose,
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose),
-            () => SharedOptions.ComparisonInputs(p.GetValue(reference), p.GetValue(distorted)!, p.GetValue(model), p.GetValue(store)), (log, _) =>
+            () => SharedOptions.ComparisonInputs(p.GetValue(reference), p.GetValue(distorted)!, p.GetValue(model), p.GetValue(store)), (log, inputs) =>
         {
             if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
             if (p.GetValue(subsample) < 1) throw new InputException("--subsample must be at least 1");
@@ -39,8 +39,8 @@ public static class VmafCommand
             {
                 Threads = p.GetValue(threads), Subsample = p.GetValue(subsample), EnableTransform = p.GetValue(transform),
             }, log);
-            ScoreCommand.Score(catalog, log, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json), p.GetValue(jsonDir), p.GetValue(store),
-                p.GetValue(size), p.GetValue(fps), p.GetValue(model), ScoreCommand.Settings(["vmaf"], new Dictionary<string, string?>
+            ScoreCommand.Score(catalog, log, inputs, p.GetValue(reference)!, p.GetValue(distorted)!, ["vmaf"], p.GetValue(json), p.GetValue(jsonDir), p.GetValue(store),
+                p.GetValue(size), p.GetValue(fps), ScoreCommand.Settings(["vmaf"], new Dictionary<string, string?>
                 {
                     ["vmaf_model"] = p.GetValue(model), ["vmaf_engine"] = p.GetValue(engine),
                     ["threads"] = p.GetValue(threads).ToString(), ["subsample"] = p.GetValue(subsample).ToString(),

@@ -18,7 +18,7 @@ public sealed class ScoreLogSink : IResultSink
     public ScoreLogSink(string path, RunInputs inputs, string? rendition = null)
     {
         _rendition = rendition;
-        inputs.CheckOutputs(("--json", path));
+        inputs.CheckOutputs((rendition is null ? "--json" : "--json-dir", path));
         _path = Path.GetFullPath(path);
         _temp = OutputFolder.TempPathBeside(_path);
     }
