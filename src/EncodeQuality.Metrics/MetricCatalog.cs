@@ -1,3 +1,5 @@
+using EncodeQuality.Vmaf;
+
 namespace EncodeQuality.Metrics;
 
 /// <summary>
@@ -8,10 +10,10 @@ namespace EncodeQuality.Metrics;
 /// </summary>
 public sealed class MetricCatalog
 {
-    private readonly Dictionary<string, Func<string?, IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string?, ReferenceShare?, IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _takesOptions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<int, int, string?>> _sizeRules = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Func<string?, int, int, long>> _workingSets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string?, int, int, int, long>> _workingSets = new(StringComparer.OrdinalIgnoreCase);
 
     public static MetricCatalog WithBuiltIns()
     {
@@ -26,13 +28,22 @@ public sealed class MetricCatalog
     /// <param name="cannotScore">Why the metric cannot score pictures of a size (one plain sentence), or null; asked before any work.</param>
     /// <param name="workingSet">Bytes the metric holds for pictures of a size, as for <see cref="RegisterWithOptions"/>.</param>
     public void Register(string name, Func<IFrameMetric> factory, Func<int, int, string?>? cannotScore = null,
-        Func<int, int, long>? workingSet = null)
+        Func<int, int, long>? workingSet = null) =>
+        Register(name, _ => factory(), cannotScore, workingSet is null ? null : (w, h, _) => workingSet(w, h));
+
+    /// <summary>
+    /// A metric that can share work reading only the reference with the other streams of a
+    /// <see cref="ReferenceShare"/> (its factory gets the run's share, or null).
+    /// </summary>
+    /// <param name="workingSet">Bytes for pictures of a size when that many streams share the reference (1: alone): its part of what they share included.</param>
+    public void Register(string name, Func<ReferenceShare?, IFrameMetric> factory, Func<int, int, string?>? cannotScore = null,
+        Func<int, int, int, long>? workingSet = null)
     {
-        _factories[name] = _ => factory();
+        _factories[name] = (_, share) => factory(share);
         _takesOptions.Remove(name);
         SetSizeRule(name, cannotScore);
         if (workingSet is null) _workingSets.Remove(name);
-        else _workingSets[name] = (_, w, h) => workingSet(w, h);
+        else _workingSets[name] = (_, w, h, sharedBy) => workingSet(w, h, sharedBy);
     }
 
     /// <summary>A metric whose factory takes the text after "name=" (null without); it throws <see cref="FormatException"/> for bad options.</summary>
@@ -43,11 +54,11 @@ public sealed class MetricCatalog
     public void RegisterWithOptions(string name, Func<string?, IFrameMetric> factory, Func<int, int, string?>? cannotScore = null,
         Func<string?, int, int, long>? workingSet = null)
     {
-        _factories[name] = factory;
+        _factories[name] = (options, _) => factory(options);
         _takesOptions.Add(name);
         SetSizeRule(name, cannotScore);
         if (workingSet is null) _workingSets.Remove(name);
-        else _workingSets[name] = workingSet;
+        else _workingSets[name] = (options, w, h, _) => workingSet(options, w, h);
     }
 
     private void SetSizeRule(string name, Func<int, int, string?>? cannotScore)
@@ -75,17 +86,21 @@ public sealed class MetricCatalog
                 throw new InputException($"--metrics: unknown metric '{name}' (available: {string.Join(", ", _factories.Keys)})");
             if (options is null) continue;
             if (!_takesOptions.Contains(name)) throw new InputException($"--metrics: {name} takes no options");
-            using var check = Build(name, options, factory); // options are refused here, before any work
+            using var check = Build(name, options, null, factory); // options are refused here, before any work
         }
         return entries;
     }
 
-    public IFrameMetric[] Create(IReadOnlyList<string> entries) =>
-        [.. entries.Select(e => Split(e) is var (name, options) ? Build(name, options, _factories[name]) : null!)];
+    /// <summary>
+    /// The metrics of one stream; <paramref name="share"/> is the share of reference-only work
+    /// with the other streams scored against the same reference frames at this size, or null.
+    /// </summary>
+    public IFrameMetric[] Create(IReadOnlyList<string> entries, ReferenceShare? share = null) =>
+        [.. entries.Select(e => Split(e) is var (name, options) ? Build(name, options, share, _factories[name]) : null!)];
 
-    private static IFrameMetric Build(string name, string? options, Func<string?, IFrameMetric> factory)
+    private static IFrameMetric Build(string name, string? options, ReferenceShare? share, Func<string?, ReferenceShare?, IFrameMetric> factory)
     {
-        try { return factory(options); }
+        try { return factory(options, share); }
         catch (FormatException e) { throw new InputException($"--metrics {name}: {e.Message}"); }
     }
 
@@ -95,9 +110,12 @@ public sealed class MetricCatalog
         return eq < 0 ? (entry, null) : (entry[..eq].Trim(), entry[(eq + 1)..]);
     }
 
-    /// <summary>What the metrics hold for pictures of a size beyond the common frames, for the memory estimate.</summary>
-    public long WorkingSet(IReadOnlyList<string> entries, int width, int height) =>
-        entries.Sum(e => Split(e) is var (name, options) && _workingSets.TryGetValue(name, out var bytes) ? bytes(options, width, height) : 0L);
+    /// <summary>
+    /// What one stream's metrics hold for pictures of a size beyond the common frames, for the
+    /// memory estimate; with <paramref name="sharedBy"/> streams sharing the reference, its part of what they share.
+    /// </summary>
+    public long WorkingSet(IReadOnlyList<string> entries, int width, int height, int sharedBy = 1) =>
+        entries.Sum(e => Split(e) is var (name, options) && _workingSets.TryGetValue(name, out var bytes) ? bytes(options, width, height, sharedBy) : 0L);
 
     /// <summary>Refuses (an input error, before any work) pictures of a size one of the metrics cannot score.</summary>
     public void CheckSize(IReadOnlyList<string> entries, int width, int height, string what)

@@ -10,7 +10,7 @@ namespace EncodeQuality.Metrics;
 /// libvmaf): luma planes go in as views (no copy here), scores come out through the engine's
 /// sink (one frame later, or at flush), named as libvmaf names them plus "vmaf".
 /// </summary>
-public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) : IFrameMetric, IVmafSink
+public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafEngine> engines, ReferenceShare? share = null) : IFrameMetric, IVmafSink
 {
     private IVmafEngine? _engine;
     private ScoreSheet? _sheet;
@@ -44,10 +44,10 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
     /// thread's extractors), for the memory estimate; libvmaf's engine holds buffers of the same
     /// kind, so the managed figure stands for both. 0 when the model cannot be read.
     /// </summary>
-    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options)
+    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options, int sharedBy)
     {
         if (model is null) return 0;
-        try { return VmafScorer.WorkingSet(model, width, height, options); }
+        try { return VmafScorer.WorkingSet(model, width, height, options, sharedBy); }
         catch (Exception e) when (e is FormatException or NotSupportedException) { return 0; }
     }
 
@@ -67,7 +67,7 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
         if (_engine is null)
         {
             // A picture VMAF cannot take (below 16x16) is a property of the input, not a failure.
-            try { _engine = engines(f.Width, f.Height, this); }
+            try { _engine = engines(f.Width, f.Height, this, share); }
             catch (ArgumentException e) { throw new InputException(e.Message); }
             _sheet = sheet;
             _vmafColumn = sheet.Column("vmaf");
@@ -118,9 +118,9 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
     public static void Register(MetricCatalog catalog, string? model = null, VmafOptions? options = null,
         VmafEngineKind engine = VmafEngineKind.Auto, Action<string>? log = null)
     {
-        Func<int, int, IVmafSink, IVmafEngine>? factory = null;
+        Func<int, int, IVmafSink, ReferenceShare?, IVmafEngine>? factory = null;
         var sizeModel = new Lazy<VmafModel?>(() => TryLoad(model));
-        catalog.Register("vmaf", () =>
+        catalog.Register("vmaf", share =>
         {
             try { factory ??= VmafEngines.Create(engine, model, options ?? new VmafOptions(), log ?? (_ => { })); }
             catch (FileNotFoundException e) { throw new InputException(e.Message); }
@@ -130,7 +130,7 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, IVmafEngine> engines) :
             {
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
-            return new VmafMetric(factory);
-        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h) => WorkingSet(sizeModel.Value, w, h, options ?? new VmafOptions()));
+            return new VmafMetric(factory, share);
+        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h, sharedBy) => WorkingSet(sizeModel.Value, w, h, options ?? new VmafOptions(), sharedBy));
     }
 }

@@ -4,6 +4,7 @@ using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
+using EncodeQuality.Vmaf;
 
 namespace EncodeQuality.Pipeline;
 
@@ -70,10 +71,13 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
             catalog.CheckSize(metrics, rf.Width, rf.Height, referencePath);
             var refPool = new FramePool(rf);
             observer.SourceOpened(reference.Info, []);
+            // Every file is compared with the same reference frames at the reference's size, fed in
+            // step by one thread: their reference-only work is shared.
+            var share = new ReferenceShare(streams.Count);
             foreach (var stream in streams)
             {
                 string name = Path.GetFileName(stream.Path);
-                stream.Comparison = new Comparison(catalog.Create(metrics), (frame, sheet) => observer.FrameScored(name, ScoreAt.Source, frame, sheet));
+                stream.Comparison = new Comparison(catalog.Create(metrics, share), (frame, sheet) => observer.FrameScored(name, ScoreAt.Source, frame, sheet));
             }
             var clock = Stopwatch.StartNew();
             int n = Run(referencePath, reference, refPool, streams, ct);

@@ -4,6 +4,7 @@ using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
+using EncodeQuality.Vmaf;
 using Serilog;
 
 namespace EncodeQuality.Pipeline;
@@ -38,9 +39,11 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         observer.SourceOpened(info, ladder);
 
         bool scoring = request.Metrics.Count > 0;
+        var shares = Shares(ladder, format, scoring ? request.ScoreAt : 0);
         Comparison? ComparisonFor(Rendition r, ScoreAt mode) =>
             scoring && request.ScoreAt.HasFlag(mode)
-                ? new Comparison(catalog.Create(request.Metrics), (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet), request.Subsample)
+                ? new Comparison(catalog.Create(request.Metrics, shares[ScoredSize(r, format, mode)]),
+                    (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet), request.Subsample)
                 : null;
 
         // Before any encoder opens: sizes the metrics cannot score, every output name, the memory the run needs.
@@ -52,7 +55,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 if (request.ScoreAt.HasFlag(ScoreAt.Source)) catalog.CheckSize(request.Metrics, format.Width, format.Height, $"rendition '{r.Name}' at the source's size");
             }
         var mediaPaths = ladder.Select(r => request.MediaPath(r)).ToList();
-        long estimate = CheckMemory(request, ladder, info, scoring);
+        long estimate = CheckMemory(request, ladder, info, scoring, shares);
         // In a worker's long-lived process the peak would otherwise be the largest of any job so far.
         bool ownPeak = MemoryPeak.Reset();
 
@@ -109,8 +112,29 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             }
         }
     }
+    /// <summary>The size a rung is scored at in a mode: its own (encode) or the source's.</summary>
+    private static (int Width, int Height) ScoredSize(Rendition r, VideoFormat source, ScoreAt mode) =>
+        mode == ScoreAt.Encode ? r.SizeFor(source) : (source.Width, source.Height);
+
+    /// <summary>
+    /// One share of reference-only work per scoring size: every rung scored at a size is compared
+    /// with the same reference frames there (the source, or the source scaled by the same bicubic
+    /// scaler to that size), under the same display numbers. Each rung scores on a thread of its
+    /// own, so streams may drift apart: the shares are as deep as they allow.
+    /// </summary>
+    private static Dictionary<(int Width, int Height), ReferenceShare> Shares(IReadOnlyList<Rendition> ladder, VideoFormat source, ScoreAt scoreAt)
+    {
+        var streams = new Dictionary<(int Width, int Height), int>();
+        foreach (var r in ladder)
+            foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
+                if (scoreAt.HasFlag(mode))
+                    streams[ScoredSize(r, source, mode)] = streams.GetValueOrDefault(ScoredSize(r, source, mode)) + 1;
+        return streams.ToDictionary(p => p.Key, p => new ReferenceShare(p.Value, ReferenceShare.MaxLead));
+    }
+
     /// <summary>Estimates the run's peak memory from what each encoder would resolve, and refuses a run that cannot fit.</summary>
-    private long CheckMemory(EncodeRequest request, IReadOnlyList<Rendition> ladder, SourceInfo info, bool scoring)
+    private long CheckMemory(EncodeRequest request, IReadOnlyList<Rendition> ladder, SourceInfo info, bool scoring,
+        Dictionary<(int Width, int Height), ReferenceShare> shares)
     {
         var rungs = new List<long>();
         foreach (var r in ladder)
@@ -121,7 +145,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             try { plan = VideoEncoder.Plan(r.Encoder, format, info.FpsNum, info.FpsDen, request.EncoderThreads); }
             catch (EncoderSettingsException e) { throw new InputException($"rendition '{r.Name}': {e.Message}"); }
             rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0,
-                f => catalog.WorkingSet(request.Metrics, f.Width, f.Height)));
+                f => catalog.WorkingSet(request.Metrics, f.Width, f.Height, shares.GetValueOrDefault((f.Width, f.Height))?.Streams ?? 1)));
         }
         long estimate = MemoryEstimate.Run(info.Format, rungs);
         long? available = MemoryEstimate.Available();

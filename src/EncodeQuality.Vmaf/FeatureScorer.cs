@@ -23,21 +23,22 @@ public sealed class FeatureScorer : IDisposable
     private int _bitDepth;
 
     /// <param name="chosen">The extractors, each with its options (<see cref="VmafScorer.Choose"/>).</param>
+    /// <param name="share">The share of reference-only work with other streams scored against the same reference, or null.</param>
     internal FeatureScorer(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen, int width, int height,
-        int threads, FrameDone done)
+        int threads, FrameDone done, ReferenceShare? share = null)
     {
         Width = width;
         Height = height;
         _done = done;
         // Within a frame the extractors run serially: threads go to frames.
-        var context = new FeatureExtractors.Context(width, height);
+        threads = Math.Max(1, threads);
+        int slots = FrameWorkers.SlotsFor(threads);
+        var context = new FeatureExtractors.Context(width, height, share, slots);
         bool usesFloat = chosen.Any(c => c.Entry.UsesFloat), usesChroma = chosen.Any(c => c.Entry.UsesChroma);
         bool keepsBlur = chosen.Any(c => c.Entry.KeepsBlurredReference), readsReference = ReadsReference(chosen);
         IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context, c.Options))];
         var first = Build();
         FeatureNames = [.. first.SelectMany(e => e.Features)];
-        threads = Math.Max(1, threads);
-        int slots = FrameWorkers.SlotsFor(threads);
         _board = new FeatureBoard(FeatureNames, slots);
         _frames = new long[slots];
         IFeatureExtractor[]? spare = first; // the set built for the names serves the first worker
@@ -66,9 +67,12 @@ public sealed class FeatureScorer : IDisposable
 
     /// <summary>
     /// Bytes a scorer holds for pictures of a size, for the memory estimate: the frames in flight
-    /// (each a pair of pictures, <see cref="FrameWorkers.SlotsFor"/>) and each worker's extractors.
+    /// (each a pair of pictures, <see cref="FrameWorkers.SlotsFor"/>) and each worker's extractors;
+    /// when <paramref name="sharedBy"/> streams share the reference's work, this stream's part of
+    /// the shared rings (they are as deep as streams may be apart, at most <see cref="ReferenceShare.MaxLead"/>).
     /// </summary>
-    internal static long WorkingSet(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen, int width, int height, int threads)
+    internal static long WorkingSet(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen, int width, int height, int threads,
+        int sharedBy = 1)
     {
         long pair = FramePair.Bytes(width, height, chosen.Any(c => c.Entry.UsesFloat), chosen.Any(c => c.Entry.UsesChroma),
             chosen.Any(c => c.Entry.KeepsBlurredReference), ReadsReference(chosen));
@@ -76,7 +80,14 @@ public sealed class FeatureScorer : IDisposable
         threads = Math.Max(1, threads);
         // Beyond the buffers: the extractors' objects, rows and lookups, the board and the workers (measured: tens of KiB).
         const long Small = 16 << 10;
-        return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small;
+        long shared = 0;
+        if (sharedBy > 1)
+        {
+            long perFrame = chosen.Sum(c => c.Entry.SharedPerFrame?.Invoke(width, height) ?? 0);
+            long ring = FeatureExtractors.Context.SharedCapacity(FrameWorkers.SlotsFor(threads), ReferenceShare.MaxLead) * perFrame;
+            shared = (ring + sharedBy - 1) / sharedBy;
+        }
+        return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small + shared;
     }
 
     private static bool ReadsReference(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen) =>

@@ -23,7 +23,8 @@ public sealed class VmafScorer : IVmafEngine
 
     public const int MinimumSize = 16;
 
-    public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink)
+    /// <param name="share">The share of reference-only work with other streams scored against the same reference, or null.</param>
+    public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink, ReferenceShare? share = null)
     {
         if (TooSmall(model, width, height) is { } why) throw new ArgumentException(why);
         if (options.Subsample < 1) throw new ArgumentException("subsample must be at least 1");
@@ -31,7 +32,7 @@ public sealed class VmafScorer : IVmafEngine
         _options = options;
         _sink = sink;
         var (chosen, modelNames) = Choose(model);
-        _features = new FeatureScorer(chosen, width, height, options.Threads, Emit);
+        _features = new FeatureScorer(chosen, width, height, options.Threads, Emit, share);
         var names = _features.FeatureNames.ToList();
         _modelColumns = [.. modelNames.Select(n => names.IndexOf(n) is var i and >= 0
             ? i : throw new NotSupportedException($"model '{model.Name}' needs feature '{n}', which this engine does not compute"))];
@@ -58,9 +59,9 @@ public sealed class VmafScorer : IVmafEngine
         return (chosen, modelNames);
     }
 
-    /// <summary>Bytes a scorer holds for pictures of a size, for the memory estimate (<see cref="FeatureScorer"/>'s).</summary>
-    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options) =>
-        FeatureScorer.WorkingSet(Choose(model).Chosen, width, height, options.Threads);
+    /// <summary>Bytes a scorer holds for pictures of a size, for the memory estimate (<see cref="FeatureScorer"/>'s), its part of a share included.</summary>
+    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options, int sharedBy = 1) =>
+        FeatureScorer.WorkingSet(Choose(model).Chosen, width, height, options.Threads, sharedBy);
 
     /// <summary>
     /// The smallest square picture (a power of two from 16) the model can score, for building its

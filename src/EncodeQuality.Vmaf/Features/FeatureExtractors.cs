@@ -13,19 +13,40 @@ namespace EncodeQuality.Vmaf.Features;
 /// </summary>
 internal static class FeatureExtractors
 {
-    /// <summary>What an extractor needs to be built for one picture size.</summary>
-    public sealed record Context(int Width, int Height);
+    /// <summary>
+    /// What an extractor needs to be built for one picture size: the size, and the streams' share of
+    /// reference-only work when several streams score against the same reference (null: alone),
+    /// with the frames a stream has in flight (a shared ring holds at least that many).
+    /// </summary>
+    public sealed record Context(int Width, int Height, ReferenceShare? Share = null, int FramesInFlight = 2)
+    {
+        /// <summary>
+        /// The extractor's ring of shared reference work at this size, one for every stream of the
+        /// share; null when there is no share or nobody to share with.
+        /// </summary>
+        public SharedFrames<T>? Shared<T>(string extractor, Func<T> create) where T : class =>
+            Share is { Shared: true } share
+                ? share.Part($"{extractor}@{Width}x{Height}", () => new SharedFrames<T>(SharedCapacity(FramesInFlight, share.Lead), create))
+                : null;
+
+        /// <summary>Frames a shared ring holds: every frame a stream has in flight, and as many again as streams may be apart.</summary>
+        public static int SharedCapacity(int framesInFlight, int lead) => framesInFlight + lead;
+    }
 
     /// <param name="UsesChroma">Whether the extractor reads the chroma planes.</param>
     /// <param name="TooSmall">Why a picture of a size is too small for these options, or null; checked before any frame.</param>
     /// <param name="WorkingSet">Bytes one extractor holds for pictures of a size (its buffers), for the memory estimate.</param>
     /// <param name="KeepsBlurredReference">Whether each frame keeps its blurred reference for the next frame (float motion).</param>
     /// <param name="ReadsReference">Whether the extractor reads the reference picture with these options (null: always); a no-reference one skips its copy.</param>
+    /// <param name="SharedPerFrame">
+    /// Declares work that reads only the reference, which streams of a <see cref="ReferenceShare"/>
+    /// do once (<see cref="Context.Shared{T}"/>): the bytes one frame's share holds at a size. Null: nothing shared.
+    /// </param>
     public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
         Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName,
         Func<int, int, FeatureOptions, long> WorkingSet,
         bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null, bool KeepsBlurredReference = false,
-        Func<FeatureOptions, bool>? ReadsReference = null);
+        Func<FeatureOptions, bool>? ReadsReference = null, Func<int, int, long>? SharedPerFrame = null);
 
     // Each extractor's buffers as its constructor allocates them: planes of the picture or of its
     // first DWT level (n samples), plus rows.
@@ -76,9 +97,11 @@ internal static class FeatureExtractors
             VifOptions,
             (c, o) => o.Flag("vif_skip_scale0")
                 ? throw Unsupported("vif_skip_scale0 is")
-                : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix),
+                : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix,
+                    c.Shared("integer_vif", () => new VifReference(c.Width, c.Height))),
             IntegerName,
-            (w, h, _) => 4 * 2 * Quarter(w, h) + 2 * 8 * 4L * (w + 32)), // 4 decimated planes; 8 rows of moments, twice for the 512-bit paths (which also bounds their 2 decimation rows)
+            (w, h, _) => 4 * 2 * Quarter(w, h) + 2 * 8 * 4L * (w + 32), // 4 decimated planes; 8 rows of moments, twice for the 512-bit paths (which also bounds their 2 decimation rows)
+            SharedPerFrame: VifReference.Bytes), // the reference's mean and variance at every scale
         new("integer_adm", false,
             ["VMAF_integer_feature_adm2_score", "VMAF_integer_feature_aim_score", "VMAF_integer_feature_adm3_score",
              "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3"],
@@ -97,9 +120,10 @@ internal static class FeatureExtractors
                 ? throw Unsupported("motion_force_zero and motion_five_frame_window are")
                 : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
-                    o.Flag("motion_moving_average")), o.Suffix),
+                    o.Flag("motion_moving_average")), o.Suffix, c.Shared("integer_motion", () => new IntegerMotionExtractor.SharedSad())),
             IntegerName,
-            (w, h, _) => 4L * (w + 4) + 5 * 4L * w + 5 * 2L * w + 2 * 2L * (w + 36)), // the blurred row; the ring of 5 difference rows; both again in 16 bits for AVX-512
+            (w, h, _) => 4L * (w + 4) + 5 * 4L * w + 5 * 2L * w + 2 * 2L * (w + 36), // the blurred row; the ring of 5 difference rows; both again in 16 bits for AVX-512
+            SharedPerFrame: (_, _) => 32), // one frame's SAD (motion reads only the reference)
         new("cambi", false,
             ["Cambi_feature_cambi_score"],
             CambiOptions.Specs,

@@ -30,9 +30,17 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
     private readonly int[] _row;
     private readonly int[] _diff; // a ring of 5 rows of previous - current: each row's difference is taken once, not once per tap
     private readonly MotionBlurAvx512.Rows? _wide; // the same in 16-bit rows, where the CPU has AVX-512BW (samples of up to 12 bits)
+    private readonly SharedFrames<SharedSad>? _shared;
 
-    public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix)
+    /// <summary>One frame's SAD against the previous reference, which reads only the reference: streams scored against it share it.</summary>
+    public sealed class SharedSad
     {
+        public long Sad;
+    }
+
+    public IntegerMotionExtractor(int width, int height, Options options, string nameSuffix, SharedFrames<SharedSad>? shared = null)
+    {
+        _shared = shared;
         _o = options;
         _width = width;
         _height = height;
@@ -52,7 +60,21 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         double motion = 0;
         if (frame.Previous is { } previous)
         {
-            long sad = Sad(previous.Reference, frame.Reference, frame.BitDepth);
+            long sad;
+            if (_shared is not null && _shared.TryTake(index, out var taken))
+            {
+                sad = taken.Sad;
+                _shared.Release(index);
+            }
+            else
+            {
+                sad = Sad(previous.Reference, frame.Reference, frame.BitDepth);
+                if (_shared?.TryClaim(index) is { } slot)
+                {
+                    slot.Sad = sad;
+                    _shared.Publish(index);
+                }
+            }
             motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
         }
         board.Set(index, _sad, motion);

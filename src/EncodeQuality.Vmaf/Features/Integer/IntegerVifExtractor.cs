@@ -57,8 +57,12 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     // Decimated pictures: scale s lives in buffer s % 2 (the previous scale is read while the next is written).
     private readonly ushort[][] _scaledRef, _scaledDis;
 
-    public IntegerVifExtractor(int width, int height, double gainLimit, string nameSuffix)
+    private readonly SharedFrames<VifReference>? _shared;
+
+    /// <param name="shared">The reference's terms shared with other streams scored against it, or null.</param>
+    public IntegerVifExtractor(int width, int height, double gainLimit, string nameSuffix, SharedFrames<VifReference>? shared = null)
     {
+        _shared = shared;
         _gainLimit = gainLimit;
         _width = width;
         _height = height;
@@ -75,12 +79,35 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     {
         if (!score) return;
         Span<float> ratio = stackalloc float[4];
-        Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio);
+        if (_shared is null)
+        {
+            Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio);
+        }
+        else if (_shared.TryTake(index, out var taken))
+        {
+            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio, taken, VifShareMode.Follow); }
+            finally { _shared.Release(index); }
+        }
+        else if (_shared.TryClaim(index) is { } claimed)
+        {
+            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio, claimed, VifShareMode.Lead); }
+            catch
+            {
+                _shared.Abandon(index);
+                throw;
+            }
+            _shared.Publish(index);
+        }
+        else
+        {
+            Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio);
+        }
         for (int i = 0; i < 4; i++) board.Set(index, _names[i], ratio[i]);
     }
 
-    /// <summary>num/den per scale, divided in float as libvmaf does.</summary>
-    internal void Compute(ushort[] reference, ushort[] distorted, int bitDepth, Span<float> ratio)
+    /// <summary>num/den per scale, divided in float as libvmaf does; with <paramref name="shared"/>, filling it (lead) or taking the reference's terms from it (follow).</summary>
+    internal void Compute(ushort[] reference, ushort[] distorted, int bitDepth, Span<float> ratio, VifReference? shared = null,
+        VifShareMode mode = VifShareMode.Alone)
     {
         ushort[] r = reference, d = distorted;
         int w = _width, h = _height;
@@ -94,7 +121,10 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                 w /= 2;
                 h /= 2;
             }
-            var (numLog, denLog, numNonLog, denNonLog) = Statistic(r, d, w, h, scale, bitDepth);
+            var (numLog, denLog, numNonLog, denNonLog) = Statistic(r, d, w, h, scale, bitDepth, shared, mode);
+            // The denominator's log terms read only the reference: a follower adds the leader's sum.
+            if (mode == VifShareMode.Lead) shared!.DenLog[scale] = denLog;
+            else if (mode == VifShareMode.Follow) denLog = shared!.DenLog[scale];
             // integer_vif.c: num and den are floats; the score is their float quotient.
             float num = (float)(numLog / 2048.0 + (denNonLog - numNonLog / 16384.0 / 65025.0));
             float den = (float)(denLog / 2048.0 + denNonLog);
@@ -104,8 +134,10 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
 
     /// <summary>The statistic's four integer sums over a scale's picture (w x h samples of r and d).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private (long NumLog, long DenLog, long NumNonLog, long DenNonLog) Statistic(ushort[] r, ushort[] d, int w, int h, int scale, int bpc)
+    private (long NumLog, long DenLog, long NumNonLog, long DenNonLog) Statistic(ushort[] r, ushort[] d, int w, int h, int scale, int bpc,
+        VifReference? shared, VifShareMode mode)
     {
+        VifSharedRow Row(int i) => shared is null ? VifSharedRow.None : new VifSharedRow(mode, shared.Mu1[scale], shared.Sigma1[scale], i * w);
         int shiftVp, shiftVpSq;
         uint addVp;
         ulong addVpSq;
@@ -134,7 +166,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                 for (int k = 0; k < taps.Length; k++) rows[k] = Mirror.Index(i - taps.Length / 2 + k, h) * w;
                 unsafe
                 {
-                    VifRowAvx512.Row(taps, r, d, rows, w, s.Wide, _gainLimit, Log2GatherAddress,
+                    VifRowAvx512.Row(taps, r, d, rows, w, s.Wide, _gainLimit, Log2GatherAddress, Row(i),
                         ref numLog, ref denLog, ref numNonLog, ref denNonLog);
                 }
             }
@@ -142,7 +174,7 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
         else for (int i = 0; i < h; i++)
         {
             VerticalMoments(Taps[scale], r, d, w, h, i, shiftVp, addVp, shiftVpSq, addVpSq, s);
-            HorizontalStatistic(Taps[scale], w, s, _gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+            HorizontalStatistic(Taps[scale], w, s, _gainLimit, Row(i), ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         }
         return (numLog, denLog, numNonLog, denNonLog);
     }
@@ -282,12 +314,16 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// Horizontal pass of one row and the per-pixel statistic, accumulated as libvmaf does. The
     /// 64-bit filtered second moments are summed as their high and low 16-bit parts in uint32
     /// (each part's sum stays below 2^32) and recombined: (2^16 H + L + 2^15) >> 16 = H + ((L + 2^15) >> 16).
+    /// A row that shares the reference's terms (<paramref name="shared"/>) fills them or takes them;
+    /// these generic kernels filter all five moments together, so a follower still filters the
+    /// reference here and saves only the denominator (the AVX-512 row saves its filtering too).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot kernel: fully optimised from the first frame
-    private static void HorizontalStatistic(ushort[] taps, int w, RowScratch s, double gainLimit,
+    private static void HorizontalStatistic(ushort[] taps, int w, RowScratch s, double gainLimit, in VifSharedRow shared,
         ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
     {
         int fw = taps.Length, half = fw / 2;
+        bool follow = shared.Mode == VifShareMode.Follow, lead = shared.Mode == VifShareMode.Lead;
         int j = 0;
         if (IntegerSimd.Vector)
         {
@@ -300,9 +336,26 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                 {
                     var (mu1a, mu2a, xxa, yya, xya) = HorizontalVector(taps, s, j);
                     var (mu1b, mu2b, xxb, yyb, xyb) = HorizontalVector(taps, s, j + 8);
+                    var mu1 = Join(mu1a, mu1b);
+                    Vector512<int> sigma1;
+                    nuint at = (nuint)(shared.Start + j);
+                    if (follow)
+                    {
+                        mu1 = Vector512.LoadUnsafe(ref shared.Mu1[0], at);
+                        sigma1 = Vector512.LoadUnsafe(ref shared.Sigma1[0], at);
+                    }
+                    else
+                    {
+                        sigma1 = VifStatisticAvx512.Sigma1(mu1, Join(xxa, xxb));
+                        if (lead)
+                        {
+                            mu1.StoreUnsafe(ref shared.Mu1[0], at);
+                            sigma1.StoreUnsafe(ref shared.Sigma1[0], at);
+                        }
+                    }
                     unsafe
                     {
-                        VifStatisticAvx512.Accumulate(Join(mu1a, mu1b), Join(mu2a, mu2b), Join(xxa, xxb), Join(yya, yyb), Join(xya, xyb),
+                        VifStatisticAvx512.Accumulate(mu1, sigma1, Join(mu2a, mu2b), Join(yya, yyb), Join(xya, xyb), !follow,
                             gainLimit, Log2GatherAddress, ref sums);
                     }
                 }
@@ -320,7 +373,10 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
                     yyF.CopyTo(yy);
                     xyF.CopyTo(xy);
                     for (int l = 0; l < lanes; l++)
-                        Accumulate(m1[l], m2[l], xx[l], yy[l], xy[l], gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                    {
+                        var (mu1L, sigma1) = Reference(shared, j + l, m1[l], xx[l]);
+                        Accumulate(mu1L, sigma1, m2[l], yy[l], xy[l], !follow, gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+                    }
                 }
             }
         }
@@ -332,15 +388,28 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
             for (int k = 0; k < fw; k++)
             {
                 uint f = taps[k];
-                mu1 += f * s.Mu1[o + k];
                 mu2 += f * s.Mu2[o + k];
-                xx += (ulong)f * s.Ref(o + k);
                 yy += (ulong)f * s.Dis(o + k);
                 xy += (ulong)f * s.RefDis(o + k);
+                if (follow) continue;
+                mu1 += f * s.Mu1[o + k];
+                xx += (ulong)f * s.Ref(o + k);
             }
-            Accumulate(mu1, mu2, (uint)((xx + 32768) >> 16), (uint)((yy + 32768) >> 16), (uint)((xy + 32768) >> 16),
+            var (mu1R, sigma1) = Reference(shared, j, mu1, (uint)((xx + 32768) >> 16));
+            Accumulate(mu1R, sigma1, mu2, (uint)((yy + 32768) >> 16), (uint)((xy + 32768) >> 16), !follow,
                 gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         }
+    }
+
+    /// <summary>Column j's reference terms: taken from the shared row, or computed from its filtered mean and square (and shared when leading).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint Mu1, int Sigma1) Reference(in VifSharedRow shared, int j, uint mu1, uint xx)
+    {
+        int at = shared.Start + j;
+        if (shared.Mode == VifShareMode.Follow) return (shared.Mu1[at], shared.Sigma1[at]);
+        int sigma1 = Sigma1(mu1, xx);
+        if (shared.Mode == VifShareMode.Lead) (shared.Mu1[at], shared.Sigma1[at]) = (mu1, sigma1);
+        return (mu1, sigma1);
     }
 
     private static Vector512<uint> Join(Vector<uint> lo, Vector<uint> hi) => Vector512.Create(lo.AsVector256(), hi.AsVector256());
@@ -390,19 +459,30 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Accumulate(uint mu1, uint mu2, uint xxFilt, uint yyFilt, uint xyFilt, double gainLimit,
+        ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog) =>
+        Accumulate(mu1, Sigma1(mu1, xxFilt), mu2, yyFilt, xyFilt, true, gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
+
+    /// <summary>The reference's variance in Q16: its filtered square less mu1^2 (rounded by 32 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Sigma1(uint mu1, uint xxFilt) => (int)(xxFilt - (uint)(((ulong)mu1 * mu1 + 2147483648ul) >> 32));
+
+    /// <summary>
+    /// The same given the reference's variance; <paramref name="withDenominator"/> false leaves out
+    /// the denominator's log term, which reads only the reference (a sharing stream adds its sum).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Accumulate(uint mu1, int sigma1Sq, uint mu2, uint yyFilt, uint xyFilt, bool withDenominator, double gainLimit,
         ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
     {
-        uint mu1Sq = (uint)(((ulong)mu1 * mu1 + 2147483648ul) >> 32);
         uint mu2Sq = (uint)(((ulong)mu2 * mu2 + 2147483648ul) >> 32);
         uint mu1Mu2 = (uint)(((ulong)mu1 * mu2 + 2147483648ul) >> 32);
-        int sigma1Sq = (int)(xxFilt - mu1Sq);
         int sigma2Sq = (int)(yyFilt - mu2Sq);
         int sigma12 = (int)(xyFilt - mu1Mu2);
         sigma2Sq = Math.Max(sigma2Sq, 0);
         if (sigma1Sq >= SigmaNsq)
         {
             // log2(1 + sigma1^2/2) = log2(2*65536 + sigma1_sq) - 17, in Q11.
-            denLog += Log2_32((uint)(SigmaNsq + sigma1Sq)) - 2048 * 17;
+            if (withDenominator) denLog += Log2_32((uint)(SigmaNsq + sigma1Sq)) - 2048 * 17;
             if (sigma12 > 0 && sigma2Sq > 0)
             {
                 const double eps = 65536 * 1.0e-10;

@@ -56,17 +56,43 @@ internal static class VifRowAvx512
     /// 8-bit samples (its means shifted by 8, its moments not rounded); scales 1 and 2 take 16-bit
     /// samples, means and moments rounded by 16.
     /// </summary>
+    /// <param name="shared">
+    /// Where the row's reference terms (mu1, sigma1^2) go in the frame's shared state, and whether
+    /// to fill it (lead) or take them from it (follow: the reference is then not filtered at all).
+    /// </param>
     public static unsafe void Row(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int w, Rows s, double gainLimit, int* log2Table,
-        ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
+        in VifSharedRow shared, ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
+    {
+        switch (shared.Mode)
+        {
+            case VifShareMode.Alone: Row<AloneMode>(taps, r, d, rows, w, s, gainLimit, log2Table, shared, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
+            case VifShareMode.Lead: Row<LeadMode>(taps, r, d, rows, w, s, gainLimit, log2Table, shared, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
+            default: Row<FollowMode>(taps, r, d, rows, w, s, gainLimit, log2Table, shared, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
+        }
+    }
+
+    private static unsafe void Row<TMode>(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int w, Rows s, double gainLimit, int* log2Table,
+        in VifSharedRow shared, ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog) where TMode : struct, IMode
     {
         switch (taps.Length)
         {
-            case 17: Row<Taps17>(taps, r, d, rows, w, s, gainLimit, log2Table, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
-            case 9: Row<Taps9>(taps, r, d, rows, w, s, gainLimit, log2Table, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
-            case 5: Row<Taps5>(taps, r, d, rows, w, s, gainLimit, log2Table, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
+            case 17: Row<Taps17, TMode>(taps, r, d, rows, w, s, gainLimit, log2Table, shared, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
+            case 9: Row<Taps9, TMode>(taps, r, d, rows, w, s, gainLimit, log2Table, shared, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
+            case 5: Row<Taps5, TMode>(taps, r, d, rows, w, s, gainLimit, log2Table, shared, ref numLog, ref denLog, ref numNonLog, ref denNonLog); break;
             default: throw new ArgumentException("VIF's filters have 17, 9, 5 or 3 taps, and 3 does not fit", nameof(taps));
         }
     }
+
+    /// <summary>The sharing mode as a type, so each mode gets its own compiled row with the reference's work folded in or out.</summary>
+    private interface IMode
+    {
+        static abstract bool Lead { get; }
+        static abstract bool Follow { get; }
+    }
+
+    private struct AloneMode : IMode { public static bool Lead => false; public static bool Follow => false; }
+    private struct LeadMode : IMode { public static bool Lead => true; public static bool Follow => false; }
+    private struct FollowMode : IMode { public static bool Lead => false; public static bool Follow => true; }
 
     /// <summary>A filter's width as a type, so each width gets its own compiled row with its branches folded.</summary>
     private interface IWidth
@@ -79,16 +105,17 @@ internal static class VifRowAvx512
     private struct Taps5 : IWidth { public static int Taps => 5; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Row<TWidth>(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int w, Rows s, double gainLimit, int* log2Table,
-        ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog) where TWidth : struct, IWidth
+    private static unsafe void Row<TWidth, TMode>(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int w, Rows s, double gainLimit,
+        int* log2Table, in VifSharedRow shared, ref long numLog, ref long denLog, ref long numNonLog, ref long denNonLog)
+        where TWidth : struct, IWidth where TMode : struct, IMode
     {
         int fw = TWidth.Taps, half = fw / 2;
         bool scale0 = fw == 17;
         int j = 0;
         if (scale0)
-            for (; j + Columns <= w; j += Columns) Vertical(taps, r, d, rows, j, s);
+            for (; j + Columns <= w; j += Columns) Vertical<TMode>(taps, r, d, rows, j, s);
         else
-            for (; j + Columns <= w; j += Columns) Vertical16(taps, r, d, rows, j, s);
+            for (; j + Columns <= w; j += Columns) Vertical16<TMode>(taps, r, d, rows, j, s);
         for (; j < w; j++) VerticalScalar(taps, r, d, rows, j, scale0, s);
         foreach (var row in s.All)
             for (int f = 1; f <= half; f++)
@@ -104,12 +131,28 @@ internal static class VifRowAvx512
             for (int odd = 0; odd < 2; odd++)
             {
                 int at = Pad - half + j + odd; // column c's taps start at row index c + Pad - half
-                var mu1 = Horizontal<TWidth>(in t, s.Mu1, at);
+                int kept = shared.Start + j + 16 * odd; // this block's even or odd columns in the shared planes
+                Vector512<uint> mu1;
+                Vector512<int> sigma1;
+                if (TMode.Follow)
+                {
+                    mu1 = Vector512.LoadUnsafe(ref shared.Mu1[0], (nuint)kept);
+                    sigma1 = Vector512.LoadUnsafe(ref shared.Sigma1[0], (nuint)kept);
+                }
+                else
+                {
+                    mu1 = Horizontal<TWidth>(in t, s.Mu1, at);
+                    sigma1 = VifStatisticAvx512.Sigma1(mu1, Recombine(Horizontal<TWidth>(in t, s.RefHi, at), Horizontal<TWidth>(in t, s.RefLo, at)));
+                    if (TMode.Lead)
+                    {
+                        mu1.StoreUnsafe(ref shared.Mu1[0], (nuint)kept);
+                        sigma1.StoreUnsafe(ref shared.Sigma1[0], (nuint)kept);
+                    }
+                }
                 var mu2 = Horizontal<TWidth>(in t, s.Mu2, at);
-                var xx = Recombine(Horizontal<TWidth>(in t, s.RefHi, at), Horizontal<TWidth>(in t, s.RefLo, at));
                 var yy = Recombine(Horizontal<TWidth>(in t, s.DisHi, at), Horizontal<TWidth>(in t, s.DisLo, at));
                 var xy = Recombine(Horizontal<TWidth>(in t, s.RefDisHi, at), Horizontal<TWidth>(in t, s.RefDisLo, at));
-                VifStatisticAvx512.Accumulate(mu1, mu2, xx, yy, xy, gainLimit, log2Table, ref sums);
+                VifStatisticAvx512.Accumulate(mu1, sigma1, mu2, yy, xy, !TMode.Follow, gainLimit, log2Table, ref sums);
             }
         sums.Drain(ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         for (; j < w; j++)
@@ -120,13 +163,21 @@ internal static class VifRowAvx512
             {
                 int at = Pad - half + j + k;
                 uint f = taps[k];
-                mu1 += f * (uint)(s.Mu1[at] ^ 0x8000);
                 mu2 += f * (uint)(s.Mu2[at] ^ 0x8000);
-                xx += (ulong)f * Moment(s.RefHi[at], s.RefLo[at]);
                 yy += (ulong)f * Moment(s.DisHi[at], s.DisLo[at]);
                 xy += (ulong)f * Moment(s.RefDisHi[at], s.RefDisLo[at]);
+                if (TMode.Follow) continue;
+                mu1 += f * (uint)(s.Mu1[at] ^ 0x8000);
+                xx += (ulong)f * Moment(s.RefHi[at], s.RefLo[at]);
             }
-            IntegerVifExtractor.Accumulate(mu1, mu2, (uint)((xx + 32768) >> 16), (uint)((yy + 32768) >> 16), (uint)((xy + 32768) >> 16),
+            int sigma1;
+            if (TMode.Follow) (mu1, sigma1) = (shared.Mu1[shared.Start + j], shared.Sigma1[shared.Start + j]);
+            else
+            {
+                sigma1 = IntegerVifExtractor.Sigma1(mu1, (uint)((xx + 32768) >> 16));
+                if (TMode.Lead) (shared.Mu1[shared.Start + j], shared.Sigma1[shared.Start + j]) = (mu1, sigma1);
+            }
+            IntegerVifExtractor.Accumulate(mu1, sigma1, mu2, (uint)((yy + 32768) >> 16), (uint)((xy + 32768) >> 16), !TMode.Follow,
                 gainLimit, ref numLog, ref denLog, ref numNonLog, ref denNonLog);
         }
     }
@@ -141,7 +192,7 @@ internal static class VifRowAvx512
     /// rows are in column order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Vertical(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int j, Rows s)
+    private static void Vertical<TMode>(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int j, Rows s) where TMode : struct, IMode
     {
         var offset = Vector512.Create(unchecked((short)0x8000));
         Vector512<int> mu1Lo = default, mu1Hi = default, mu2Lo = default, mu2Hi = default;
@@ -164,10 +215,14 @@ internal static class VifRowAvx512
                 (br, bd) = (ar, ad);
                 pair = Vector512.Create((uint)taps[k]).AsInt16();          // (f, 0)
             }
-            var qa = Avx512BW.MultiplyLow(ar, ar) ^ offset;
-            var qb = Avx512BW.MultiplyLow(br, br) ^ offset;
-            rrLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(qa, qb), pair);
-            rrHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(qa, qb), pair);
+            Vector512<short> qa, qb;
+            if (!TMode.Follow)
+            {
+                qa = Avx512BW.MultiplyLow(ar, ar) ^ offset;
+                qb = Avx512BW.MultiplyLow(br, br) ^ offset;
+                rrLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(qa, qb), pair);
+                rrHi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(qa, qb), pair);
+            }
             qa = Avx512BW.MultiplyLow(ad, ad) ^ offset;
             qb = Avx512BW.MultiplyLow(bd, bd) ^ offset;
             ddLo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(qa, qb), pair);
@@ -187,15 +242,21 @@ internal static class VifRowAvx512
                     continue;
                 }
                 var taps2 = Avx512Words.Pair(taps, k - 1);
-                mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(sumR, pr), taps2);
-                mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(sumR, pr), taps2);
+                if (!TMode.Follow)
+                {
+                    mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(sumR, pr), taps2);
+                    mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(sumR, pr), taps2);
+                }
                 mu2Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(sumD, pd), taps2);
                 mu2Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(sumD, pd), taps2);
             }
             else
             {
-                mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ar, ar), pair);
-                mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ar, ar), pair);
+                if (!TMode.Follow)
+                {
+                    mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ar, ar), pair);
+                    mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ar, ar), pair);
+                }
                 mu2Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ad, ad), pair);
                 mu2Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ad, ad), pair);
             }
@@ -203,11 +264,14 @@ internal static class VifRowAvx512
         // Means: (sum + 2^7) >> 8 (the scalar form's shift by the bit depth), at most 65280.
         var round = Vector512.Create(128);
         int at = Pad + j;
-        StoreOffset(s.Mu1, at, (mu1Lo + round) >> 8, (mu1Hi + round) >> 8);
         StoreOffset(s.Mu2, at, (mu2Lo + round) >> 8, (mu2Hi + round) >> 8);
         // Second moments: undo the offset; 8-bit samples at scale 0 are not rounded (shift 0).
         var top = Vector512.Create(int.MinValue);
-        StoreMoment(s.RefHi, s.RefLo, at, rrLo ^ top, rrHi ^ top);
+        if (!TMode.Follow)
+        {
+            StoreOffset(s.Mu1, at, (mu1Lo + round) >> 8, (mu1Hi + round) >> 8);
+            StoreMoment(s.RefHi, s.RefLo, at, rrLo ^ top, rrHi ^ top);
+        }
         StoreMoment(s.DisHi, s.DisLo, at, ddLo ^ top, ddHi ^ top);
         StoreMoment(s.RefDisHi, s.RefDisLo, at, rdLo ^ top, rdHi ^ top);
     }
@@ -219,7 +283,7 @@ internal static class VifRowAvx512
     /// (vpmulhuw, vpmullw), both sums below 2^32, and recombined with the rounding shift.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Vertical16(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int j, Rows s)
+    private static void Vertical16<TMode>(ushort[] taps, ushort[] r, ushort[] d, ReadOnlySpan<int> rows, int j, Rows s) where TMode : struct, IMode
     {
         var offset = Vector512.Create(unchecked((short)0x8000));
         Vector512<int> mu1Lo = default, mu1Hi = default, mu2Lo = default, mu2Hi = default;
@@ -233,20 +297,26 @@ internal static class VifRowAvx512
             var ad = Load(d, rows[k] + j);
             var (br, bd) = k + 1 < fw ? (Load(r, rows[k + 1] + j), Load(d, rows[k + 1] + j)) : (ar, ad);
             var pair = Avx512Words.Pair(taps, k);
-            mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ar ^ offset, br ^ offset), pair);
-            mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ar ^ offset, br ^ offset), pair);
             mu2Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ad ^ offset, bd ^ offset), pair);
             mu2Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ad ^ offset, bd ^ offset), pair);
-            rr.Add(ar, ar, br, br, pair, offset);
+            if (!TMode.Follow)
+            {
+                mu1Lo += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(ar ^ offset, br ^ offset), pair);
+                mu1Hi += Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(ar ^ offset, br ^ offset), pair);
+                rr.Add(ar, ar, br, br, pair, offset);
+            }
             dd.Add(ad, ad, bd, bd, pair, offset);
             rd.Add(ar, ad, br, bd, pair, offset);
         }
         var top = Vector512.Create(int.MinValue);
         var round = Vector512.Create(32768u);
         int at = Pad + j;
-        StoreOffset(s.Mu1, at, Rounded(mu1Lo ^ top, round), Rounded(mu1Hi ^ top, round));
         StoreOffset(s.Mu2, at, Rounded(mu2Lo ^ top, round), Rounded(mu2Hi ^ top, round));
-        StoreMoment(s.RefHi, s.RefLo, at, rr.Lo(round), rr.Hi(round));
+        if (!TMode.Follow)
+        {
+            StoreOffset(s.Mu1, at, Rounded(mu1Lo ^ top, round), Rounded(mu1Hi ^ top, round));
+            StoreMoment(s.RefHi, s.RefLo, at, rr.Lo(round), rr.Hi(round));
+        }
         StoreMoment(s.DisHi, s.DisLo, at, dd.Lo(round), dd.Hi(round));
         StoreMoment(s.RefDisHi, s.RefDisLo, at, rd.Lo(round), rd.Hi(round));
 

@@ -58,15 +58,30 @@ internal static unsafe class VifStatisticAvx512
     /// <summary>Adds sixteen pixels' terms, from their filtered means and (rounded) second moments.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Accumulate(Vector512<uint> mu1, Vector512<uint> mu2, Vector512<uint> xx, Vector512<uint> yy, Vector512<uint> xy,
-        double gainLimit, int* log2Table, ref RowSums sums)
+        double gainLimit, int* log2Table, ref RowSums sums) =>
+        Accumulate(mu1, Sigma1(mu1, xx), mu2, yy, xy, true, gainLimit, log2Table, ref sums);
+
+    /// <summary>The reference's variance in Q16 from its filtered mean and square: xx - (mu1^2 rounded by 32 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Sigma1(Vector512<uint> mu1, Vector512<uint> xx) => (xx - RoundedHighProduct(mu1, mu1)).AsInt32();
+
+    /// <summary>
+    /// Adds sixteen pixels' terms given the reference's variance; <paramref name="withDenominator"/>
+    /// false leaves out the denominator's log terms (they read only the reference: a stream that
+    /// shares them adds their sum instead).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate(Vector512<uint> mu1, Vector512<int> sigma1, Vector512<uint> mu2, Vector512<uint> yy, Vector512<uint> xy,
+        bool withDenominator, double gainLimit, int* log2Table, ref RowSums sums)
     {
-        var sigma1 = (xx - RoundedHighProduct(mu1, mu1)).AsInt32();
         var sigma2 = Vector512.Max((yy - RoundedHighProduct(mu2, mu2)).AsInt32(), Vector512<int>.Zero);
         var sigma12 = (xy - RoundedHighProduct(mu1, mu2)).AsInt32();
 
         var logLanes = Vector512.GreaterThanOrEqual(sigma1, Vector512.Create(SigmaNsq));
         // log2(2 + sigma1) - 17 in Q11, from the table.
-        var den = Log2Of32((sigma1 + Vector512.Create(SigmaNsq)).AsUInt32(), log2Table) - Vector512.Create(2048 * 17);
+        var den = withDenominator
+            ? Log2Of32((sigma1 + Vector512.Create(SigmaNsq)).AsUInt32(), log2Table) - Vector512.Create(2048 * 17)
+            : Vector512<int>.Zero;
         var numLanes = logLanes & Vector512.GreaterThan(sigma12, Vector512<int>.Zero) & Vector512.GreaterThan(sigma2, Vector512<int>.Zero);
         var num = Vector512<int>.Zero;
         if (numLanes != Vector512<int>.Zero)

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace EncodeQuality.Vmaf;
+
+/// <summary>
+/// Work that reads only the reference, done once for several distorted streams scored against the
+/// same reference frames at the same size (a ladder's rungs, or one reference with several encodes):
+/// motion's difference of consecutive references, VIF's filtered reference statistics. Whichever
+/// stream reaches a frame first computes that part and publishes it; the others take it read-only.
+/// A share is made per reference stream and size by whoever feeds the streams, with the number of
+/// streams: every stream must be given the same reference frames under the same frame numbers.
+/// With fewer than two streams there is nothing to share and the extractors work alone.
+/// </summary>
+public sealed class ReferenceShare
+{
+    private readonly ConcurrentDictionary<string, object> _parts = new();
+
+    /// <summary>The most frames one stream may run ahead of another and still share; the memory estimate counts this many.</summary>
+    public const int MaxLead = 8;
+
+    /// <param name="streams">How many streams score against this reference.</param>
+    /// <param name="lead">
+    /// How far apart the streams may be, in frames, for their work to be shared (beyond each
+    /// stream's own frames in flight): small when one caller feeds them in step, larger when each
+    /// runs on a thread of its own. At most <see cref="MaxLead"/>.
+    /// </param>
+    public ReferenceShare(int streams, int lead = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(streams, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lead, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lead, MaxLead);
+        Streams = streams;
+        Lead = lead;
+    }
+
+    public int Streams { get; }
+
+    public int Lead { get; }
+
+    /// <summary>Whether the streams have anything to share.</summary>
+    public bool Shared => Streams > 1;
+
+    /// <summary>The part named <paramref name="key"/> (an extractor's, at a size), made on first ask.</summary>
+    internal T Part<T>(string key, Func<T> create) where T : class => (T)_parts.GetOrAdd(key, _ => create());
+}
