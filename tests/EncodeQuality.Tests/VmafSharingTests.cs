@@ -113,7 +113,9 @@ public class VmafSharingTests
                     Assert.True(alone[s][f][c] == sinks[s].Frames[f][c],
                         $"stream {s} frame {f} {(c == 0 ? "vmaf" : names[c - 1])}: alone {alone[s][f][c]}, shared {sinks[s].Frames[f][c]}");
         }
-        // The streams did share: VIF's and motion's reference work was taken from the ring.
+        // The streams did share: VIF's, ADM's and motion's reference work was taken from the ring.
+        var adm = share.Part<SharedFrames<AdmReference>>($"integer_adm@{Width}x{Height}", () => throw new InvalidOperationException("ADM shared nothing"));
+        Assert.True(adm.Taken >= Frames, $"ADM's shared work was taken {adm.Taken} times");
         var vif = share.Part<SharedFrames<VifReference>>($"integer_vif@{Width}x{Height}", () => throw new InvalidOperationException("VIF shared nothing"));
         var motion = share.Part<SharedFrames<IntegerMotionExtractor.SharedSad>>($"integer_motion@{Width}x{Height}",
             () => throw new InvalidOperationException("motion shared nothing"));

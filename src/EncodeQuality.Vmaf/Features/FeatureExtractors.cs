@@ -110,9 +110,11 @@ internal static class FeatureExtractors
                 ? throw Unsupported("adm_csf_scale, adm_csf_diag_scale and adm_skip_scale0 are")
                 : new IntegerAdmExtractor(c.Width, c.Height, new IntegerAdmExtractor.Options(
                     o["adm_enhn_gain_limit"], o["adm_norm_view_dist"], (int)o["adm_ref_display_height"], o["adm_noise_weight"],
-                    o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix),
+                    o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix,
+                    c.Shared("integer_adm", () => new AdmReference(c.Width, c.Height))),
             n => n.StartsWith("integer_", StringComparison.Ordinal) ? n : IntegerName(n),
-            (w, h, _) => 4 * 4 * Level1(w, h) + 20 * 3 * 4L * ((w + 1) / 2) + 4L * (4 * w + 4) + 2 * 2L * (w + 34) + 4 * 4L * ((w + 1) / 2 + (h + 1) / 2)), // 4 approximation planes; 20 rings of 3 band rows; DWT rows (and the 16-bit ones of AVX-512); indices
+            (w, h, _) => 4 * 4 * Level1(w, h) + 20 * 3 * 4L * ((w + 1) / 2) + 4L * (4 * w + 4) + 2 * 2L * (w + 34) + 4 * 4L * ((w + 1) / 2 + (h + 1) / 2), // 4 approximation planes; 20 rings of 3 band rows; DWT rows (and the 16-bit ones of AVX-512); indices
+            SharedPerFrame: AdmReference.Bytes), // the reference's detail bands at every level, and its denominator's cube sums
         new("integer_motion", false,
             ["VMAF_integer_feature_motion2_score", "VMAF_integer_feature_motion3_score"],
             MotionOptions,

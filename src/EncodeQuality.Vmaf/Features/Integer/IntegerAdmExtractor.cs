@@ -61,8 +61,12 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     private readonly int[] _tmp;             // the DWT's row buffers (lo, hi, and their even/odd halves)
     private readonly AdmDwt0Avx512.Rows? _dwt0; // scale 0's 16-bit rows, where the CPU has AVX-512BW
 
-    public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix)
+    private readonly SharedFrames<AdmReference>? _shared;
+
+    /// <param name="shared">The reference's bands shared with other streams scored against it, or null.</param>
+    public IntegerAdmExtractor(int width, int height, Options options, string nameSuffix, SharedFrames<AdmReference>? shared = null)
     {
+        _shared = shared;
         if (AdmCsf.Unsupported(options.CsfMode, options.NormViewDist, options.RefDisplayHeight) is { } why)
             throw new NotSupportedException(why);
         _o = options;
@@ -93,13 +97,40 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         if (!score) return;
         Span<double> values = stackalloc double[7];
-        Compute(frame.Reference, frame.Distorted, frame.BitDepth, values);
+        if (_shared is null)
+        {
+            Compute(frame.Reference, frame.Distorted, frame.BitDepth, values);
+        }
+        else if (_shared.TryTake(index, out var taken))
+        {
+            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, values, taken, lead: false); }
+            finally { _shared.Release(index); }
+        }
+        else if (_shared.TryClaim(index) is { } claimed)
+        {
+            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, values, claimed, lead: true); }
+            catch
+            {
+                _shared.Abandon(index);
+                throw;
+            }
+            _shared.Publish(index);
+        }
+        else
+        {
+            Compute(frame.Reference, frame.Distorted, frame.BitDepth, values);
+        }
         for (int i = 0; i < 7; i++) board.Set(index, _names[i], values[i]);
     }
 
-    /// <summary>adm2, aim, adm3, adm_scale0..3 (integer_compute_adm and its extract).</summary>
-    internal void Compute(ushort[] reference, ushort[] distorted, int bpc, Span<double> values)
+    /// <summary>
+    /// adm2, aim, adm3, adm_scale0..3 (integer_compute_adm and its extract). With
+    /// <paramref name="shared"/>, the reference's bands and denominators are filled there
+    /// (<paramref name="lead"/>) or taken from there instead of computed.
+    /// </summary>
+    internal void Compute(ushort[] reference, ushort[] distorted, int bpc, Span<double> values, AdmReference? shared = null, bool lead = false)
     {
+        bool follow = shared is not null && !lead;
         int w = _width, h = _height;
         double numdenLimit = 1e-10 * (w * h) / (1920.0 * 1080.0);
         double num = 0, den = 0, aimNum = 0;
@@ -122,17 +153,13 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
             for (int i = 0; i < bh; i++)
             {
                 int slot = RowAt(i, bw);
-                if (scale == 0)
-                {
-                    Dwt0Row(reference, w, bpc, i, nextRef, _ref, slot);
-                    Dwt0Row(distorted, w, bpc, i, nextDis, _dis, slot);
-                }
-                else
-                {
-                    DwtS123Row(curRef, w, scale, i, nextRef, _ref, slot);
-                    DwtS123Row(curDis, w, scale, i, nextDis, _dis, slot);
-                }
-                if (i >= denParams.Top && i < denParams.Bottom) DenRow(ref denParams, slot, ref denSums);
+                if (follow) CopyBandRow(shared!, scale, i * bw, _ref, slot, bw, toShared: false);
+                else if (scale == 0) Dwt0Row(reference, w, bpc, i, nextRef, _ref, slot);
+                else DwtS123Row(curRef, w, scale, i, nextRef, _ref, slot);
+                if (lead) CopyBandRow(shared!, scale, i * bw, _ref, slot, bw, toShared: true);
+                if (scale == 0) Dwt0Row(distorted, w, bpc, i, nextDis, _dis, slot);
+                else DwtS123Row(curDis, w, scale, i, nextDis, _dis, slot);
+                if (!follow && i >= denParams.Top && i < denParams.Bottom) DenRow(ref denParams, slot, ref denSums);
                 if (i >= top && i < bottom)
                 {
                     DecoupleRow(scale, slot, left, right, limit);
@@ -144,6 +171,8 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
                 if (i > 0) CmGroups(ref cm, i - 1, ref dlmSums, ref aimSums);
             }
             CmGroups(ref cm, bh - 1, ref dlmSums, ref aimSums);
+            if (follow) denSums = new DenSums { H = shared!.DenCubes[3 * scale], V = shared.DenCubes[3 * scale + 1], D = shared.DenCubes[3 * scale + 2] };
+            else if (lead) (shared!.DenCubes[3 * scale], shared.DenCubes[3 * scale + 1], shared.DenCubes[3 * scale + 2]) = (denSums.H, denSums.V, denSums.D);
             float denScale = DenScore(ref denParams, denSums, f1, f2);
             float numScale = CmScore(ref cm, dlmSums, _o.NoiseWeight);
             float aimScale = CmScore(ref cm, aimSums, 0.0);
@@ -166,6 +195,23 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
         values[1] = aim;
         values[2] = Math.Max(adm2 * _o.DlmWeight + (1 - aim) * (1 - _o.DlmWeight), _o.MinVal);
         for (int s = 0; s < 4; s++) values[3 + s] = scores[2 * s] / scores[2 * s + 1];
+    }
+
+    /// <summary>One row of the reference's three detail bands between the ring and the shared planes.</summary>
+    private static void CopyBandRow(AdmReference shared, int scale, int at, Band ring, int slot, int bw, bool toShared)
+    {
+        if (toShared)
+        {
+            ring.H.AsSpan(slot, bw).CopyTo(shared.H[scale].AsSpan(at, bw));
+            ring.V.AsSpan(slot, bw).CopyTo(shared.V[scale].AsSpan(at, bw));
+            ring.D.AsSpan(slot, bw).CopyTo(shared.D[scale].AsSpan(at, bw));
+        }
+        else
+        {
+            shared.H[scale].AsSpan(at, bw).CopyTo(ring.H.AsSpan(slot, bw));
+            shared.V[scale].AsSpan(at, bw).CopyTo(ring.V.AsSpan(slot, bw));
+            shared.D[scale].AsSpan(at, bw).CopyTo(ring.D.AsSpan(slot, bw));
+        }
     }
 
     /// <summary>dwt2_src_indices_filt: taps 2i-1 .. 2i+2, -1 mirrored to 1, n and beyond to 2n - i - 1.</summary>
