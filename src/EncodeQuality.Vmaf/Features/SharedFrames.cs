@@ -33,8 +33,24 @@ internal sealed class SharedFrames<T> where T : class
 
     private Slot SlotOf(long frame) => _slots[(int)(frame % _slots.Length)];
 
+    /// <summary>
+    /// How a stream does a frame's work: with its published state to read (<c>Lead</c> false), with
+    /// a claimed slot to fill (<c>Lead</c> true), or alone (<c>State</c> null). Pair with <see cref="End"/>.
+    /// </summary>
+    public (T? State, bool Lead) Begin(long frame) =>
+        TryTake(frame, out var taken) ? (taken, false) : TryClaim(frame) is { } claimed ? (claimed, true) : (null, false);
+
+    /// <summary>Ends what <see cref="Begin"/> started: a read state is released, a filled one published (or, when the work failed, abandoned).</summary>
+    public void End(long frame, (T? State, bool Lead) work, bool completed)
+    {
+        if (work.State is null) return;
+        if (!work.Lead) Release(frame);
+        else if (completed) Publish(frame);
+        else Abandon(frame);
+    }
+
     /// <summary>The frame's published work, held for reading until <see cref="Release"/>; false when it is not published.</summary>
-    public bool TryTake(long frame, out T value)
+    private bool TryTake(long frame, out T value)
     {
         var slot = SlotOf(frame);
         lock (_gate)
@@ -51,7 +67,7 @@ internal sealed class SharedFrames<T> where T : class
         return false;
     }
 
-    public void Release(long frame)
+    private void Release(long frame)
     {
         var slot = SlotOf(frame);
         lock (_gate)
@@ -65,7 +81,7 @@ internal sealed class SharedFrames<T> where T : class
     /// The frame's slot to fill, then <see cref="Publish"/> (or <see cref="Abandon"/>); null when
     /// the slot is busy or holds a later frame: then the caller works alone.
     /// </summary>
-    public T? TryClaim(long frame)
+    private T? TryClaim(long frame)
     {
         var slot = SlotOf(frame);
         lock (_gate)
@@ -78,10 +94,10 @@ internal sealed class SharedFrames<T> where T : class
         }
     }
 
-    public void Publish(long frame) => EndFill(frame, ready: true);
+    private void Publish(long frame) => EndFill(frame, ready: true);
 
     /// <summary>Gives up a claim (the work failed): the slot holds nothing.</summary>
-    public void Abandon(long frame) => EndFill(frame, ready: false);
+    private void Abandon(long frame) => EndFill(frame, ready: false);
 
     private void EndFill(long frame, bool ready)
     {

@@ -97,29 +97,14 @@ internal sealed class IntegerAdmExtractor : IFeatureExtractor
     {
         if (!score) return;
         Span<double> values = stackalloc double[7];
-        if (_shared is null)
+        var work = _shared?.Begin(index) ?? default;
+        bool completed = false;
+        try
         {
-            Compute(frame.Reference, frame.Distorted, frame.BitDepth, values);
+            Compute(frame.Reference, frame.Distorted, frame.BitDepth, values, work.State, work.Lead);
+            completed = true;
         }
-        else if (_shared.TryTake(index, out var taken))
-        {
-            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, values, taken, lead: false); }
-            finally { _shared.Release(index); }
-        }
-        else if (_shared.TryClaim(index) is { } claimed)
-        {
-            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, values, claimed, lead: true); }
-            catch
-            {
-                _shared.Abandon(index);
-                throw;
-            }
-            _shared.Publish(index);
-        }
-        else
-        {
-            Compute(frame.Reference, frame.Distorted, frame.BitDepth, values);
-        }
+        finally { _shared?.End(index, work, completed); }
         for (int i = 0; i < 7; i++) board.Set(index, _names[i], values[i]);
     }
 

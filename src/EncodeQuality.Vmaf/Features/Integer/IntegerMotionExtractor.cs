@@ -60,21 +60,16 @@ internal sealed class IntegerMotionExtractor : IFeatureExtractor
         double motion = 0;
         if (frame.Previous is { } previous)
         {
+            var work = _shared?.Begin(index) ?? default;
+            bool completed = false;
             long sad;
-            if (_shared is not null && _shared.TryTake(index, out var taken))
+            try
             {
-                sad = taken.Sad;
-                _shared.Release(index);
+                sad = work.State is { } taken && !work.Lead ? taken.Sad : Sad(previous.Reference, frame.Reference, frame.BitDepth);
+                if (work.Lead) work.State!.Sad = sad;
+                completed = true;
             }
-            else
-            {
-                sad = Sad(previous.Reference, frame.Reference, frame.BitDepth);
-                if (_shared?.TryClaim(index) is { } slot)
-                {
-                    slot.Sad = sad;
-                    _shared.Publish(index);
-                }
-            }
+            finally { _shared?.End(index, work, completed); }
             motion = Math.Min((double)sad / 256.0 / ((uint)_width * (uint)_height) * _o.FpsWeight, _o.MaxVal);
         }
         board.Set(index, _sad, motion);

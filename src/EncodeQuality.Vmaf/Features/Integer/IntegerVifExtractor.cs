@@ -79,29 +79,15 @@ internal sealed class IntegerVifExtractor : IFeatureExtractor
     {
         if (!score) return;
         Span<float> ratio = stackalloc float[4];
-        if (_shared is null)
+        var work = _shared?.Begin(index) ?? default;
+        bool completed = false;
+        try
         {
-            Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio);
+            var mode = work.State is null ? VifShareMode.Alone : work.Lead ? VifShareMode.Lead : VifShareMode.Follow;
+            Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio, work.State, mode);
+            completed = true;
         }
-        else if (_shared.TryTake(index, out var taken))
-        {
-            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio, taken, VifShareMode.Follow); }
-            finally { _shared.Release(index); }
-        }
-        else if (_shared.TryClaim(index) is { } claimed)
-        {
-            try { Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio, claimed, VifShareMode.Lead); }
-            catch
-            {
-                _shared.Abandon(index);
-                throw;
-            }
-            _shared.Publish(index);
-        }
-        else
-        {
-            Compute(frame.Reference, frame.Distorted, frame.BitDepth, ratio);
-        }
+        finally { _shared?.End(index, work, completed); }
         for (int i = 0; i < 4; i++) board.Set(index, _names[i], ratio[i]);
     }
 
