@@ -96,6 +96,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 log.Warning("Source: {Damaged} of {Frames} frames were damaged and concealed by the decoder (first at frame {First})",
                     damaged.Count, frames, damaged[0]);
 
+            foreach (var ((w, h), share) in shares.Where(s => s.Value.Shared))
+                log.Information("Reference work at {Size} shared by {Streams} streams: {Parts}", $"{w}x{h}", share.Streams, string.Join("; ", share.Report()));
             var reports = new List<RenditionReport>();
             foreach (var (job, media) in jobs) reports.Add(Report(job, media, frames, info, request.Segments));
             log.Information("Memory: peak {Peak} of the {Estimate} estimated before the run{Scope}",

@@ -42,4 +42,19 @@ public sealed class ReferenceShare
 
     /// <summary>The part named <paramref name="key"/> (an extractor's, at a size), made on first ask.</summary>
     internal T Part<T>(string key, Func<T> create) where T : class => (T)_parts.GetOrAdd(key, _ => create());
+
+    /// <summary>One extractor's shared work: how many frames were published, and how often a stream took one.</summary>
+    internal interface IPart
+    {
+        long Published { get; }
+        long Taken { get; }
+    }
+
+    /// <summary>
+    /// What was shared, per extractor and size ("integer_vif@1280x720: 120 frames published, taken
+    /// 360 times"), for the log: streams that drift further apart than the rings hold share less.
+    /// </summary>
+    public IReadOnlyList<string> Report() =>
+        [.. _parts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value is IPart part
+            ? $"{p.Key}: {part.Published} frames published, taken {part.Taken} times" : p.Key)];
 }

@@ -8,7 +8,7 @@ namespace EncodeQuality.Vmaf.Features;
 /// still read, or already holding a later frame) computes that frame alone and publishes nothing,
 /// which gives the same values, so sharing changes speed only. Memory is the ring, allocated once.
 /// </summary>
-internal sealed class SharedFrames<T> where T : class
+internal sealed class SharedFrames<T> : ReferenceShare.IPart where T : class
 {
     private sealed class Slot(T value)
     {
@@ -20,10 +20,13 @@ internal sealed class SharedFrames<T> where T : class
 
     private readonly Slot[] _slots;
     private readonly object _gate = new();
-    private long _taken;
+    private long _taken, _published;
 
-    /// <summary>How many times a stream took published work (for tests that check the streams did share).</summary>
-    internal long Taken => Interlocked.Read(ref _taken);
+    /// <summary>How many times a stream took published work.</summary>
+    public long Taken => Interlocked.Read(ref _taken);
+
+    /// <summary>How many frames' work was published.</summary>
+    public long Published => Interlocked.Read(ref _published);
 
     public SharedFrames(int capacity, Func<T> create)
     {
@@ -107,6 +110,7 @@ internal sealed class SharedFrames<T> where T : class
             if (slot.Frame != frame || !slot.Filling) throw new InvalidOperationException($"frame {frame} was not claimed");
             slot.Filling = false;
             slot.Ready = ready;
+            if (ready) _published++;
         }
     }
 }
