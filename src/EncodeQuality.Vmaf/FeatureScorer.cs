@@ -83,8 +83,10 @@ public sealed class FeatureScorer : IDisposable
         long shared = 0;
         if (sharedBy > 1)
         {
-            long perFrame = chosen.Sum(c => c.Entry.SharedPerFrame?.Invoke(width, height) ?? 0);
-            long ring = FeatureExtractors.Context.SharedCapacity(FrameWorkers.SlotsFor(threads), ReferenceShare.MaxLead) * perFrame;
+            long ring = chosen.Sum(c => c.Entry.SharedPerFrame?.Invoke(width, height) is { } perFrame
+                ? perFrame * FeatureExtractors.Context.SharedCapacity(FrameWorkers.SlotsFor(threads),
+                    c.Entry.SmallShare ? FeatureExtractors.Context.SmallLead : ReferenceShare.MaxLead)
+                : 0);
             shared = (ring + sharedBy - 1) / sharedBy;
         }
         return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small + shared;

@@ -24,10 +24,17 @@ internal static class FeatureExtractors
         /// The extractor's ring of shared reference work at this size, one for every stream of the
         /// share; null when there is no share or nobody to share with.
         /// </summary>
-        public SharedFrames<T>? Shared<T>(string extractor, Func<T> create) where T : class =>
+        /// <param name="small">
+        /// A frame's state is a few bytes (motion's SAD): the ring is then <see cref="SmallLead"/>
+        /// frames deep whatever the share's lead, so streams that drift far apart still share it.
+        /// </param>
+        public SharedFrames<T>? Shared<T>(string extractor, Func<T> create, bool small = false) where T : class =>
             Share is { Shared: true } share
-                ? share.Part($"{extractor}@{Width}x{Height}", () => new SharedFrames<T>(SharedCapacity(FramesInFlight, share.Lead), create))
+                ? share.Part($"{extractor}@{Width}x{Height}", () => new SharedFrames<T>(SharedCapacity(FramesInFlight, small ? SmallLead : share.Lead), create))
                 : null;
+
+        /// <summary>How far apart streams may be and still share a small state: beyond any encoder's delay.</summary>
+        public const int SmallLead = 256;
 
         /// <summary>Frames a shared ring holds: every frame a stream has in flight, and as many again as streams may be apart.</summary>
         public static int SharedCapacity(int framesInFlight, int lead) => framesInFlight + lead;
@@ -42,11 +49,12 @@ internal static class FeatureExtractors
     /// Declares work that reads only the reference, which streams of a <see cref="ReferenceShare"/>
     /// do once (<see cref="Context.Shared{T}"/>): the bytes one frame's share holds at a size. Null: nothing shared.
     /// </param>
+    /// <param name="SmallShare">That state is a few bytes, kept in a ring <see cref="Context.SmallLead"/> frames deep.</param>
     public sealed record Entry(string Name, bool UsesFloat, string[] Provides, OptionSpec[] Options,
         Func<Context, FeatureOptions, IFeatureExtractor> Create, Func<string, string> OutputName,
         Func<int, int, FeatureOptions, long> WorkingSet,
         bool UsesChroma = false, Func<int, int, FeatureOptions, string?>? TooSmall = null, bool KeepsBlurredReference = false,
-        Func<FeatureOptions, bool>? ReadsReference = null, Func<int, int, long>? SharedPerFrame = null);
+        Func<FeatureOptions, bool>? ReadsReference = null, Func<int, int, long>? SharedPerFrame = null, bool SmallShare = false);
 
     // Each extractor's buffers as its constructor allocates them: planes of the picture or of its
     // first DWT level (n samples), plus rows.
@@ -122,10 +130,10 @@ internal static class FeatureExtractors
                 ? throw Unsupported("motion_force_zero and motion_five_frame_window are")
                 : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
-                    o.Flag("motion_moving_average")), o.Suffix, c.Shared("integer_motion", () => new IntegerMotionExtractor.SharedSad())),
+                    o.Flag("motion_moving_average")), o.Suffix, c.Shared("integer_motion", () => new IntegerMotionExtractor.SharedSad(), small: true)),
             IntegerName,
             (w, h, _) => 4L * (w + 4) + 5 * 4L * w + 5 * 2L * w + 2 * 2L * (w + 36), // the blurred row; the ring of 5 difference rows; both again in 16 bits for AVX-512
-            SharedPerFrame: (_, _) => 32), // one frame's SAD (motion reads only the reference)
+            SharedPerFrame: (_, _) => 32, SmallShare: true), // one frame's SAD (motion reads only the reference), in a deep ring
         new("cambi", false,
             ["Cambi_feature_cambi_score"],
             CambiOptions.Specs,
