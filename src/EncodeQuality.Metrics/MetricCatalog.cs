@@ -13,7 +13,7 @@ public sealed class MetricCatalog
     private readonly Dictionary<string, Func<string?, ReferenceShare?, IFrameMetric>> _factories = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _takesOptions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<int, int, string?>> _sizeRules = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Func<string?, int, int, int, long>> _workingSets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<string?, int, int, ReferenceShare?, long>> _workingSets = new(StringComparer.OrdinalIgnoreCase);
 
     public static MetricCatalog WithBuiltIns()
     {
@@ -35,15 +35,15 @@ public sealed class MetricCatalog
     /// A metric that can share work reading only the reference with the other streams of a
     /// <see cref="ReferenceShare"/> (its factory gets the run's share, or null).
     /// </summary>
-    /// <param name="workingSet">Bytes for pictures of a size when that many streams share the reference (1: alone): its part of what they share included.</param>
+    /// <param name="workingSet">Bytes for pictures of a size, its part of what the streams of a share hold included (null: alone).</param>
     public void Register(string name, Func<ReferenceShare?, IFrameMetric> factory, Func<int, int, string?>? cannotScore = null,
-        Func<int, int, int, long>? workingSet = null)
+        Func<int, int, ReferenceShare?, long>? workingSet = null)
     {
         _factories[name] = (_, share) => factory(share);
         _takesOptions.Remove(name);
         SetSizeRule(name, cannotScore);
         if (workingSet is null) _workingSets.Remove(name);
-        else _workingSets[name] = (_, w, h, sharedBy) => workingSet(w, h, sharedBy);
+        else _workingSets[name] = (_, w, h, share) => workingSet(w, h, share);
     }
 
     /// <summary>A metric whose factory takes the text after "name=" (null without); it throws <see cref="FormatException"/> for bad options.</summary>
@@ -112,10 +112,10 @@ public sealed class MetricCatalog
 
     /// <summary>
     /// What one stream's metrics hold for pictures of a size beyond the common frames, for the
-    /// memory estimate; with <paramref name="sharedBy"/> streams sharing the reference, its part of what they share.
+    /// memory estimate; with a <paramref name="share"/>, its part of what the share's streams hold.
     /// </summary>
-    public long WorkingSet(IReadOnlyList<string> entries, int width, int height, int sharedBy = 1) =>
-        entries.Sum(e => Split(e) is var (name, options) && _workingSets.TryGetValue(name, out var bytes) ? bytes(options, width, height, sharedBy) : 0L);
+    public long WorkingSet(IReadOnlyList<string> entries, int width, int height, ReferenceShare? share = null) =>
+        entries.Sum(e => Split(e) is var (name, options) && _workingSets.TryGetValue(name, out var bytes) ? bytes(options, width, height, share) : 0L);
 
     /// <summary>Refuses (an input error, before any work) pictures of a size one of the metrics cannot score.</summary>
     public void CheckSize(IReadOnlyList<string> entries, int width, int height, string what)

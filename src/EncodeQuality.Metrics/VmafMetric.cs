@@ -44,10 +44,10 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
     /// thread's extractors), for the memory estimate; libvmaf's engine holds buffers of the same
     /// kind, so the managed figure stands for both. 0 when the model cannot be read.
     /// </summary>
-    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options, int sharedBy)
+    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options, ReferenceShare? share)
     {
         if (model is null) return 0;
-        try { return VmafScorer.WorkingSet(model, width, height, options, sharedBy); }
+        try { return VmafScorer.WorkingSet(model, width, height, options, share); }
         catch (Exception e) when (e is FormatException or NotSupportedException) { return 0; }
     }
 
@@ -131,6 +131,6 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
             return new VmafMetric(factory, share);
-        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h, sharedBy) => WorkingSet(sizeModel.Value, w, h, options ?? new VmafOptions(), sharedBy));
+        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h, share) => WorkingSet(sizeModel.Value, w, h, options ?? new VmafOptions(), share));
     }
 }

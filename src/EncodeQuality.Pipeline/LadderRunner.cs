@@ -122,7 +122,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
     /// One share of reference-only work per scoring size: every rung scored at a size is compared
     /// with the same reference frames there (the source, or the source scaled by the same bicubic
     /// scaler to that size), under the same display numbers. Each rung scores on a thread of its
-    /// own, so streams may drift apart: the shares are as deep as they allow.
+    /// own, behind its encoder's delay, so the streams are not in step.
     /// </summary>
     private static Dictionary<(int Width, int Height), ReferenceShare> Shares(IReadOnlyList<Rendition> ladder, VideoFormat source, ScoreAt scoreAt)
     {
@@ -131,7 +131,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
                 if (scoreAt.HasFlag(mode))
                     streams[ScoredSize(r, source, mode)] = streams.GetValueOrDefault(ScoredSize(r, source, mode)) + 1;
-        return streams.ToDictionary(p => p.Key, p => new ReferenceShare(p.Value, ReferenceShare.MaxLead));
+        return streams.ToDictionary(p => p.Key, p => new ReferenceShare(p.Value, inStep: false));
     }
 
     /// <summary>Estimates the run's peak memory from what each encoder would resolve, and refuses a run that cannot fit.</summary>
@@ -147,7 +147,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             try { plan = VideoEncoder.Plan(r.Encoder, format, info.FpsNum, info.FpsDen, request.EncoderThreads); }
             catch (EncoderSettingsException e) { throw new InputException($"rendition '{r.Name}': {e.Message}"); }
             rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0,
-                f => catalog.WorkingSet(request.Metrics, f.Width, f.Height, shares.GetValueOrDefault((f.Width, f.Height))?.Streams ?? 1)));
+                f => catalog.WorkingSet(request.Metrics, f.Width, f.Height, shares.GetValueOrDefault((f.Width, f.Height)))));
         }
         long estimate = MemoryEstimate.Run(info.Format, rungs);
         long? available = MemoryEstimate.Available();

@@ -68,11 +68,10 @@ public sealed class FeatureScorer : IDisposable
     /// <summary>
     /// Bytes a scorer holds for pictures of a size, for the memory estimate: the frames in flight
     /// (each a pair of pictures, <see cref="FrameWorkers.SlotsFor"/>) and each worker's extractors;
-    /// when <paramref name="sharedBy"/> streams share the reference's work, this stream's part of
-    /// the shared rings (they are as deep as streams may be apart, at most <see cref="ReferenceShare.MaxLead"/>).
+    /// with a <paramref name="share"/>, this stream's part of the shared rings.
     /// </summary>
     internal static long WorkingSet(IReadOnlyList<(FeatureExtractors.Entry Entry, FeatureOptions Options)> chosen, int width, int height, int threads,
-        int sharedBy = 1)
+        ReferenceShare? share = null)
     {
         long pair = FramePair.Bytes(width, height, chosen.Any(c => c.Entry.UsesFloat), chosen.Any(c => c.Entry.UsesChroma),
             chosen.Any(c => c.Entry.KeepsBlurredReference), ReadsReference(chosen));
@@ -81,13 +80,12 @@ public sealed class FeatureScorer : IDisposable
         // Beyond the buffers: the extractors' objects, rows and lookups, the board and the workers (measured: tens of KiB).
         const long Small = 16 << 10;
         long shared = 0;
-        if (sharedBy > 1)
+        if (share is { Shared: true })
         {
             long ring = chosen.Sum(c => c.Entry.SharedPerFrame?.Invoke(width, height) is { } perFrame
-                ? perFrame * FeatureExtractors.Context.SharedCapacity(FrameWorkers.SlotsFor(threads),
-                    c.Entry.SmallShare ? FeatureExtractors.Context.SmallLead : ReferenceShare.MaxLead)
+                ? perFrame * FeatureExtractors.Context.SharedDepth(share, c.Entry.SmallShare, FrameWorkers.SlotsFor(threads))
                 : 0);
-            shared = (ring + sharedBy - 1) / sharedBy;
+            shared = (ring + share.Streams - 1) / share.Streams;
         }
         return FrameWorkers.SlotsFor(threads) * pair + threads * (extractors + Small) + 4 * Small + shared;
     }

@@ -5,7 +5,7 @@ namespace EncodeQuality.Vmaf;
 /// <summary>
 /// Work that reads only the reference, done once for several distorted streams scored against the
 /// same reference frames at the same size (a ladder's rungs, or one reference with several encodes):
-/// motion's difference of consecutive references, VIF's filtered reference statistics. Whichever
+/// motion's difference of consecutive references, VIF's and ADM's reference statistics. Whichever
 /// stream reaches a frame first computes that part and publishes it; the others take it read-only.
 /// A share is made per reference stream and size by whoever feeds the streams, with the number of
 /// streams: every stream must be given the same reference frames under the same frame numbers.
@@ -15,27 +15,25 @@ public sealed class ReferenceShare
 {
     private readonly ConcurrentDictionary<string, object> _parts = new();
 
-    /// <summary>The most frames one stream may run ahead of another and still share; the memory estimate counts this many.</summary>
-    public const int MaxLead = 8;
-
     /// <param name="streams">How many streams score against this reference.</param>
-    /// <param name="lead">
-    /// How far apart the streams may be, in frames, for their work to be shared (beyond each
-    /// stream's own frames in flight): small when one caller feeds them in step, larger when each
-    /// runs on a thread of its own. At most <see cref="MaxLead"/>.
+    /// <param name="inStep">
+    /// Whether one caller feeds the streams frame by frame (every stream's frame i before any
+    /// stream's frame i + 2): then every extractor's reference work is shared, in rings one frame
+    /// deeper than a stream's frames in flight. Streams that are not in step (a ladder's rungs,
+    /// each behind its own encoder's delay, tens of frames apart) share only what is a few bytes
+    /// per frame (motion's SAD): holding VIF's and ADM's reference state (about 30 MB a 1080p
+    /// frame) for that many frames costs more memory than redoing it costs time.
     /// </param>
-    public ReferenceShare(int streams, int lead = 1)
+    public ReferenceShare(int streams, bool inStep = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(streams, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(lead, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(lead, MaxLead);
         Streams = streams;
-        Lead = lead;
+        InStep = inStep;
     }
 
     public int Streams { get; }
 
-    public int Lead { get; }
+    public bool InStep { get; }
 
     /// <summary>Whether the streams have anything to share.</summary>
     public bool Shared => Streams > 1;

@@ -60,8 +60,8 @@ public sealed class VmafScorer : IVmafEngine
     }
 
     /// <summary>Bytes a scorer holds for pictures of a size, for the memory estimate (<see cref="FeatureScorer"/>'s), its part of a share included.</summary>
-    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options, int sharedBy = 1) =>
-        FeatureScorer.WorkingSet(Choose(model).Chosen, width, height, options.Threads, sharedBy);
+    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options, ReferenceShare? share = null) =>
+        FeatureScorer.WorkingSet(Choose(model).Chosen, width, height, options.Threads, share);
 
     /// <summary>
     /// The smallest square picture (a power of two from 16) the model can score, for building its

@@ -163,12 +163,12 @@ public class VmafSharingTests
         var model = VmafModel.Load(Repo.Shared("vmaf-models/vmaf_v0.6.1.json"));
         var options = new VmafOptions { Threads = threads };
         using (new VmafScorer(model, 512, 512, options, new Nothing())) { } // the extractors' shared tables, made once per process
-        var share = new ReferenceShare(streams, ReferenceShare.MaxLead);
+        var share = new ReferenceShare(streams);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var scorers = Enumerable.Range(0, streams).Select(_ => new VmafScorer(model, width, height, options, new Nothing(), share)).ToList();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         foreach (var s in scorers) s.Dispose();
-        long declared = streams * VmafScorer.WorkingSet(model, width, height, options, streams);
+        long declared = streams * VmafScorer.WorkingSet(model, width, height, options, share);
         Assert.InRange(declared, allocated, allocated * 21 / 20);
     }
 

@@ -25,19 +25,28 @@ internal static class FeatureExtractors
         /// share; null when there is no share or nobody to share with.
         /// </summary>
         /// <param name="small">
-        /// A frame's state is a few bytes (motion's SAD): the ring is then <see cref="SmallLead"/>
-        /// frames deep whatever the share's lead, so streams that drift far apart still share it.
+        /// A frame's state is a few bytes (motion's SAD): it is shared by streams in step or not, in
+        /// a ring <see cref="SmallLead"/> frames deeper than a stream's frames in flight, so streams
+        /// that drift far apart still share it.
         /// </param>
         public SharedFrames<T>? Shared<T>(string extractor, Func<T> create, bool small = false) where T : class =>
-            Share is { Shared: true } share
-                ? share.Part($"{extractor}@{Width}x{Height}", () => new SharedFrames<T>(SharedCapacity(FramesInFlight, small ? SmallLead : share.Lead), create))
+            SharedDepth(Share, small, FramesInFlight) is > 0 and var depth
+                ? Share!.Part($"{extractor}@{Width}x{Height}", () => new SharedFrames<T>(depth, create))
                 : null;
 
         /// <summary>How far apart streams may be and still share a small state: beyond any encoder's delay.</summary>
         public const int SmallLead = 256;
 
-        /// <summary>Frames a shared ring holds: every frame a stream has in flight, and as many again as streams may be apart.</summary>
-        public static int SharedCapacity(int framesInFlight, int lead) => framesInFlight + lead;
+        /// <summary>
+        /// Frames a shared ring holds: every frame a stream has in flight, and as many again as the
+        /// streams may be apart (1 in step, <see cref="SmallLead"/> for a small state); 0 when that
+        /// work is not shared.
+        /// </summary>
+        public static int SharedDepth(ReferenceShare? share, bool small, int framesInFlight) =>
+            share is not { Shared: true } ? 0
+            : small ? framesInFlight + SmallLead
+            : share.InStep ? framesInFlight + 1
+            : 0;
     }
 
     /// <param name="UsesChroma">Whether the extractor reads the chroma planes.</param>
