@@ -430,6 +430,42 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
     }
 
     /// <summary>
+    /// A dead letter the broker refuses (its exchange deleted by an operator: a channel error)
+    /// costs that job an attempt and nothing else: once the exchange is back, the next poison job
+    /// is dead-lettered by the worker with its reason. Before, every dead letter went through one
+    /// channel, which the first refusal closed for good, so later ones were only requeued until
+    /// the queue's delivery limit dropped them there without a reason.
+    /// </summary>
+    [Fact]
+    public async Task A_dead_letter_the_broker_refuses_closes_no_channel_a_later_job_needs()
+    {
+        var (queue, store, root) = Fresh("refused");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        using var w = Worker("X", store, root, queue);
+        string ok = Unique("ok"), first = Unique("first"), second = Unique("second");
+        var topology = new BrokerTopology(queue);
+        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
+        await using var conn = await factory.CreateConnectionAsync();
+        await using var ch = await conn.CreateChannelAsync();
+        try
+        {
+            Submit(queue, Job(ok, frames: 10, preset: "ultrafast")); // declares the queue; the worker consumes it
+            events.WaitFor(ok, JobEvents.Finished, Long);
+            await ch.ExchangeDeleteAsync(topology.DeadLetters);
+            // Published directly: eq submit would declare the exchange again.
+            await ch.BasicPublishAsync("", queue, mandatory: false, new BasicProperties { Persistent = true },
+                Encoding.UTF8.GetBytes(Job(first, frames: 10, preset: "ultrafast", source: "BA1_FT_C.264")));
+            WaitUntil(() => w.Log.Contains("the job returns to the queue"), TimeSpan.FromSeconds(60), () => "no dead letter was refused");
+            await topology.DeclareAsync(ch, CancellationToken.None);
+            Submit(queue, Job(second, frames: 10, preset: "ultrafast", source: "BA1_FT_C.264"));
+            events.WaitFor(second, JobEvents.DeadLettered, Long);
+        }
+        finally { Show(w); }
+        Assert.Contains(await DeadLetterReasons(queue + ".dead"), r => r.JobId == second && r.Reason.Contains("not an absolute path"));
+        QueueIs(queue, (0, 0));
+    }
+
+    /// <summary>
     /// eq doctor logs in to the broker for real: a wrong password and a port that is not AMQP (the
     /// PostgreSQL one) fail, the right credentials pass. A worker whose credentials are refused
     /// exits 1 with the broker's reason instead of retrying forever.

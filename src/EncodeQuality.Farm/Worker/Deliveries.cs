@@ -55,7 +55,7 @@ internal sealed record Delivery(ulong Tag, byte[] Body, int Attempt, Cancellatio
 /// confirms, to the dead-letter exchange with an x-eq-reason header, and only then acknowledged.
 /// Every call is a no-op once the delivery is lost.
 /// </summary>
-internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTopology topology, string worker)
+internal sealed class Deliveries(IChannel consume, IConnection connection, BrokerTopology topology, string worker)
 {
     // One settlement at a time on the consuming channel: acks and nacks come from several job loops.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -79,7 +79,12 @@ internal sealed class Deliveries(IChannel consume, IChannel confirmed, BrokerTop
                 ["x-eq-worker"] = worker,
             },
         };
-        await confirmed.BasicPublishAsync(topology.DeadLetters, "", mandatory: false, props, d.Body);
+        // Each dead letter on a channel of its own: a channel error (the exchange deleted by an
+        // operator, a policy refusing the message) closes that channel only, so it costs this job
+        // one more attempt and leaves every other job's dead letters and acknowledgements alone.
+        // Dead letters are rare, and a channel is one round trip.
+        await using (var confirmed = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+            await confirmed.BasicPublishAsync(topology.DeadLetters, "", mandatory: false, props, d.Body);
         await AckAsync(d);
     }
 

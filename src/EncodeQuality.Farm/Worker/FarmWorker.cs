@@ -45,7 +45,6 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stop);
         await topology.DeclareAsync(channel, stop);
         await channel.BasicQosAsync(0, (ushort)options.Concurrency, false, stop);
-        await using var confirmed = await connection.CreateChannelAsync(new CreateChannelOptions(true, true), stop);
         await using var events = await JobEvents.OpenAsync(connection, options.Name, log, stop);
 
         // Deliveries of the channel as it is now; a closed channel voids them all (the broker requeues them).
@@ -62,7 +61,7 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
             return Task.CompletedTask;
         };
 
-        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, confirmed, topology, options.Name), catalogs, log);
+        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, connection, topology, options.Name), catalogs, log);
         var inbox = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.Concurrency) { SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, ea) =>
