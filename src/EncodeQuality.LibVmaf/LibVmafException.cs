@@ -4,7 +4,6 @@ namespace EncodeQuality.LibVmaf;
 public sealed class LibVmafException(string call, int code)
     : Exception($"libvmaf {call} failed with error {code}{Describe(code)}")
 {
-    public string Call { get; } = call;
     public int Code { get; } = code;
 
     private static string Describe(int code) => code switch

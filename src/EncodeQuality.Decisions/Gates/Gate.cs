@@ -42,8 +42,6 @@ public sealed partial record Gate(string Renditions, string Metric, string Stati
     public bool AppliesTo(string rendition) =>
         Renditions is "*" or "all" || System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(Renditions, rendition, ignoreCase: false);
 
-    public bool IsPattern => Renditions is "*" or "all" || Renditions.IndexOfAny(['*', '?']) >= 0;
-
     public bool Holds(double measured) => AtLeast ? measured >= Bound : measured <= Bound;
 
     [GeneratedRegex(@"^\s*(?:(?<r>[^\s][^:]*?)\s*:)?\s*(?<m>[A-Za-z0-9_]+)\.(?<s>[a-z0-9_]+)\s*(?<op>>=|<=)\s*(?<v>[-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?:@(?<mode>[a-z]+))?\s*$")]

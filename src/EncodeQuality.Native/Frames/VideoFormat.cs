@@ -12,6 +12,5 @@ public readonly record struct VideoFormat(int Width, int Height, int BitDepth)
     public int Stride(int plane) => PlaneWidth(plane) * BytesPerSample;
     public int PlaneBytes(int plane) => Stride(plane) * PlaneHeight(plane);
     public int FrameBytes => PlaneBytes(0) + 2 * PlaneBytes(1);
-    public int MaxSampleValue => (1 << BitDepth) - 1;
     public override string ToString() => $"{Width}x{Height} {BitDepth}-bit";
 }

@@ -92,7 +92,7 @@ internal sealed class RungJob : IDisposable
     public int MaxRungFrames => _lookahead.Capacity + _reorder.Capacity + ReconCapacity + 2;
 
     public QueueMarks Marks => new(_encoder.Info.MaxDelayedFrames, _lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity,
-        _reorder.HighWater, EncoderHighWater, MaxRungFrames, _rungPool.Allocated, _upPool.Allocated);
+        _reorder.HighWater, EncoderHighWater, MaxRungFrames, _rungPool.Allocated);
 
     public async Task RunEncoder(CancellationToken ct)
     {
@@ -250,4 +250,4 @@ internal sealed class RungJob : IDisposable
 
 /// <summary>Capacities and high-water marks of a rung's queues, and frames its pools created.</summary>
 public readonly record struct QueueMarks(int EncoderMaxDelay, int LookaheadCapacity, int LookaheadHighWater, int ReorderCapacity,
-    int ReorderHighWater, int EncoderHighWater, int MaxRungFrames, int RungFramesAllocated, int UpscaleFramesAllocated);
+    int ReorderHighWater, int EncoderHighWater, int MaxRungFrames, int RungFramesAllocated);

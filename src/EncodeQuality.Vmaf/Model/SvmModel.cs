@@ -24,7 +24,6 @@ public sealed class SvmModel
     public double Gamma { get; }
     public double Rho { get; }
     public int Dimensions { get; }
-    public int SupportVectors => _coefficients.Length;
 
     public static SvmModel Parse(string text, int dimensions)
     {

@@ -156,9 +156,6 @@ public sealed class VmafModel
         return o.Suffix.Length == 0 ? libvmafName : entry.OutputName(libvmafName) + o.Suffix;
     }
 
-    /// <summary>Whether the model reads libvmaf's float features (else the integer ones).</summary>
-    public bool UsesFloatFeatures => Features.Any(f => Extractors.For(f.Name).UsesFloat);
-
     /// <summary>
     /// VMAF from the model's features, as libvmaf's predict.c: rescale each feature, correct a
     /// zero chroma feature from adm3 (VMAF v1), predict, rescale the prediction back, transform

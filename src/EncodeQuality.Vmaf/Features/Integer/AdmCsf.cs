@@ -10,7 +10,7 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// </summary>
 internal static class AdmCsf
 {
-    public const int Watson97 = 0, Barten = 1, BartenWatsonBlend = 2, BartenWatsonBlendMae = 3;
+    public const int Watson97 = 0, BartenWatsonBlend = 2, BartenWatsonBlendMae = 3;
 
     /// <summary>1 / quantisation step of a scale's horizontal and vertical bands, or of its diagonal band.</summary>
     public static float Factor(int mode, int scale, bool diagonal, double normViewDist, int refDisplayHeight) => mode switch
