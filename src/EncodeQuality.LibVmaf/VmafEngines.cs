@@ -8,11 +8,10 @@ public enum VmafEngineKind { Auto, Managed, LibVmaf }
 /// <summary>
 /// Chooses the VMAF engine: auto takes libvmaf when it loads, else the managed engine; managed
 /// and libvmaf force one. Resolves the model up front so a bad name fails before any work.
+/// Which engine runs is logged by every run that creates one (a worker's jobs each say theirs).
 /// </summary>
 public static class VmafEngines
 {
-    private static int _announced;
-
     public static VmafEngineKind Parse(string text) => text switch
     {
         "auto" => VmafEngineKind.Auto,
@@ -38,7 +37,7 @@ public static class VmafEngines
         {
             string name = string.IsNullOrWhiteSpace(model) ? ModelLocator.DefaultName : model;
             var features = LibVmafFeatures(name);
-            Announce(log, () => $"VMAF engine: libvmaf {LibVmafLibrary.Version()}");
+            log($"VMAF engine: libvmaf {LibVmafLibrary.Version()}");
             // Load once now so a bad model is reported before any frame is decoded.
             new LibVmafScorer(name, features, options, NullSink.Instance).Dispose();
             return (w, h, sink, _) => new LibVmafScorer(name, features, options, sink);
@@ -50,7 +49,7 @@ public static class VmafEngines
         int size = VmafScorer.SmallestSize(loaded);
         new VmafScorer(loaded, size, size, options, NullSink.Instance).Dispose();
         LibVmafLibrary.TryLoad(out _, out var why);
-        Announce(log, () => kind == VmafEngineKind.Auto ? $"VMAF engine: managed ({why})" : "VMAF engine: managed");
+        log(kind == VmafEngineKind.Auto ? $"VMAF engine: managed ({why})" : "VMAF engine: managed");
         return (w, h, sink, share) => new VmafScorer(loaded, w, h, options, sink, share);
     }
 
@@ -66,11 +65,6 @@ public static class VmafEngines
         var none = new Dictionary<string, string>();
         return new[] { "adm2", "motion2", "vif_scale0", "vif_scale1", "vif_scale2", "vif_scale3" }
             .Select(f => new VmafModel.Feature(prefix + f + "_score", none)).ToArray();
-    }
-
-    private static void Announce(Action<string> log, Func<string> message)
-    {
-        if (Interlocked.Exchange(ref _announced, 1) == 0) log(message());
     }
 
     private sealed class NullSink : IVmafSink

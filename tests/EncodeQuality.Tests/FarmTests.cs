@@ -391,6 +391,8 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.Equal([1, 1, 1], new[] { a, b, c }.Select(e => (int)e["attempt"]!));
         Assert.Contains("x-delivery-count \"abc\" is not a count the queue gives", w.Log);
         Assert.Contains("x-delivery-count 99 is not a count the queue gives", w.Log);
+        // Each job logs the VMAF engine it runs, not only the worker's first.
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(w.Log, "VMAF engine: "));
         Assert.Empty(events.Of(junk, JobEvents.DeadLettered));
         Assert.Empty(events.Of(high, JobEvents.DeadLettered));
         QueueIs(queue, (0, 0));
