@@ -11,7 +11,12 @@ namespace EncodeQuality.Cli.Commands;
 /// </summary>
 public static class DoctorCommand
 {
-    private sealed record Finding(bool Ok, string Topic, string Text);
+    /// <param name="Note">Not there, yet nothing fails without it (printed NOTE, exit 0): libvmaf, when the managed engine scores.</param>
+    private sealed record Finding(bool Ok, string Topic, string Text, bool Note = false)
+    {
+        public bool Fails => !Ok && !Note;
+        public string Mark => Ok ? "OK  " : Note ? "NOTE" : "FAIL";
+    }
 
     public static Command Create()
     {
@@ -32,8 +37,8 @@ public static class DoctorCommand
             findings.Add(Disk(p.GetValue(outDir)!));
             findings.Add(Store(p.GetValue(store) ?? Environment.GetEnvironmentVariable("EQ_STORE")));
             findings.Add(Amqp(p.GetValue(amqp) ?? Environment.GetEnvironmentVariable("EQ_AMQP")));
-            foreach (var f in findings) Console.Out.WriteLine($"{(f.Ok ? "OK  " : "FAIL")}  {f.Topic,-9} {f.Text}");
-            return findings.All(f => f.Ok) ? ExitCodes.Success : ExitCodes.InputError;
+            foreach (var f in findings) Console.Out.WriteLine($"{f.Mark}  {f.Topic,-9} {f.Text}");
+            return findings.Any(f => f.Fails) ? ExitCodes.InputError : ExitCodes.Success;
         });
         return cmd;
     }
@@ -68,8 +73,8 @@ public static class DoctorCommand
     {
         if (EncodeQuality.LibVmaf.LibVmafLibrary.TryLoad(out _, out string detail))
             return new Finding(true, "libvmaf", $"{EncodeQuality.LibVmaf.LibVmafLibrary.Version()} ({detail}); --vmaf-engine auto uses it");
-        return new Finding(false, "libvmaf", $"{detail}. The managed engine scores VMAF meanwhile. Fix: install libvmaf 3 (see the README, " +
-            $"\"libvmaf where it is installed\") or set {EncodeQuality.LibVmaf.LibVmafLibrary.OverrideVariable} to libvmaf.so.3");
+        return new Finding(false, "libvmaf", $"{detail}. The managed engine scores VMAF (--vmaf-engine auto takes it). To use libvmaf: install libvmaf 3 " +
+            $"(see the README, \"libvmaf where it is installed\") or set {EncodeQuality.LibVmaf.LibVmafLibrary.OverrideVariable} to libvmaf.so.3", Note: true);
     }
 
     private static Finding Models()

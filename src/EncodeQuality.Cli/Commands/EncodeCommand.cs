@@ -51,7 +51,7 @@ public static class EncodeCommand
         };
         var sourceErrors = new Option<string>("--source-errors")
         {
-            Description = "fail: a damaged source picture stops the run (exit 2); conceal: the decoder conceals it, the run goes on and counts it (log, summary, segments' errors)",
+            Description = "fail: a damaged source picture stops the run (exit 1); conceal: the decoder conceals it, the run goes on and counts it (log, summary, segments' errors)",
             DefaultValueFactory = _ => "fail",
         };
         sourceErrors.AcceptOnlyFromAmong("fail", "conceal");

@@ -26,7 +26,7 @@ public static class VmafCommand
         var store = SharedOptions.Store();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
-        var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (managed engine).\n\nExample:\n  eq vmaf --ref source.y4m --dist decoded.mp4 --vmaf-model vmaf_v0.6.1neg --json vmaf.json")
+        var cmd = new Command("vmaf", "VMAF of a distorted video against a reference (--vmaf-engine: libvmaf where it loads, else the managed engine).\n\nExample:\n  eq vmaf --ref source.y4m --dist decoded.mp4 --vmaf-model vmaf_v0.6.1neg --json vmaf.json")
         {
             reference, distorted, model, threads, subsample, transform, engine, json, jsonDir, store, size, fps, logJson, verbose,
         };
