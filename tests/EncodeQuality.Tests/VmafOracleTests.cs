@@ -158,16 +158,6 @@ public class VmafOracleTests
     }
 
     [Fact]
-    public void Threads_do_not_change_scores()
-    {
-        var (reference, distorted) = Make("cif-x264-crf30");
-        var one = Managed(reference, distorted, new VmafOptions { Threads = 1 });
-        var two = Managed(reference, distorted, new VmafOptions { Threads = 2 });
-        foreach (var feature in one.Sheet.FeatureNames)
-            Assert.Equal(one.Sheet.Values(feature), two.Sheet.Values(feature));
-    }
-
-    [Fact]
     public void Subsampling_scores_every_nth_frame_with_the_motion_of_the_full_sequence()
     {
         var (reference, distorted) = Make("cif-x264-crf30");
