@@ -11,7 +11,7 @@ public static class WorkerCommand
 {
     public const string Name = "worker";
 
-    public static Command Create(Func<MetricCatalog> catalogs)
+    public static Command Create(Func<MetricCatalog> newCatalog)
     {
         var amqp = new Option<string>("--amqp") { Description = "The broker: amqp://USER:PASSWORD@HOST:PORT/VHOST (env EQ_AMQP)" };
         var store = new Option<string>("--store") { Description = "Results store: a postgres:// URL (or an SQLite file for one machine) (env EQ_STORE)" };
@@ -65,7 +65,7 @@ public static class WorkerCommand
             }
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            await new FarmWorker(options, catalogs, log).RunAsync(stop.Token, now.Token);
+            await new FarmWorker(options, newCatalog, log).RunAsync(stop.Token, now.Token);
         }));
         return cmd;
     }

@@ -18,7 +18,7 @@ public static class SegmentsFile
         if (!File.Exists(path)) throw new InputException($"{path}: no such segments file (eq encode --segment-duration writes NAME.segments.json)");
         try
         {
-            var file = SegmentsWriter.Read(path);
+            var file = SegmentsReader.Read(path);
             if (file.Segments.Count == 0) throw new InputException($"{path}: no segments");
             var segments = file.Segments.Select(s =>
             {

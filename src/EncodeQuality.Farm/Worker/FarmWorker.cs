@@ -19,7 +19,7 @@ namespace EncodeQuality.Farm.Worker;
 /// abandoned and returned to the queue; <c>now</c> cancelled (a second signal) abandons at once.
 /// </para>
 /// </summary>
-public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalogs, ILogger log)
+public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCatalog, ILogger log)
 {
     public async Task RunAsync(CancellationToken stop, CancellationToken now)
     {
@@ -61,7 +61,7 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> catalo
             return Task.CompletedTask;
         };
 
-        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, connection, topology, options.Name), catalogs, log);
+        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, connection, topology, options.Name), newCatalog, log);
         var inbox = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.Concurrency) { SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, ea) =>

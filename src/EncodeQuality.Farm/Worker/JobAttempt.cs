@@ -54,7 +54,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         try
         {
             message = JobMessage.Parse(delivery.Text);
-            catalog = context.Catalogs();
+            catalog = context.NewCatalog();
             job = message.ToEncodeJob(catalog, _options.OutRoot, _options.SourceRoots);
         }
         catch (Exception e) when (IsInputError(e))

@@ -7,7 +7,7 @@ namespace EncodeQuality.Farm.Worker;
 
 /// <summary>What every job attempt of one worker shares: its options, the store, the broker's channels.</summary>
 internal sealed class WorkerContext(WorkerOptions options, ResultStore store, BrokerTopology topology, JobEvents events,
-    Deliveries deliveries, Func<MetricCatalog> catalogs, ILogger log)
+    Deliveries deliveries, Func<MetricCatalog> newCatalog, ILogger log)
 {
     private volatile bool _schemaChecked;
 
@@ -19,7 +19,7 @@ internal sealed class WorkerContext(WorkerOptions options, ResultStore store, Br
     public ILogger Log => log;
 
     /// <summary>A catalog of its own for each job: the VMAF engine and model are the job's.</summary>
-    public MetricCatalog Catalogs() => catalogs();
+    public MetricCatalog NewCatalog() => newCatalog();
 
     /// <summary>
     /// Waits until the store answers (its schema is up to date), trying again with a growing pause

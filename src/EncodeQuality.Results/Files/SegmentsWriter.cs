@@ -17,27 +17,6 @@ public static class SegmentsWriter
 {
     public const string MqaVideoDefinition = "0.6*mean+0.4*p5 of the segment's vmaf (at source size when scored there)";
 
-    /// <summary>A segments file read back (eq store import).</summary>
-    public static RenditionSegments Read(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        var root = doc.RootElement;
-        var duration = root.GetProperty("segment_duration");
-        var plan = new SegmentPlan(duration.ValueKind == JsonValueKind.Number ? duration.GetDouble() : null);
-        var segments = root.GetProperty("segments").EnumerateArray().Select(g =>
-        {
-            var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, Vmaf.PooledScore>>();
-            foreach (var (name, mode) in new[] { ("encode", ScoreAt.Encode), ("source", ScoreAt.Source) })
-                if (g.TryGetProperty(name, out var metrics))
-                    pooled[mode] = metrics.EnumerateObject().ToDictionary(m => m.Name, m => ScoreLogWriter.ReadPooled(m.Value));
-            var mqa = g.GetProperty("mqa_video");
-            return new SegmentScore(g.GetProperty("index").GetInt32(), g.GetProperty("first_frame").GetInt64(), g.GetProperty("frames").GetInt64(),
-                g.GetProperty("start").GetDouble(), g.GetProperty("duration").GetDouble(), g.GetProperty("starts_on_keyframe").GetBoolean(),
-                pooled, mqa.ValueKind == JsonValueKind.Null ? null : mqa.GetDouble(), g.GetProperty("errors").GetInt32());
-        }).ToList();
-        return new RenditionSegments(root.GetProperty("rendition").GetString()!, plan, segments);
-    }
-
     public static void Write(string path, RenditionSegments segments)
     {
         using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);

@@ -86,11 +86,11 @@ public static class SummaryReader
                     if (files.TryGetProperty(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log.GetString()!))));
                 renditions.Add(new RenditionOutcome(facts, null, scores)
                 {
-                    Segments = files.TryGetProperty("segments", out var seg) ? SegmentsWriter.Read(Path.Combine(dir, seg.GetString()!)) : null,
+                    Segments = files.TryGetProperty("segments", out var seg) ? SegmentsReader.Read(Path.Combine(dir, seg.GetString()!)) : null,
                 });
             }
             var checks = root.TryGetProperty("verdict", out var verdict)
-                ? verdict.GetProperty("checks").EnumerateArray().Select(SummaryWriter.ReadCheck).ToList() : [];
+                ? verdict.GetProperty("checks").EnumerateArray().Select(ReadCheck).ToList() : [];
             return new RunOutcome(start, root.GetProperty("frames").GetInt64(), TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
                 root.GetProperty("finished_at").GetDateTimeOffset(), renditions)
             {
@@ -120,4 +120,13 @@ public static class SummaryReader
 
     private static string Text(JsonElement e, string key) => e.GetProperty(key).GetString() ?? throw new InvalidOperationException($"'{key}' is null");
     private static int Int(JsonElement e, string key) => e.GetProperty(key).GetInt32();
+
+    /// <summary>A check as summary.json holds it, read back.</summary>
+    private static Check ReadCheck(JsonElement e) => new(
+        e.GetProperty("kind").GetString()!, e.GetProperty("rule").GetString()!,
+        e.TryGetProperty("rendition", out var r) ? r.GetString() : null,
+        e.TryGetProperty("score_at", out var m) ? (m.GetString() == "source" ? ScoreAt.Source : ScoreAt.Encode) : null,
+        e.TryGetProperty("measured", out var v) ? v.GetDouble() : null, e.TryGetProperty("required", out var q) ? q.GetDouble() : null,
+        Enum.Parse<CheckResult>(e.GetProperty("result").GetString()!, ignoreCase: true), e.GetProperty("fatal").GetBoolean(),
+        e.GetProperty("message").GetString()!);
 }

@@ -26,15 +26,6 @@ public static class SummaryWriter
         w.WriteEndObject();
     }
 
-    /// <summary>A check as summary.json holds it, read back.</summary>
-    public static Check ReadCheck(JsonElement e) => new(
-        e.GetProperty("kind").GetString()!, e.GetProperty("rule").GetString()!,
-        e.TryGetProperty("rendition", out var r) ? r.GetString() : null,
-        e.TryGetProperty("score_at", out var m) ? (m.GetString() == "source" ? ScoreAt.Source : ScoreAt.Encode) : null,
-        e.TryGetProperty("measured", out var v) ? v.GetDouble() : null, e.TryGetProperty("required", out var q) ? q.GetDouble() : null,
-        Enum.Parse<CheckResult>(e.GetProperty("result").GetString()!, ignoreCase: true), e.GetProperty("fatal").GetBoolean(),
-        e.GetProperty("message").GetString()!);
-
     public static void Write(string path, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files)
     {
         using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
