@@ -77,13 +77,13 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
             foreach (var stream in streams)
             {
                 string name = Path.GetFileName(stream.Path);
-                stream.Comparison = new Comparison(catalog.Create(metrics, share), (frame, sheet) => observer.FrameScored(name, ScoreAt.Source, frame, sheet));
+                stream.Scorer = new StreamScorer(catalog.Create(metrics, share), (frame, sheet) => observer.FrameScored(name, ScoreAt.Source, frame, sheet));
             }
             var clock = Stopwatch.StartNew();
             int n = Run(referencePath, reference, refPool, streams, ct);
             if (n == 0) throw new InputException($"{referencePath}: no video frames");
             double fps = n / clock.Elapsed.TotalSeconds;
-            return new Results([.. streams.Select(st => new Scored(st.Path, st.Comparison!.Sheet, st.Decoder.Info))], n, fps, rf, reference.Info);
+            return new Results([.. streams.Select(st => new Scored(st.Path, st.Scorer!.Sheet, st.Decoder.Info))], n, fps, rf, reference.Info);
         }
         finally
         {
@@ -98,11 +98,11 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
         public SourceDecoder Decoder { get; } = decoder;
         public FramePool? Pool { get; set; }
         public FrameScaler? Scaler { get; set; }
-        public Comparison? Comparison { get; set; }
+        public StreamScorer? Scorer { get; set; }
 
         public void Dispose()
         {
-            Comparison?.Dispose();
+            Scorer?.Dispose();
             Scaler?.Dispose();
             Decoder.Dispose();
         }
@@ -185,12 +185,12 @@ public sealed class FileComparer(MetricCatalog catalog, Serilog.ILogger? log = n
             {
                 try
                 {
-                    for (int k = 0; k < streams.Count; k++) streams[k].Comparison!.Push(n, r, ds[k]!);
+                    for (int k = 0; k < streams.Count; k++) streams[k].Scorer!.Push(n, r, ds[k]!);
                 }
                 finally { Release(r, ds); }
                 n++;
             }
-            foreach (var stream in streams) stream.Comparison!.Flush();
+            foreach (var stream in streams) stream.Scorer!.Flush();
         }
         async Task Guard(Func<Task> body)
         {

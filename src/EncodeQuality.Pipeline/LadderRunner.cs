@@ -40,9 +40,9 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
 
         bool scoring = request.Metrics.Count > 0;
         var shares = Shares(ladder, format, scoring ? request.ScoreAt : 0);
-        Comparison? ComparisonFor(Rendition r, ScoreAt mode) =>
+        StreamScorer? ScorerFor(Rendition r, ScoreAt mode) =>
             scoring && request.ScoreAt.HasFlag(mode)
-                ? new Comparison(catalog.Create(request.Metrics, shares[ScoredSize(r, format, mode)]),
+                ? new StreamScorer(catalog.Create(request.Metrics, shares[ScoredSize(r, format, mode)]),
                     (frame, sheet) => observer.FrameScored(r.Name, mode, frame, sheet), request.Subsample)
                 : null;
 
@@ -71,7 +71,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 try
                 {
                     job = new RungJob(r, format, info.FpsNum, info.FpsDen, scoring ? request.ScoreAt : 0,
-                        ComparisonFor(r, ScoreAt.Encode), ComparisonFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads,
+                        ScorerFor(r, ScoreAt.Encode), ScorerFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads,
                         n => observer.FrameEncoded(r.Name, n), request.Segments);
                 }
                 catch (GlueException e)

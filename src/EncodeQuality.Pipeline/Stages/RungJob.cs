@@ -42,7 +42,7 @@ internal sealed class RungJob : IDisposable
     /// <param name="encoded">Told the count of frames encoded so far, after each one (progress displays).</param>
     /// <param name="segments">Where segments start: the encoder makes those frames IDRs when the plan says so.</param>
     public RungJob(Rendition rendition, VideoFormat sourceFormat, int fpsNum, int fpsDen, ScoreAt scoreAt,
-        Comparison? atEncode, Comparison? atSource, string mediaPath, string container, int encoderThreads, Action<long>? encoded = null,
+        StreamScorer? atEncode, StreamScorer? atSource, string mediaPath, string container, int encoderThreads, Action<long>? encoded = null,
         SegmentPlan? segments = null)
     {
         _encoded = encoded;
@@ -72,8 +72,8 @@ internal sealed class RungJob : IDisposable
     public Rendition Rendition => _rendition;
     public VideoFormat Format { get; }
     public Channel<VideoFrame> Input { get; }
-    public Comparison? AtEncode { get; }
-    public Comparison? AtSource { get; }
+    public StreamScorer? AtEncode { get; }
+    public StreamScorer? AtSource { get; }
     /// <summary>What the opened encoder really does, read back from it.</summary>
     public EncoderInfo Encoder => _encoder.Info;
     public long FramesEncoded { get; private set; }

@@ -9,7 +9,7 @@ namespace EncodeQuality.Pipeline.Stages;
 /// publishes a frame when it has seen the next one). With <paramref name="subsample"/> N only every
 /// Nth frame is scored; temporal metrics still see every frame.
 /// </summary>
-public sealed class Comparison(IFrameMetric[] metrics, Action<long, ScoreSheet>? scored = null, int subsample = 1) : IDisposable
+public sealed class StreamScorer(IFrameMetric[] metrics, Action<long, ScoreSheet>? scored = null, int subsample = 1) : IDisposable
 {
     private int _columns = -1;
     private long _reported;
