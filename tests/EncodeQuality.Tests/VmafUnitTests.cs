@@ -66,11 +66,15 @@ public class VmafUnitTests
     [Fact]
     public void Locator_finds_models_by_name_path_and_environment_and_lists_every_place_when_missing()
     {
-        Assert.Equal(ModelPath("vmaf_4k_v0.6.1"), ModelLocator.Find("vmaf_4k_v0.6.1"));
-        Assert.Equal(ModelPath("vmaf_v0.6.1"), ModelLocator.Find(null));
+        // Names are found in models/ beside the program (the build copies the shipped models there),
+        // never by walking up from where the program runs to a checkout.
+        string Beside(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".json");
+        Assert.Equal(Beside("vmaf_4k_v0.6.1"), ModelLocator.Find("vmaf_4k_v0.6.1"));
+        Assert.Equal(Beside("vmaf_v0.6.1"), ModelLocator.Find(null));
         Assert.Equal(ModelPath("vmaf_v0.6.1neg"), ModelLocator.Find(ModelPath("vmaf_v0.6.1neg")));
         var e = Assert.Throws<FileNotFoundException>(() => ModelLocator.Find("no_such_model"));
-        Assert.Contains("vmaf-models", e.Message);
+        Assert.Contains(Path.Combine(AppContext.BaseDirectory, "models", "no_such_model"), e.Message);
+        Assert.DoesNotContain("vmaf-models", e.Message);
         Assert.Contains("/usr/share/vmaf/model", e.Message);
         Assert.Contains("/usr/local/share/vmaf/model", e.Message);
         var dir = Repo.Scratch("models");
@@ -78,12 +82,12 @@ public class VmafUnitTests
         Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", dir);
         try { Assert.Equal(Path.Combine(dir, "mine.json"), ModelLocator.Find("mine")); }
         finally { Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", null); }
-        // A model file in VMAF_MODEL_PATH is the default when no model is named, ahead of ../shared.
+        // A model file in VMAF_MODEL_PATH is the default when no model is named, ahead of models/.
         Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", Path.Combine(dir, "mine.json"));
         try
         {
             Assert.Equal(Path.Combine(dir, "mine.json"), ModelLocator.Find(null));
-            Assert.Equal(ModelPath("vmaf_v0.6.1"), ModelLocator.Find("vmaf_v0.6.1"));
+            Assert.Equal(Beside("vmaf_v0.6.1"), ModelLocator.Find("vmaf_v0.6.1"));
         }
         finally { Environment.SetEnvironmentVariable("VMAF_MODEL_PATH", null); }
     }

@@ -2,10 +2,10 @@ namespace EncodeQuality.Vmaf.Model;
 
 /// <summary>
 /// Finds a model file. Order: an explicit path or name; VMAF_MODEL_PATH (a model file, used when no
-/// model is named, or a folder to look in); ../shared/vmaf-models beside the checkout; models/
-/// beside the program (an installed eq); /usr/share/vmaf/model and /usr/local/share/vmaf/model
-/// (libvmaf installs). A name is tried as
-/// NAME and NAME.json in each folder.
+/// model is named, or a folder to look in); models/ beside the program (the build and an installed
+/// eq put the models eq ships there); /usr/share/vmaf/model and /usr/local/share/vmaf/model
+/// (libvmaf installs). A name is tried as NAME and NAME.json in each folder. Nothing depends on
+/// where the program runs from.
 /// </summary>
 public static class ModelLocator
 {
@@ -40,14 +40,6 @@ public static class ModelLocator
     private static IEnumerable<string> Folders(string env)
     {
         if (Directory.Exists(env)) yield return env;
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "EncodeQuality.sln")))
-                {
-                    yield return Path.GetFullPath(Path.Combine(d.FullName, "..", "shared", "vmaf-models"));
-                    break;
-                }
-        // An installed eq (scripts/setup --install) carries its models beside the program.
         yield return Path.Combine(AppContext.BaseDirectory, "models");
         yield return "/usr/share/vmaf/model";
         yield return "/usr/local/share/vmaf/model";
