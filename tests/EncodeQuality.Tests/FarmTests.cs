@@ -374,12 +374,10 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         try
         {
             Submit(queue, Job(plain, frames: 10, preset: "ultrafast")); // declares the queue
-            var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
-            await using (var conn = await factory.CreateConnectionAsync())
-            await using (var ch = await conn.CreateChannelAsync())
+            await using (var broker = await Broker())
             {
                 foreach (var (id, count) in new (string, object)[] { (junk, Encoding.UTF8.GetBytes("abc")), (high, 99L) })
-                    await ch.BasicPublishAsync("", queue, mandatory: false,
+                    await broker.Channel.BasicPublishAsync("", queue, mandatory: false,
                         new BasicProperties { Persistent = true, Headers = new Dictionary<string, object?> { ["x-delivery-count"] = count } },
                         Encoding.UTF8.GetBytes(Job(id, frames: 10, preset: "ultrafast")));
             }
@@ -446,9 +444,8 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         using var w = Worker("X", store, root, queue);
         string ok = Unique("ok"), first = Unique("first"), second = Unique("second");
         var topology = new BrokerTopology(queue);
-        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
-        await using var conn = await factory.CreateConnectionAsync();
-        await using var ch = await conn.CreateChannelAsync();
+        await using var broker = await Broker();
+        var ch = broker.Channel;
         try
         {
             Submit(queue, Job(ok, frames: 10, preset: "ultrafast")); // declares the queue; the worker consumes it
@@ -496,16 +493,32 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
 
     private async Task<List<(string JobId, string Reason)>> DeadLetterReasons(string deadQueue)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
-        await using var c = await factory.CreateConnectionAsync();
-        await using var ch = await c.CreateChannelAsync();
+        await using var broker = await Broker();
         var found = new List<(string, string)>();
-        while (await ch.BasicGetAsync(deadQueue, autoAck: false) is { } m)
+        while (await broker.Channel.BasicGetAsync(deadQueue, autoAck: false) is { } m)
         {
             var job = JsonNode.Parse(m.Body.Span)!;
             found.Add(((string)job["jobId"]!, Encoding.UTF8.GetString((byte[])m.BasicProperties.Headers!["x-eq-reason"]!)));
         }
         return found; // not acknowledged: they stay in the dead-letter queue when the channel closes
+    }
+
+    /// <summary>A channel of the test's own on the broker, closed with its connection: to publish around eq submit, read dead letters, change the topology.</summary>
+    private async Task<BrokerChannel> Broker()
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) }.CreateConnectionAsync();
+        return new BrokerChannel(connection, await connection.CreateChannelAsync());
+    }
+
+    private sealed class BrokerChannel(IConnection connection, IChannel channel) : IAsyncDisposable
+    {
+        public IChannel Channel => channel;
+
+        public async ValueTask DisposeAsync()
+        {
+            await channel.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -712,10 +725,8 @@ public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixt
         Assert.True(o.ExitCode == 0, o.StdErr);
         Assert.Equal("submitted opt-1", o.StdOut.Trim());
 
-        var factory = new ConnectionFactory { Uri = new Uri(farm.Rabbit.Url) };
-        await using var c = await factory.CreateConnectionAsync();
-        await using var ch = await c.CreateChannelAsync();
-        var m = await ch.BasicGetAsync(queue, autoAck: true);
+        await using var broker = await Broker();
+        var m = await broker.Channel.BasicGetAsync(queue, autoAck: true);
         Assert.NotNull(m);
         Assert.Equal(DeliveryModes.Persistent, m.BasicProperties.DeliveryMode);
         var job = JsonNode.Parse(m.Body.Span)!;
