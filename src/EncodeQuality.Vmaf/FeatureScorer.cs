@@ -36,7 +36,7 @@ public sealed class FeatureScorer : IDisposable
         var context = new FeatureExtractors.Context(width, height, share, slots);
         bool usesFloat = chosen.Any(c => c.Entry.UsesFloat), usesChroma = chosen.Any(c => c.Entry.UsesChroma);
         bool keepsBlur = chosen.Any(c => c.Entry.KeepsBlurredReference), readsReference = ReadsReference(chosen);
-        IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context, c.Options))];
+        IFeatureExtractor[] Build() => [.. chosen.Select(c => c.Entry.Create(context with { SmallShare = c.Entry.SmallShare }, c.Options))];
         var first = Build();
         FeatureNames = [.. first.SelectMany(e => e.Features)];
         _board = new FeatureBoard(FeatureNames, slots);

@@ -20,17 +20,16 @@ internal static class FeatureExtractors
     /// </summary>
     public sealed record Context(int Width, int Height, ReferenceShare? Share = null, int FramesInFlight = 2)
     {
+        /// <summary>The extractor being built declares a small shared state (<see cref="Entry.SmallShare"/>); set from its entry.</summary>
+        public bool SmallShare { get; init; }
+
         /// <summary>
         /// The extractor's ring of shared reference work at this size, one for every stream of the
-        /// share; null when there is no share or nobody to share with.
+        /// share; null when there is no share, nobody to share with, or the streams are not in step
+        /// and the state is not small.
         /// </summary>
-        /// <param name="small">
-        /// A frame's state is a few bytes (motion's SAD): it is shared by streams in step or not, in
-        /// a ring <see cref="SmallLead"/> frames deeper than a stream's frames in flight, so streams
-        /// that drift far apart still share it.
-        /// </param>
-        public SharedFrames<T>? Shared<T>(string extractor, Func<T> create, bool small = false) where T : class =>
-            SharedDepth(Share, small, FramesInFlight) is > 0 and var depth
+        public SharedFrames<T>? Shared<T>(string extractor, Func<T> create) where T : class =>
+            SharedDepth(Share, SmallShare, FramesInFlight) is > 0 and var depth
                 ? Share!.Part($"{extractor}@{Width}x{Height}", () => new SharedFrames<T>(depth, create))
                 : null;
 
@@ -139,7 +138,7 @@ internal static class FeatureExtractors
                 ? throw Unsupported("motion_force_zero and motion_five_frame_window are")
                 : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
                     o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
-                    o.Flag("motion_moving_average")), o.Suffix, c.Shared("integer_motion", () => new IntegerMotionExtractor.SharedSad(), small: true)),
+                    o.Flag("motion_moving_average")), o.Suffix, c.Shared("integer_motion", () => new IntegerMotionExtractor.SharedSad())),
             IntegerName,
             (w, h, _) => 4L * (w + 4) + 5 * 4L * w + 5 * 2L * w + 2 * 2L * (w + 36), // the blurred row; the ring of 5 difference rows; both again in 16 bits for AVX-512
             SharedPerFrame: (_, _) => 32, SmallShare: true), // one frame's SAD (motion reads only the reference), in a deep ring
