@@ -23,6 +23,11 @@ public sealed record EncodeRequest
     public int Subsample { get; init; } = 1;
     /// <summary>Pool scores per segment, and where segments start; null: no segments.</summary>
     public SegmentPlan? Segments { get; init; }
+    /// <summary>
+    /// The encoder delay each rung's queues are sized for; null: what the opened encoder reports.
+    /// Tests set it too small, to show a run carrying on when an encoder outruns its estimate.
+    /// </summary>
+    internal int? DelayEstimate { get; init; }
 }
 
 /// <summary>

@@ -71,8 +71,8 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 try
                 {
                     job = new RungJob(r, format, info.FpsNum, info.FpsDen, scoring ? request.ScoreAt : 0,
-                        ScorerFor(r, ScoreAt.Encode), ScorerFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads,
-                        n => observer.FrameEncoded(r.Name, n), request.Segments);
+                        ScorerFor(r, ScoreAt.Encode), ScorerFor(r, ScoreAt.Source), media, request.Container, request.EncoderThreads, log,
+                        n => observer.FrameEncoded(r.Name, n), request.Segments, request.DelayEstimate);
                 }
                 catch (GlueException e)
                 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using EncodeQuality.Native;
+using EncodeQuality.Pipeline;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
@@ -71,6 +72,36 @@ public class BoundedMemoryTests
         Assert.True(q.EncoderMaxDelay >= lookahead, $"reported delay {q.EncoderMaxDelay} ignores rc-lookahead {lookahead}");
         Assert.InRange(q.RungFramesAllocated, 1, q.MaxRungFrames);
         Assert.Equal(150, run.Outcome.Renditions[0].Scores[0].Sheet.FrameCount);
+    }
+
+    /// <summary>
+    /// Recon is paired with its reference by the pts it brings back, so an encoder holding more
+    /// frames than the queues were sized for (the estimate forced to 1 frame, against a real
+    /// delay of dozens) is followed, not failed: the queues grow, the marks say by how much, and
+    /// every frame's PSNR and SSIM equal those of the same encode with the queues sized right.
+    /// </summary>
+    [Theory]
+    [InlineData(VideoCodec.X264)]
+    [InlineData(VideoCodec.X265)]
+    public void An_encoder_holding_more_frames_than_estimated_is_followed_not_failed(VideoCodec codec)
+    {
+        var ladder = new[] { Rung("r", codec, 96, lookahead: 20, bframes: 8, preset: "medium") };
+        var sized = Encode(Repo.Media("BA1_FT_C.264"), ladder, Repo.Scratch("sized"), ScoreAt.Both, maxFrames: 60, metrics: ["psnr", "ssim"]);
+        var small = Encode(Repo.Media("BA1_FT_C.264"), ladder, Repo.Scratch("small"), ScoreAt.Both, maxFrames: 60,
+            delayEstimate: 1, metrics: ["psnr", "ssim"]);
+        var q = small.Outcome.Renditions[0].Facts.Queues!.Value;
+        Assert.Equal(2, q.LookaheadCapacity);
+        Assert.True(q.LookaheadBeyond >= 10, $"the encoder held only {q.LookaheadBeyond} frames beyond the forced estimate");
+        Assert.True(q.ReorderCapacity > 2, "the reorder ring never grew");
+        Assert.InRange(q.RungFramesAllocated, 1, q.MaxRungFrames);
+        Assert.Equal(0, sized.Outcome.Renditions[0].Facts.Queues!.Value.LookaheadBeyond);
+        var expected = sized.Outcome.Renditions[0].Scores;
+        var actual = small.Outcome.Renditions[0].Scores;
+        Assert.Equal(expected.Count, actual.Count);
+        for (int s = 0; s < expected.Count; s++)
+            foreach (var feature in expected[s].Sheet.FeatureNames)
+                Assert.Equal(expected[s].Sheet.Values(feature), actual[s].Sheet.Values(feature));
+        Assert.Equal(60, actual[0].Sheet.FrameCount);
     }
 
     /// <summary>

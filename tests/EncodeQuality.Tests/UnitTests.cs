@@ -43,17 +43,28 @@ public class UnitTests
     }
 
     [Fact]
-    public void Reorder_queue_refuses_frames_outside_its_window_and_duplicates()
+    public void Reorder_queue_grows_past_its_window_and_refuses_gaps_and_duplicates()
     {
         var pool = new FramePool(new VideoFormat(16, 16, 8));
         var q = new ReorderQueue(2);
         q.AddReference(new PendingReference(0, Frame(pool, 0), null));
         q.AddReference(new PendingReference(1, Frame(pool, 1), null));
-        Assert.Throws<InvalidOperationException>(() => q.AddReference(new PendingReference(2, Frame(pool, 2), null)));
+        Assert.False(q.Grown);
+        // An encoder holding more than its estimate: the window widens, the pairs already in keep their places.
+        q.AddReference(new PendingReference(2, Frame(pool, 2), null));
+        Assert.True(q.Grown);
+        Assert.True(q.Capacity >= 3);
         Assert.Throws<InvalidOperationException>(() => q.AddReference(new PendingReference(5, Frame(pool, 5), null)));
-        q.AddRecon(Frame(pool, 1));
+        foreach (var i in new long[] { 2, 0, 1 }) q.AddRecon(Frame(pool, i));
         Assert.Throws<InvalidOperationException>(() => q.AddRecon(Frame(pool, 1)));
         Assert.Throws<InvalidOperationException>(() => q.AddRecon(Frame(pool, 7)));
+        var emitted = new List<long>();
+        while (q.TryTakeNext(out var r, out var recon))
+        {
+            Assert.Equal(r.DisplayIndex, recon.DisplayIndex);
+            emitted.Add(recon.DisplayIndex);
+        }
+        Assert.Equal([0, 1, 2], emitted);
     }
 
     [Fact]

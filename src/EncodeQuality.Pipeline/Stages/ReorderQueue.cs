@@ -5,12 +5,13 @@ namespace EncodeQuality.Pipeline.Stages;
 /// <summary>
 /// Puts recon frames, which encoders emit in coded order, back into display order, paired
 /// with their references. A ring indexed by display index: the window from the next frame to
-/// emit to the newest one seen cannot be wider than the encoder's delay, so the capacity is
-/// the lookahead queue's and a frame outside it is an error, not growth.
+/// emit to the newest one seen is as wide as the encoder's delay, so the ring is sized as the
+/// lookahead queue is. An encoder that holds more frames than it reported widens the window;
+/// the ring then grows to fit (<see cref="Grown"/>), as the lookahead queue admits them.
 /// </summary>
 internal sealed class ReorderQueue
 {
-    private readonly Slot[] _slots;
+    private Slot[] _slots;
     private long _next;
     private long _newest = -1;
     private int _occupied;
@@ -25,6 +26,8 @@ internal sealed class ReorderQueue
     public ReorderQueue(int capacity) => _slots = new Slot[capacity];
 
     public int Capacity => _slots.Length;
+    /// <summary>Whether the window outgrew the capacity the ring was created with.</summary>
+    public bool Grown { get; private set; }
     public int HighWater { get; private set; }
     public long NextIndex => _next;
     public bool IsEmpty => _occupied == 0;
@@ -73,9 +76,16 @@ internal sealed class ReorderQueue
 
     private ref Slot SlotFor(long index)
     {
-        if (index - _next >= _slots.Length)
-            throw new InvalidOperationException($"frame {index} is {index - _next} frames past the next to score; the reorder window is {_slots.Length}");
+        if (index - _next >= _slots.Length) Grow((int)(index - _next + 1));
         return ref _slots[index % _slots.Length];
+    }
+
+    private void Grow(int window)
+    {
+        var slots = new Slot[Math.Max(window, 2 * _slots.Length)];
+        for (long i = _next; i <= _newest; i++) slots[i % slots.Length] = _slots[i % _slots.Length];
+        _slots = slots;
+        Grown = true;
     }
 
     public void Drain()

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
+using Serilog;
 
 namespace EncodeQuality.Pipeline.Stages;
 
@@ -32,6 +33,8 @@ internal sealed class RungJob : IDisposable
     private readonly ReorderQueue _reorder;
     private readonly Channel<VideoFrame> _recons;
     private int _inEncoder;
+    private long _latestReturned = -1;
+    private readonly ILogger _log;
 
     private readonly Action<long>? _encoded;
     private readonly SegmentPlan? _segments;
@@ -41,10 +44,12 @@ internal sealed class RungJob : IDisposable
 
     /// <param name="encoded">Told the count of frames encoded so far, after each one (progress displays).</param>
     /// <param name="segments">Where segments start: the encoder makes those frames IDRs when the plan says so.</param>
+    /// <param name="delayEstimate">The delay the queues are sized for, when not the encoder's own report (tests).</param>
     public RungJob(Rendition rendition, VideoFormat sourceFormat, int fpsNum, int fpsDen, ScoreAt scoreAt,
-        StreamScorer? atEncode, StreamScorer? atSource, string mediaPath, string container, int encoderThreads, Action<long>? encoded = null,
-        SegmentPlan? segments = null)
+        StreamScorer? atEncode, StreamScorer? atSource, string mediaPath, string container, int encoderThreads, ILogger log,
+        Action<long>? encoded = null, SegmentPlan? segments = null, int? delayEstimate = null)
     {
+        _log = log;
         _encoded = encoded;
         _segments = segments;
         (_fpsNum, _fpsDen) = (fpsNum, fpsDen);
@@ -61,7 +66,7 @@ internal sealed class RungJob : IDisposable
         _up = resized && scoreAt.HasFlag(ScoreAt.Source) ? new FrameScaler(Format, sourceFormat) : null;
         _rungPool = new FramePool(Format);
         _upPool = new FramePool(sourceFormat);
-        _lookahead = new LookaheadQueue(_encoder.Info.MaxDelayedFrames);
+        _lookahead = new LookaheadQueue(delayEstimate ?? _encoder.Info.MaxDelayedFrames);
         _reorder = new ReorderQueue(_lookahead.Capacity);
         _recons = Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(ReconCapacity) { SingleReader = true, SingleWriter = true });
         Input = Channel.CreateBounded<VideoFrame>(new BoundedChannelOptions(InputCapacity) { SingleReader = true, SingleWriter = true });
@@ -86,13 +91,14 @@ internal sealed class RungJob : IDisposable
 
     /// <summary>
     /// The most rung-sized frames this rung can hold at once, by construction: every reference
-    /// not yet scored (lookahead queue and reorder window), the recon frames between the loops,
-    /// the recon buffer the encoder writes into and the pair being scored.
+    /// not yet scored (lookahead queue, with what it admitted beyond its capacity, and reorder
+    /// window), the recon frames between the loops, the recon buffer the encoder writes into and
+    /// the pair being scored.
     /// </summary>
-    public int MaxRungFrames => _lookahead.Capacity + _reorder.Capacity + ReconCapacity + 2;
+    public int MaxRungFrames => _lookahead.Capacity + _lookahead.MostBeyond + _reorder.Capacity + ReconCapacity + 2;
 
-    public QueueMarks Marks => new(_encoder.Info.MaxDelayedFrames, _lookahead.Capacity, _lookahead.HighWater, _reorder.Capacity,
-        _reorder.HighWater, EncoderHighWater, MaxRungFrames, _rungPool.Allocated);
+    public QueueMarks Marks => new(_encoder.Info.MaxDelayedFrames, _lookahead.Capacity, _lookahead.HighWater, _lookahead.MostBeyond,
+        _reorder.Capacity, _reorder.HighWater, EncoderHighWater, MaxRungFrames, _rungPool.Allocated);
 
     public async Task RunEncoder(CancellationToken ct)
     {
@@ -112,8 +118,12 @@ internal sealed class RungJob : IDisposable
                 var source = _scoreAt.HasFlag(ScoreAt.Source) ? src.AddRef() : null;
                 src.Release();
                 var pending = new PendingReference(encoded.DisplayIndex, encoded, source);
-                try { await _lookahead.Write(pending, _inEncoder, ct); }
+                bool beyond;
+                try { beyond = await _lookahead.Write(pending, _latestReturned, ct); }
                 catch { pending.Release(); throw; }
+                if (beyond && _lookahead.MostBeyond == 1)
+                    _log.Warning("Rendition {Rendition}: the encoder holds {Held} frames, more than the {Delay} its queues were sized for; " +
+                        "they grow to follow it (the memory estimate did not count this)", _rendition.Name, _inEncoder + 1, _lookahead.Capacity - 1);
 
                 clock.Start();
                 bool got = _encoder.Encode(encoded, recon, out var packet, StartsSegment(encoded.DisplayIndex));
@@ -163,6 +173,7 @@ internal sealed class RungJob : IDisposable
         _muxer.Write(packet);
         if (packet.Keyframe) _keyframes.Add(packet.Pts);
         _inEncoder--;
+        _latestReturned = Math.Max(_latestReturned, recon.DisplayIndex);
         FramesEncoded++;
         _encoded?.Invoke(FramesEncoded);
         await _recons.Writer.WriteAsync(recon, ct);
@@ -248,6 +259,11 @@ internal sealed class RungJob : IDisposable
     }
 }
 
-/// <summary>Capacities and high-water marks of a rung's queues, and frames its pools created.</summary>
-public readonly record struct QueueMarks(int EncoderMaxDelay, int LookaheadCapacity, int LookaheadHighWater, int ReorderCapacity,
-    int ReorderHighWater, int EncoderHighWater, int MaxRungFrames, int RungFramesAllocated);
+/// <summary>
+/// Capacities and high-water marks of a rung's queues, and frames its pools created.
+/// <paramref name="LookaheadBeyond"/>: the most references held beyond the lookahead capacity,
+/// non-zero only when the encoder held more frames than its delay; <paramref name="ReorderCapacity"/>
+/// is then the window the reorder ring grew to.
+/// </summary>
+public readonly record struct QueueMarks(int EncoderMaxDelay, int LookaheadCapacity, int LookaheadHighWater, int LookaheadBeyond,
+    int ReorderCapacity, int ReorderHighWater, int EncoderHighWater, int MaxRungFrames, int RungFramesAllocated);

@@ -144,6 +144,7 @@ public static class SummaryWriter
             w.WriteNumber("encoder_max_delay", q.EncoderMaxDelay);
             w.WriteNumber("lookahead_capacity", q.LookaheadCapacity);
             w.WriteNumber("lookahead_high_water", q.LookaheadHighWater);
+            w.WriteNumber("lookahead_beyond_capacity", q.LookaheadBeyond);
             w.WriteNumber("reorder_capacity", q.ReorderCapacity);
             w.WriteNumber("reorder_high_water", q.ReorderHighWater);
             w.WriteNumber("encoder_frames_high_water", q.EncoderHighWater);

@@ -14,7 +14,7 @@ public static class Harness
 
     /// <summary>With one score-at mode, Captures[i] belongs to ladder rung i.</summary>
     public static Run Encode(string source, IReadOnlyList<Rendition> ladder, string outDir, ScoreAt scoreAt = ScoreAt.Encode,
-        long maxFrames = 0, SourceOptions? options = null, string container = "mp4", params string[] metrics)
+        long maxFrames = 0, SourceOptions? options = null, string container = "mp4", int? delayEstimate = null, params string[] metrics)
     {
         var captures = new List<CaptureMetric>();
         var catalog = MetricCatalog.WithBuiltIns();
@@ -27,7 +27,7 @@ public static class Harness
         var request = new EncodeRequest
         {
             Source = source, SourceOptions = options, Ladder = ladder, ScoreAt = scoreAt, Container = container,
-            Metrics = metrics.Length == 0 ? ["capture"] : metrics, MaxFrames = maxFrames,
+            Metrics = metrics.Length == 0 ? ["capture"] : metrics, MaxFrames = maxFrames, DelayEstimate = delayEstimate,
         };
         var outcome = new EncodeRun(catalog, Serilog.Core.Logger.None).Run(request, outDir,
             new RunIdentity("encode", source, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], RunInputs.None, CancellationToken.None)
