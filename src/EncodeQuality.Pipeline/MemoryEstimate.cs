@@ -29,6 +29,13 @@ public static class MemoryEstimate
     /// <summary>Frames of the compared size that VMAF, SSIM and PSNR work in for one comparison.</summary>
     private const double ScoringFrames = 10;
 
+    /// <summary>
+    /// A score sheet's columns: more than any set of metrics writes (VMAF with every feature a
+    /// model and its options name, PSNR, SSIM, MS-SSIM, CAMBI). The sheet's memory does not grow
+    /// with the run (<see cref="ScoreSheet"/>), so this is its whole term.
+    /// </summary>
+    private const int SheetColumns = 48;
+
     /// <summary>One rung's estimate: the encoder with its lookahead, our queues, and scoring.</summary>
     /// <param name="metricBytes">What the metrics hold beyond the common frames, per score-at mode (<see cref="MetricCatalog.WorkingSet"/>).</param>
     public static long Rung(EncoderInfo plan, VideoCodec codec, VideoFormat rung, VideoFormat source, ScoreAt scoreAt,
@@ -41,9 +48,11 @@ public static class MemoryEstimate
             : X265FixedBytes + Padded(rung) * (X265Fixed + X265PerDelayed * delayed);
         // Recon frames waiting in the reorder window for display order: a mini-GOP and two in flight.
         int reorder = plan.Bframes + 2;
-        if (scoreAt.HasFlag(ScoreAt.Encode)) bytes += fb * (ScoringFrames + reorder) + (metricBytes?.Invoke(rung) ?? 0);
+        if (scoreAt.HasFlag(ScoreAt.Encode))
+            bytes += fb * (ScoringFrames + reorder) + (metricBytes?.Invoke(rung) ?? 0) + ScoreSheet.MaxResidentBytes(SheetColumns);
         if (scoreAt.HasFlag(ScoreAt.Source))
         {
+            bytes += ScoreSheet.MaxResidentBytes(SheetColumns);
             bytes += metricBytes?.Invoke(source) ?? 0;
             // The source frame of every reference waiting in the lookahead, when the rung is resized.
             if (rung != source) bytes += (double)source.FrameBytes * (plan.MaxDelayedFrames + 1);

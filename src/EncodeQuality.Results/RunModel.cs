@@ -38,14 +38,16 @@ public sealed class ScoreSet
     {
         Mode = mode;
         Sheet = sheet;
-        Frames = [.. sheet.ScoredFrames()];
+        ScoredFrameCount = sheet.ScoredFrames().Count();
+        // One column at a time: the copy each pooling sorts is the only per-frame memory, and it is let go at once.
         Pooled = sheet.FeatureNames.ToDictionary(f => f, f => PooledScore.Of(sheet.ScoredValues(f)));
     }
 
     public ScoreAt Mode { get; }
     public ScoreSheet Sheet { get; }
-    /// <summary>The frames that carry scores, ascending.</summary>
-    public IReadOnlyList<int> Frames { get; }
+    /// <summary>The frames that carry scores, ascending, read from the sheet (not kept).</summary>
+    public IEnumerable<int> Frames => Sheet.ScoredFrames();
+    public int ScoredFrameCount { get; }
     public IReadOnlyDictionary<string, PooledScore> Pooled { get; }
     public IReadOnlyList<string> Metrics => Sheet.FeatureNames;
 
@@ -64,9 +66,20 @@ public sealed record RenditionOutcome(RenditionFacts Facts, string? MediaTemp, I
     public ScoreSet? At(ScoreAt mode) => Scores.FirstOrDefault(s => s.Mode == mode);
 }
 
-/// <summary>A finished run, as every sink receives it, with the quality decisions made on it.</summary>
+/// <summary>
+/// A finished run, as every sink receives it, with the quality decisions made on it. Disposing it
+/// lets go of its score sheets' temporary files at once (a long-lived worker, after each job);
+/// otherwise they go when the sheets are collected.
+/// </summary>
 public sealed record RunOutcome(RunStart Run, long Frames, TimeSpan Wall, DateTimeOffset FinishedAt, IReadOnlyList<RenditionOutcome> Renditions)
+    : IDisposable
 {
+    public void Dispose()
+    {
+        foreach (var r in Renditions)
+            foreach (var s in r.Scores) s.Sheet.Dispose();
+    }
+
     public IReadOnlyList<Check> Checks { get; init; } = [];
 
     /// <summary>Source frames the decoder concealed errors in (eq encode --source-errors conceal), ascending.</summary>

@@ -46,6 +46,44 @@ public class PsnrMatchesFfmpegTests
         }
     }
 
+    /// <summary>
+    /// A run longer than a score sheet keeps in memory (2,600 frames: most of them go to its
+    /// temporary file and are read back for the score log, the pooling and the outcome): every
+    /// frame's PSNR in the written score log still equals FFmpeg's psnr filter on the decoded
+    /// output, and the log's pooled mean is the mean of its frames.
+    /// </summary>
+    [Fact]
+    public void A_run_longer_than_the_score_sheets_memory_window_still_matches_ffmpeg()
+    {
+        const int Frames = 2600;
+        var dir = Repo.Scratch("psnr-long");
+        string source = Path.Combine(dir, "source.mkv");
+        Ffmpeg.Run("-f", "lavfi", "-i", "testsrc2=size=128x96:rate=25", "-frames:v", Frames.ToString(CultureInfo.InvariantCulture),
+            "-pix_fmt", "yuv420p", "-c:v", "ffv1", "-y", source);
+        var run = Encode(source, [Rung("rung", VideoCodec.X264, 96, crf: 36, preset: "ultrafast")], dir, metrics: ["psnr"]);
+        var set = run.Outcome.Renditions[0].At(ScoreAt.Encode)!;
+        Assert.True(set.Sheet.SpilledChunks >= 1, "the sheet kept every frame in memory");
+
+        string log = Path.Combine(dir, "psnr.txt");
+        Ffmpeg.Run("-i", Path.Combine(dir, "rung.mp4"), "-i", source, "-lavfi", $"[0:v][1:v]psnr=eof_action=endall,metadata=print:file={log}",
+            "-f", "null", "-");
+        var reference = ParseMetadata(log);
+        Assert.Equal(Frames, reference.Count);
+        using var written = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "rung.scores.json")));
+        var frames = written.RootElement.GetProperty("frames").EnumerateArray().ToList();
+        Assert.Equal(Frames, frames.Count);
+        double sum = 0;
+        for (int f = 0; f < Frames; f++)
+        {
+            Assert.Equal(f, frames[f].GetProperty("frameNum").GetInt32());
+            double y = frames[f].GetProperty("metrics").GetProperty("psnr_y").GetDouble();
+            Assert.InRange(y - reference[f]["lavfi.psnr.psnr.y"], -0.01, 0.01);
+            sum += y;
+        }
+        double mean = written.RootElement.GetProperty("pooled_metrics").GetProperty("psnr_y").GetProperty("mean").GetDouble();
+        Assert.InRange(mean - sum / Frames, -1e-5, 1e-5);
+    }
+
     /// <summary>Reads metadata=print output: a "frame:N" line, then key=value lines.</summary>
     private static List<Dictionary<string, double>> ParseMetadata(string path)
     {

@@ -130,6 +130,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             }
         }
 
+        using var finished = run;
         var fields = new JsonObject
         {
             ["attempt"] = delivery.Attempt,

@@ -73,7 +73,7 @@ internal static class RunWriter
                         VALUES (@r, @at, @metric, @n, @mean, @hmean, @min, @max, @p1, @p5, @p50, @p95)
                         RETURNING id
                         """,
-                        ("r", renditionId), ("at", set.ModeName), ("metric", set.Metrics[col]), ("n", set.Frames.Count), ("mean", p.Mean),
+                        ("r", renditionId), ("at", set.ModeName), ("metric", set.Metrics[col]), ("n", set.ScoredFrameCount), ("mean", p.Mean),
                         ("hmean", p.HarmonicMean), ("min", p.Min), ("max", p.Max), ("p1", p.P1), ("p5", p.P5), ("p50", p.P50), ("p95", p.P95));
                     series.Add((id, set, col));
                 }
