@@ -20,23 +20,9 @@ namespace EncodeQuality.Decisions;
 /// </summary>
 public sealed record EncodeJob
 {
-    /// <summary>What a run computes unless told otherwise: the product is in-encoder VMAF.</summary>
-    public const string DefaultMetrics = "vmaf,psnr,ssim";
-
-    public required string Source { get; init; }
-    public SourceOptions? SourceOptions { get; init; }
-    /// <summary>The rungs; null is the built-in ladder.</summary>
-    public IReadOnlyList<Rendition>? Ladder { get; init; }
+    /// <summary>The encode itself, with the one set of defaults (<see cref="EncodeRequest.DefaultMetrics"/>); its media paths are the run's to set.</summary>
+    public required EncodeRequest Encode { get; init; }
     public required string Out { get; init; }
-    public ScoreAt ScoreAt { get; init; } = ScoreAt.Encode;
-    /// <summary>Metric names as the catalog knows them; empty encodes only.</summary>
-    public IReadOnlyList<string> Metrics { get; init; } = [];
-    public string Container { get; init; } = "mp4";
-    public int EncoderThreads { get; init; }
-    public long MaxFrames { get; init; }
-    public int Subsample { get; init; } = 1;
-    /// <summary>Segments to pool scores over and start on IDRs; null: none.</summary>
-    public SegmentPlan? Segments { get; init; }
     public double SampleRate { get; init; } = 1;
     public IReadOnlyList<Gate> Gates { get; init; } = [];
     public LadderCheckOptions Checks { get; init; } = new();
@@ -67,33 +53,22 @@ public sealed record EncodeJob
     public Task<RunOutcome> Run(MetricCatalog catalog, IReadOnlyList<IResultSink> sinks, ILogger log, CancellationToken ct)
     {
         if (SampleRate is < 0 or > 1 or double.NaN) throw new InputException("the sample rate (--sample-rate, sampleRate) must be from 0 to 1");
-        if (Subsample < 1) throw new InputException("--subsample must be at least 1");
+        var e = Encode;
+        if (e.Subsample < 1) throw new InputException("--subsample must be at least 1");
         if (Checks.InversionTolerance < 0) throw new InputException("--inversion-tolerance must be at least 0");
-        InputFile.Check(Source, "source");
-        GateCheck.Validate(Gates, Metrics, ScoreAt, Ladder);
+        InputFile.Check(e.Source, "source");
+        GateCheck.Validate(Gates, e.Metrics, e.ScoreAt, e.Ladder);
 
         // Sampling decides before any work whether this run scores at all; a retry decides the same.
-        string key = SampleDecision.KeyFor(JobId, Source, Ladder is null ? "default" : LadderWriter.ToJson(Ladder));
+        string key = SampleDecision.KeyFor(JobId, e.Source, e.Ladder is null ? "default" : LadderWriter.ToJson(e.Ladder));
         bool sampled = SampleDecision.IsSampled(SampleRate, key);
         if (!sampled) log.Information("Sampling: this run is not scored (sample rate {Rate}); it encodes only", SampleRate);
 
-        int scorerThreads = ScorerThreads(Ladder?.Count, ScoreAt);
-        VmafMetric.Use(catalog, VmafEngine, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = Subsample, Threads = scorerThreads },
+        int scorerThreads = ScorerThreads(e.Ladder?.Count, e.ScoreAt);
+        VmafMetric.Use(catalog, VmafEngine, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = e.Subsample, Threads = scorerThreads },
             m => log.Information("{VmafEngine}", m));
         log.Debug("VMAF threads per comparison: {Threads}", scorerThreads);
-        var request = new EncodeRequest
-        {
-            Source = Source,
-            SourceOptions = SourceOptions,
-            Ladder = Ladder,
-            ScoreAt = ScoreAt,
-            Metrics = sampled ? Metrics : [],
-            Container = Container,
-            EncoderThreads = EncoderThreads,
-            MaxFrames = MaxFrames,
-            Subsample = Subsample,
-            Segments = Segments,
-        };
+        var request = sampled ? e : e with { Metrics = [] };
         var settings = EncodeRun.Settings(request, new Dictionary<string, string?>
         {
             ["vmaf_model"] = VmafModel, ["vmaf_engine"] = VmafEngine,
@@ -101,7 +76,7 @@ public sealed record EncodeJob
             ["gates"] = Gates.Count == 0 ? null : string.Join(" ", Gates.Select(g => g.Rule)),
             ["ladder_checks"] = $"inversion_tolerance={Checks.InversionTolerance} knee_gain={Checks.KneeGain} fatal={Checks.Fatal}",
         });
-        var identity = new RunIdentity("encode", Source, settings, JobId) { Sampled = sampled };
+        var identity = new RunIdentity("encode", e.Source, settings, JobId) { Sampled = sampled };
         return new EncodeRun(catalog, log) { Judge = new Judge(Gates, Checks).Decide }
             .Run(request, Out, identity, sinks, new RunInputs(InputFiles), ct);
     }

@@ -3,9 +3,18 @@ using EncodeQuality.Pipeline.Ladder;
 
 namespace EncodeQuality.Pipeline;
 
-/// <summary>One `eq encode` job.</summary>
+/// <summary>
+/// One ladder encode as the pipeline runs it: what eq encode's options and a farm job message
+/// are each mapped to, once, with the defaults below.
+/// </summary>
 public sealed record EncodeRequest
 {
+    /// <summary>What a run computes unless told otherwise: the product is in-encoder VMAF.</summary>
+    public static IReadOnlyList<string> DefaultMetrics { get; } = ["vmaf", "psnr", "ssim"];
+
+    /// <summary>Every default in one place, for front ends that show them (eq encode's help).</summary>
+    public static EncodeRequest Defaults { get; } = new() { Source = "" };
+
     public required string Source { get; init; }
     public SourceOptions? SourceOptions { get; init; }
     /// <summary>The ladder; null for the built-in one, fitted to the source height.</summary>
@@ -13,7 +22,8 @@ public sealed record EncodeRequest
     /// <summary>Where each rung's media is written while the run goes (the caller makes it final).</summary>
     public Func<Rendition, string> MediaPath { get; init; } = _ => throw new InvalidOperationException("EncodeRequest.MediaPath is not set");
     public ScoreAt ScoreAt { get; init; } = ScoreAt.Encode;
-    public IReadOnlyList<string> Metrics { get; init; } = ["psnr", "ssim"];
+    /// <summary>Metric names as the catalog parses them; empty encodes only.</summary>
+    public IReadOnlyList<string> Metrics { get; init; } = DefaultMetrics;
     public string Container { get; init; } = "mp4";
     /// <summary>Threads per encoder; 0 lets each encoder choose.</summary>
     public int EncoderThreads { get; init; }

@@ -1,5 +1,7 @@
 using EncodeQuality.Farm.Jobs;
 using EncodeQuality.Metrics;
+using EncodeQuality.Pipeline;
+using EncodeQuality.Tests.Support;
 
 namespace EncodeQuality.Tests;
 
@@ -9,22 +11,45 @@ public class JobMessageTests
     private static string Job(string extra) =>
         $$"""{"version": 1, "jobId": "j-1", "source": "/data/src.mp4", "ladder": "default"{{extra}}}""";
 
+    /// <summary>
+    /// A message that names nothing optional gets the one request's defaults, the same eq encode
+    /// shows in its help: VMAF, PSNR and SSIM at the rung's size, mp4, every frame, all sampled.
+    /// </summary>
+    [Fact]
+    public void A_message_without_options_gets_the_one_set_of_defaults_eq_encode_has()
+    {
+        var catalog = MetricCatalog.WithBuiltIns();
+        VmafMetric.Register(catalog);
+        var job = JobMessage.Parse(Job("")).ToEncodeJob(catalog, "/out");
+        var e = job.Encode;
+        Assert.Equal(["vmaf", "psnr", "ssim"], e.Metrics);
+        Assert.Equal(["vmaf", "psnr", "ssim"], new EncodeRequest { Source = "s" }.Metrics);
+        Assert.Equal((ScoreAt.Encode, "mp4", 1, 0L, 0, 1.0), (e.ScoreAt, e.Container, e.Subsample, e.MaxFrames, e.EncoderThreads, job.SampleRate));
+        var given = JobMessage.Parse(Job(""", "scoreAt": "both", "container": "mkv", "subsample": 3, "sampleRate": 0.5, "metrics": [] """))
+            .ToEncodeJob(catalog, "/out");
+        Assert.Equal((ScoreAt.Both, "mkv", 3, 0.5), (given.Encode.ScoreAt, given.Encode.Container, given.Encode.Subsample, given.SampleRate));
+        Assert.Empty(given.Encode.Metrics);
+
+        var help = EqProcess.Run("encode", "--help");
+        Assert.Contains("[default: vmaf,psnr,ssim]", help.StdOut);
+    }
+
     [Fact]
     public void Segment_duration_and_source_errors_reach_the_encode_as_eq_encode_takes_them()
     {
         var catalog = MetricCatalog.WithBuiltIns();
         VmafMetric.Register(catalog); // as eq registers it: the default metrics include vmaf
         var seconds = JobMessage.Parse(Job(""", "segmentDuration": 2, "sourceErrors": "conceal" """)).ToEncodeJob(catalog, "/out");
-        Assert.Equal(2.0, seconds.Segments!.Seconds);
-        Assert.True(seconds.SourceOptions!.ConcealErrors);
+        Assert.Equal(2.0, seconds.Encode.Segments!.Seconds);
+        Assert.True(seconds.Encode.SourceOptions!.ConcealErrors);
 
         var keyint = JobMessage.Parse(Job(""", "segmentDuration": "keyint" """)).ToEncodeJob(catalog, "/out");
-        Assert.NotNull(keyint.Segments);
-        Assert.Null(keyint.Segments!.Seconds);
+        Assert.NotNull(keyint.Encode.Segments);
+        Assert.Null(keyint.Encode.Segments!.Seconds);
 
         var plain = JobMessage.Parse(Job("")).ToEncodeJob(catalog, "/out");
-        Assert.Null(plain.Segments);
-        Assert.False(plain.SourceOptions!.ConcealErrors);
+        Assert.Null(plain.Encode.Segments);
+        Assert.False(plain.Encode.SourceOptions!.ConcealErrors);
 
         foreach (var (bad, says) in new[]
         {

@@ -18,9 +18,9 @@ public static class EncodeCommand
         var source = new Argument<string>("source") { Description = "Source video: any file FFmpeg reads; raw .yuv needs --size and --fps" };
         var ladder = new Option<string>("--ladder") { Description = "Ladder JSON file, or 'default' for the built-in ladder", Required = true };
         var outDir = new Option<string>("--out") { Description = "Output directory", Required = true };
-        var scoreAt = new Option<string>("--score-at") { Description = "encode: at the rung's size; source: recon upscaled to the source; both", DefaultValueFactory = _ => "encode" };
+        var scoreAt = new Option<string>("--score-at") { Description = "encode: at the rung's size; source: recon upscaled to the source; both", DefaultValueFactory = _ => EncodeRequest.Defaults.ScoreAt.ToString().ToLowerInvariant() };
         scoreAt.AcceptOnlyFromAmong("encode", "source", "both");
-        var container = new Option<string>("--container") { Description = "mp4 or mkv", DefaultValueFactory = _ => "mp4" };
+        var container = new Option<string>("--container") { Description = "mp4 or mkv", DefaultValueFactory = _ => EncodeRequest.Defaults.Container };
         container.AcceptOnlyFromAmong("mp4", "mkv");
         var metrics = SharedOptions.Metrics();
         var threads = new Option<int>("--encoder-threads") { Description = "Threads per encoder (0: encoder's choice)" };
@@ -55,15 +55,17 @@ public static class EncodeCommand
             DefaultValueFactory = _ => "fail",
         };
         sourceErrors.AcceptOnlyFromAmong("fail", "conceal");
-        var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame (VMAF's motion still sees every frame)", DefaultValueFactory = _ => 1 };
+        var subsample = new Option<int>("--subsample") { Description = "Score every Nth frame (VMAF's motion still sees every frame)", DefaultValueFactory = _ => EncodeRequest.Defaults.Subsample };
         var failOnLadder = new Option<bool>("--fail-on-ladder") { Description = "Ladder checks (inversion, bitrate order, knee) fail the run with exit 3 instead of warning" };
         var inversionTolerance = new Option<double>("--inversion-tolerance")
         {
-            Description = "VMAF by which a smaller rung may score above a bigger one before it is an inversion", DefaultValueFactory = _ => 0.5,
+            Description = "VMAF by which a smaller rung may score above a bigger one before it is an inversion",
+            DefaultValueFactory = _ => new LadderCheckOptions().InversionTolerance,
         };
         var kneeGain = new Option<double>("--knee-gain")
         {
-            Description = "Least VMAF a step up should gain per doubling of bitrate before it is a knee", DefaultValueFactory = _ => 1.0,
+            Description = "Least VMAF a step up should gain per doubling of bitrate before it is a knee",
+            DefaultValueFactory = _ => new LadderCheckOptions().KneeGain,
         };
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
@@ -89,17 +91,20 @@ public static class EncodeCommand
             string? ladderFile = p.GetValue(ladder) is "default" ? null : p.GetValue(ladder);
             var job = new EncodeJob
             {
-                Source = src,
-                SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps), p.GetValue(sourceErrors) == "conceal"),
-                Ladder = ladderFile is null ? null : LadderParser.Load(ladderFile, p.GetValue(maxRungs)),
+                Encode = new EncodeRequest
+                {
+                    Source = src,
+                    SourceOptions = SharedOptions.SourceOptionsFor(src, p.GetValue(size), p.GetValue(fps), p.GetValue(sourceErrors) == "conceal"),
+                    Ladder = ladderFile is null ? null : LadderParser.Load(ladderFile, p.GetValue(maxRungs)),
+                    ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
+                    Metrics = catalog.Parse(p.GetValue(metrics)!),
+                    Container = p.GetValue(container)!,
+                    EncoderThreads = p.GetValue(threads),
+                    MaxFrames = p.GetValue(frames),
+                    Subsample = p.GetValue(subsample),
+                    Segments = p.GetValue(segmentDuration) is { } seg ? SegmentPlan.Parse(seg) : null,
+                },
                 Out = p.GetValue(outDir)!,
-                ScoreAt = ParseScoreAt(p.GetValue(scoreAt)!),
-                Metrics = catalog.Parse(p.GetValue(metrics)!),
-                Container = p.GetValue(container)!,
-                EncoderThreads = p.GetValue(threads),
-                MaxFrames = p.GetValue(frames),
-                Subsample = p.GetValue(subsample),
-                Segments = p.GetValue(segmentDuration) is { } seg ? SegmentPlan.Parse(seg) : null,
                 SampleRate = p.GetValue(sampleRate),
                 Gates = [.. p.GetValue(gatesFile) is { } file ? GateFile.Load(file) : [], .. (p.GetValue(gate) ?? []).Select(Gate.Parse)],
                 Checks = new LadderCheckOptions(p.GetValue(inversionTolerance), p.GetValue(kneeGain), p.GetValue(failOnLadder)),

@@ -9,7 +9,7 @@ public static class SharedOptions
 {
     public static Option<string?> LogJson() => new("--log-json") { Description = "Also write structured log events (JSON lines) to this file" };
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Debug logging and stack traces on failure" };
-    public const string DefaultMetrics = EncodeQuality.Decisions.EncodeJob.DefaultMetrics;
+    public static readonly string DefaultMetrics = string.Join(",", EncodeQuality.Pipeline.EncodeRequest.DefaultMetrics);
 
     public static Option<string> Metrics() => new("--metrics")
     {

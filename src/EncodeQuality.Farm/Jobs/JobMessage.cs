@@ -110,25 +110,30 @@ public sealed record JobMessage
         string outDir = JobPaths.Out(Out, JobId, outRoot);
         var ladder = Ladder.ValueKind == JsonValueKind.String ? null : LadderParser.Parse(Ladder.GetRawText(), $"of job {JobId}");
         var gates = (Gates ?? []).Select(Gate.Parse).ToList();
-        return new EncodeJob
+        // What the message leaves out keeps the request's and the job's own defaults, as eq encode's options do.
+        var encode = new EncodeRequest
         {
             Source = Source,
             SourceOptions = Native.SourceOptions.For(Source, Size, Fps, SourceErrors == "conceal"),
             Ladder = ladder,
-            Out = outDir,
-            ScoreAt = ScoreAt switch { "source" => Pipeline.ScoreAt.Source, "both" => Pipeline.ScoreAt.Both, _ => Pipeline.ScoreAt.Encode },
-            Metrics = catalog.Parse(Metrics is null ? EncodeJob.DefaultMetrics : Metrics.Count == 0 ? "none" : string.Join(",", Metrics)),
-            Container = Container ?? "mp4",
+            Metrics = catalog.Parse(Metrics is null ? string.Join(",", EncodeRequest.DefaultMetrics) : Metrics.Count == 0 ? "none" : string.Join(",", Metrics)),
             MaxFrames = Frames ?? 0,
-            Subsample = Subsample ?? 1,
             Segments = SegmentDuration is { } seg
                 ? SegmentPlan.Parse(seg.ValueKind == JsonValueKind.Number ? seg.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture) : seg.GetString()!, "segmentDuration")
                 : null,
-            SampleRate = SampleRate ?? 1,
+        };
+        if (ScoreAt is { } at) encode = encode with { ScoreAt = at == "both" ? Pipeline.ScoreAt.Both : at == "source" ? Pipeline.ScoreAt.Source : Pipeline.ScoreAt.Encode };
+        if (Container is { } container) encode = encode with { Container = container };
+        if (Subsample is { } subsample) encode = encode with { Subsample = subsample };
+        var job = new EncodeJob
+        {
+            Encode = encode,
+            Out = outDir,
             Gates = gates,
             VmafModel = VmafModel,
             JobId = JobId,
             InputFiles = [("model", VmafModel)],
         };
+        return SampleRate is { } rate ? job with { SampleRate = rate } : job;
     }
 }

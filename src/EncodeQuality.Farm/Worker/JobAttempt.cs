@@ -63,7 +63,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             return;
         }
 
-        log.Information("Job {JobId}: attempt {Attempt}, source {Source}, out {Out}", message.JobId, delivery.Attempt, job.Source, job.Out);
+        log.Information("Job {JobId}: attempt {Attempt}, source {Source}, out {Out}", message.JobId, delivery.Attempt, job.Encode.Source, job.Out);
         if (!await context.WaitForStore(log, ct))
         {
             await GiveBack(log);

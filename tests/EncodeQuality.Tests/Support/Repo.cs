@@ -1,14 +1,23 @@
+using System.Reflection;
+
 namespace EncodeQuality.Tests.Support;
 
-/// <summary>Where things are: the checkout, ../shared beside it, a scratch folder per test.</summary>
+/// <summary>
+/// Where things are: the checkout and the shared data (models, clips, reference scores), each
+/// named explicitly: the shared folder by EQ_SHARED (scripts/test sets it), else the
+/// ../shared beside the checkout the tests were built from; a scratch folder per test.
+/// </summary>
 public static class Repo
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = Built("RepoRoot");
+
+    public static string SharedDir { get; } = Environment.GetEnvironmentVariable("EQ_SHARED") is { Length: > 0 } dir
+        ? Path.GetFullPath(dir) : Built("SharedDir");
 
     public static string Shared(string relative)
     {
-        var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", relative));
-        if (!File.Exists(path)) throw new FileNotFoundException($"shared data missing: {path} (see ../shared/README.md)");
+        var path = Path.Combine(SharedDir, relative);
+        if (!File.Exists(path)) throw new FileNotFoundException($"shared data missing: {path} (set EQ_SHARED; see ../shared/README.md)");
         return path;
     }
 
@@ -22,10 +31,8 @@ public static class Repo
         return dir;
     }
 
-    private static string FindRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "EncodeQuality.sln"))) return d.FullName;
-        throw new InvalidOperationException("EncodeQuality.sln not found above the test binaries");
-    }
+    /// <summary>A path the test build recorded (EncodeQuality.Tests.csproj).</summary>
+    private static string Built(string key) =>
+        typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value
+        ?? throw new InvalidOperationException($"the test build recorded no {key}");
 }
