@@ -53,6 +53,38 @@ public class CompareTests(RegressionLadders ladders) : IClassFixture<RegressionL
         Assert.Contains("not computable here (no rendition in common is scored with VMAF on both sides)", Assert.Single(noVmaf.Errors));
     }
 
+    /// <summary>
+    /// A run compared from its outcome in memory (as the worker compares the job it just ran)
+    /// reads the same as from its folder: the outcome here is the folder read back with its
+    /// score logs, pooled afresh at full precision, against summary.json's six decimals.
+    /// </summary>
+    [Fact]
+    public void A_run_compared_in_memory_matches_the_same_run_read_from_its_folder()
+    {
+        var fromFiles = EncodeQuality.Decisions.Compare.LadderSummary.FromFiles(ladders.Medium);
+        using var outcome = EncodeQuality.Results.Files.SummaryReader.Read(ladders.Medium);
+        var inMemory = EncodeQuality.Decisions.Compare.LadderSummary.FromOutcome(outcome, ladders.Medium);
+        Assert.Equal(fromFiles.Source, inMemory.Source);
+        Assert.Equal(fromFiles.Rungs.Select(r => (r.Name, r.Codec, r.Width, r.Height, r.Kbps)), inMemory.Rungs.Select(r => (r.Name, r.Codec, r.Width, r.Height, r.Kbps)));
+        int compared = 0;
+        foreach (var (f, m) in fromFiles.Rungs.Zip(inMemory.Rungs))
+            foreach (var (mode, metrics) in f.Pooled)
+                foreach (var (metric, p) in metrics)
+                {
+                    var q = m.Score(mode, metric)!.Value;
+                    Assert.InRange(q.Mean - p.Mean, -1e-6, 1e-6);
+                    Assert.InRange(q.P5 - p.P5, -1e-6, 1e-6);
+                    compared++;
+                }
+        Assert.True(compared >= 10);
+        var options = new EncodeQuality.Decisions.Compare.CompareOptions();
+        var byFolder = EncodeQuality.Decisions.Compare.RunComparison.Run(ladders.Ultrafast, ladders.Medium, null, options);
+        var byOutcome = EncodeQuality.Decisions.Compare.RunComparison.Run(ladders.Ultrafast, inMemory, null, options);
+        Assert.Equal(byFolder.Sources[0].Bd.Count, byOutcome.Sources[0].Bd.Count);
+        foreach (var (a, b) in byFolder.Sources[0].Bd.Zip(byOutcome.Sources[0].Bd))
+            Assert.InRange(a.Rate.Value!.Value - b.Rate.Value!.Value, -1e-3, 1e-3);
+    }
+
     [Fact]
     public void A_slower_preset_against_ultrafast_is_a_regression_in_BD_rate()
     {

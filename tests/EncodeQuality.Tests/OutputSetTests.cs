@@ -33,6 +33,32 @@ public class OutputSetTests
         return p;
     }
 
+    /// <summary>
+    /// summary.json has a published schema (docs/summary.schema.json) that every summary the
+    /// tests write is validated against; here it is shown to refuse what drifts from it: a
+    /// missing run id, a pooled percentile as text, a field the schema does not know.
+    /// </summary>
+    [Fact]
+    public void The_published_summary_schema_accepts_a_run_and_refuses_drift()
+    {
+        string dir = Path.Combine(Dir, "schema");
+        var o = EqProcess.Run("encode", Repo.Media("BA1_FT_C.264"), "--ladder", "default", "--frames", "6", "--score-at", "both",
+            "--segment-duration", "0.2", "--gate", "vmaf.mean>=1", "--out", dir);
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        string text = File.ReadAllText(Path.Combine(dir, "summary.json"));
+        Assert.Empty(SummarySchema.Errors(text));
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+        var noRunId = summary.DeepClone().AsObject();
+        noRunId.Remove("run_id");
+        Assert.NotEmpty(SummarySchema.Errors(noRunId.ToJsonString()));
+        var textP5 = summary.DeepClone();
+        textP5["renditions"]![0]!["scores"]!["vmaf"]!["p5"] = "91.9";
+        Assert.NotEmpty(SummarySchema.Errors(textP5.ToJsonString()));
+        var unknown = summary.DeepClone();
+        unknown["renditions"]![0]!["bitrate"] = 1;
+        Assert.NotEmpty(SummarySchema.Errors(unknown.ToJsonString()));
+    }
+
     [Fact]
     public void A_killed_run_leaves_no_final_file_and_no_complete_store_row_and_the_next_run_cleans_up()
     {

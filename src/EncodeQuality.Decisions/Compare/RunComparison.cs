@@ -29,9 +29,16 @@ public sealed record ComparisonResult(BdMethod Method, IReadOnlyList<SourceCompa
 public static class RunComparison
 {
     /// <summary>Reads both sides: output folders, summary.json files, store run ids, or folders of output folders (a corpus).</summary>
-    public static ComparisonResult Run(string basePath, string newPath, ResultStore? store, CompareOptions options)
+    public static ComparisonResult Run(string basePath, string newPath, ResultStore? store, CompareOptions options) =>
+        Run(Sides(basePath, store), Sides(newPath, store), options);
+
+    /// <summary>A past run (or corpus) against a run just made, whose outcome is in memory.</summary>
+    public static ComparisonResult Run(string basePath, LadderSummary made, ResultStore? store, CompareOptions options) =>
+        Run(Sides(basePath, store), [new("", made)], options);
+
+    private static ComparisonResult Run(List<KeyValuePair<string, LadderSummary>> bases, List<KeyValuePair<string, LadderSummary>> news,
+        CompareOptions options)
     {
-        var (bases, news) = (Sides(basePath, store), Sides(newPath, store));
         bool corpus = bases.Count > 1 || news.Count > 1 || bases[0].Key != "" || news[0].Key != "";
         var sources = new List<SourceComparison>();
         var unmatched = new List<string>();

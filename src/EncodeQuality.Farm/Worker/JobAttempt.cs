@@ -136,9 +136,9 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             ["attempt"] = delivery.Attempt,
             ["runId"] = run.Run.RunId,
             ["out"] = Path.GetFullPath(job.Out),
-            ["summary"] = JsonNode.Parse(File.ReadAllText(Path.Combine(job.Out, OutputFolder.SummaryName))),
+            ["summary"] = SummaryNode(run),
         };
-        if (message.Baseline is { } baseline) fields["comparison"] = Compare(baseline, job.Out, log);
+        if (message.Baseline is { } baseline) fields["comparison"] = Compare(baseline, LadderSummary.FromOutcome(run, job.Out), log);
         string kind = run.Failed ? JobEvents.GateFailed : JobEvents.Finished;
         if (run.Failed)
             log.Warning("Job {JobId}: quality check failed: {Checks}; stored as a result", message.JobId,
@@ -283,9 +283,17 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             throw new InputException($"baseline {baseline}: no such file or folder, and no run with this id in the store");
     }
 
-    private JsonNode? Compare(string baseline, string outDir, ILogger log)
+    /// <summary>The run's summary.json object, written from the outcome in memory by the summary's own writer.</summary>
+    private static JsonNode SummaryNode(RunOutcome run)
     {
-        try { return JsonNode.Parse(ComparisonJson.ToJson(RunComparison.Run(baseline, outDir, context.Store, new CompareOptions()))); }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer)) SummaryWriter.WriteObject(w, run, FileSink.Files);
+        return JsonNode.Parse(buffer.WrittenSpan)!;
+    }
+
+    private JsonNode? Compare(string baseline, LadderSummary made, ILogger log)
+    {
+        try { return JsonNode.Parse(ComparisonJson.ToJson(RunComparison.Run(baseline, made, context.Store, new CompareOptions()))); }
         catch (Exception e) when (e is InputException or IOException or StoreException or JsonException)
         {
             log.Warning("Comparison with baseline {Baseline} failed: {Error}", baseline, e.Message);

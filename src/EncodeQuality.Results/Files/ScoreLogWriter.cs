@@ -53,11 +53,6 @@ public static class ScoreLogWriter
         s.Flush(flushToDisk: true);
     }
 
-    /// <summary>A pooled entry as <see cref="Pooled"/> writes it, read back (summaries and segment files).</summary>
-    public static PooledScore ReadPooled(JsonElement p) => new(p.GetProperty("min").GetDouble(), p.GetProperty("max").GetDouble(),
-        p.GetProperty("mean").GetDouble(), p.GetProperty("harmonic_mean").GetDouble(), p.GetProperty("p1").GetDouble(),
-        p.GetProperty("p5").GetDouble(), p.GetProperty("p50").GetDouble(), p.GetProperty("p95").GetDouble());
-
     /// <summary>One pooled entry: libvmaf's four statistics and our percentiles.</summary>
     public static void Pooled(Utf8JsonWriter w, string name, PooledScore p)
     {

@@ -18,7 +18,7 @@ public static class SegmentsReader
             var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, Vmaf.PooledScore>>();
             foreach (var (name, mode) in new[] { ("encode", ScoreAt.Encode), ("source", ScoreAt.Source) })
                 if (g.TryGetProperty(name, out var metrics))
-                    pooled[mode] = metrics.EnumerateObject().ToDictionary(m => m.Name, m => ScoreLogWriter.ReadPooled(m.Value));
+                    pooled[mode] = PooledReader.ByFeature(metrics);
             var mqa = g.GetProperty("mqa_video");
             return new SegmentScore(g.GetProperty("index").GetInt32(), g.GetProperty("first_frame").GetInt64(), g.GetProperty("frames").GetInt64(),
                 g.GetProperty("start").GetDouble(), g.GetProperty("duration").GetDouble(), g.GetProperty("starts_on_keyframe").GetBoolean(),

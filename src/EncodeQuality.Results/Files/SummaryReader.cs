@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
+using EncodeQuality.Vmaf;
 
 namespace EncodeQuality.Results.Files;
 
@@ -46,29 +47,31 @@ public static class SummaryReader
         }
     }
 
-    /// <summary>The run a committed folder holds. A folder without summary.json holds no complete run.</summary>
-    public static RunOutcome Read(string dir)
+    /// <summary>
+    /// summary.json, read: the one parser of the file (eq store import, eq compare and the report
+    /// all read runs through it). A summary from an eq before run ids has no <see cref="SummaryFile.Start"/>.
+    /// </summary>
+    public static SummaryFile ReadSummary(string file)
     {
-        string summary = Path.Combine(dir, OutputFolder.SummaryName);
-        if (!File.Exists(summary))
-            throw new InputException($"{dir}: no {OutputFolder.SummaryName}, so it holds no complete run");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(summary));
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
             var root = doc.RootElement;
-            if (!root.TryGetProperty("run_id", out _))
-                throw new InputException($"{summary}: written by an older eq (no run_id); run the encode again to store it");
-            var fps = Text(root, "source_fps_fraction").Split('/');
-            var source = new SourceFacts(Text(root, "source"), Text(root, "source_hash"), Int(root, "source_width"), Int(root, "source_height"),
-                Int(root, "source_bit_depth"), int.Parse(fps[0]), int.Parse(fps[1]), Text(root, "source_codec"));
-            var start = new RunStart(Text(root, "run_id"), root.TryGetProperty("job_id", out var job) ? job.GetString() : null, Text(root, "kind"),
-                source, root.TryGetProperty("ladder", out var ladder) ? ladder.GetRawText() : null, root.GetProperty("settings").GetRawText(),
-                Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset())
+            RunStart? start = null;
+            if (root.TryGetProperty("run_id", out _))
             {
-                Sampled = !root.TryGetProperty("sampled", out var sampled) || sampled.GetBoolean(),
-                Tools = root.TryGetProperty("tools", out var tools) ? tools.GetRawText() : "{}",
-            };
-            var renditions = new List<RenditionOutcome>();
+                var fps = Text(root, "source_fps_fraction").Split('/');
+                var source = new SourceFacts(Text(root, "source"), Text(root, "source_hash"), Int(root, "source_width"), Int(root, "source_height"),
+                    Int(root, "source_bit_depth"), int.Parse(fps[0]), int.Parse(fps[1]), Text(root, "source_codec"));
+                start = new RunStart(Text(root, "run_id"), root.TryGetProperty("job_id", out var job) ? job.GetString() : null, Text(root, "kind"),
+                    source, root.TryGetProperty("ladder", out var ladder) ? ladder.GetRawText() : null, root.GetProperty("settings").GetRawText(),
+                    Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset())
+                {
+                    Sampled = !root.TryGetProperty("sampled", out var sampled) || sampled.GetBoolean(),
+                    Tools = root.TryGetProperty("tools", out var tools) ? tools.GetRawText() : "{}",
+                };
+            }
+            var renditions = new List<SummaryRendition>();
             foreach (var r in root.GetProperty("renditions").EnumerateArray())
             {
                 var facts = new RenditionFacts
@@ -80,42 +83,75 @@ public static class SummaryReader
                     EncodeFps = r.TryGetProperty("encode_fps", out var ef) ? ef.GetDouble() : null,
                     ScoreFps = r.TryGetProperty("score_fps", out var sf) ? sf.GetDouble() : null, File = Text(r, "file"),
                 };
-                var files = r.GetProperty("files");
-                var scores = new List<ScoreSet>();
-                foreach (var (role, mode) in new[] { ("scores", ScoreAt.Encode), ("source_scores", ScoreAt.Source) })
-                    if (files.TryGetProperty(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log.GetString()!))));
-                renditions.Add(new RenditionOutcome(facts, null, scores)
-                {
-                    Segments = files.TryGetProperty("segments", out var seg) ? SegmentsReader.Read(Path.Combine(dir, seg.GetString()!)) : null,
-                });
+                var files = r.TryGetProperty("files", out var listed)
+                    ? listed.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!) : new Dictionary<string, string>();
+                var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, PooledScore>>();
+                foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
+                    if (r.TryGetProperty(PooledKey(mode), out var scores))
+                        pooled[mode] = PooledReader.ByFeature(scores);
+                renditions.Add(new SummaryRendition(facts, files, pooled));
             }
             var checks = root.TryGetProperty("verdict", out var verdict)
                 ? verdict.GetProperty("checks").EnumerateArray().Select(ReadCheck).ToList() : [];
-            return new RunOutcome(start, root.GetProperty("frames").GetInt64(), TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
-                root.GetProperty("finished_at").GetDateTimeOffset(), renditions)
-            {
-                Checks = checks,
-                DamagedSourceFrames = root.TryGetProperty("source_frames_damaged", out var damaged) ? [.. damaged.EnumerateArray().Select(f => f.GetInt64())] : [],
-            };
+            return new SummaryFile(Text(root, "source"), start, root.GetProperty("frames").GetInt64(),
+                TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
+                root.TryGetProperty("finished_at", out var finished) ? finished.GetDateTimeOffset() : null, renditions, checks,
+                root.TryGetProperty("source_frames_damaged", out var damaged) ? [.. damaged.EnumerateArray().Select(f => f.GetInt64())] : []);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
-            throw new InputException($"{summary}: not a summary eq can read ({e.Message})");
+            throw new InputException($"{file}: not a summary eq can read ({e.Message})");
         }
+    }
+
+    /// <summary>Where a rendition's pooled scores at a mode sit in summary.json.</summary>
+    public static string PooledKey(ScoreAt mode) => mode == ScoreAt.Source ? "source_scores" : "scores";
+
+    /// <summary>The run a committed folder holds, with every score log. A folder without summary.json holds no complete run.</summary>
+    public static RunOutcome Read(string dir)
+    {
+        string path = Path.Combine(dir, OutputFolder.SummaryName);
+        if (!File.Exists(path))
+            throw new InputException($"{dir}: no {OutputFolder.SummaryName}, so it holds no complete run");
+        var summary = ReadSummary(path);
+        var start = summary.Start ?? throw new InputException($"{path}: written by an older eq (no run_id); run the encode again to store it");
+        var renditions = new List<RenditionOutcome>();
+        foreach (var r in summary.Renditions)
+        {
+            var scores = new List<ScoreSet>();
+            foreach (var (role, mode) in new[] { ("scores", ScoreAt.Encode), ("source_scores", ScoreAt.Source) })
+                if (r.Files.TryGetValue(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log))));
+            renditions.Add(new RenditionOutcome(r.Facts, null, scores)
+            {
+                Segments = r.Files.TryGetValue("segments", out var seg) ? SegmentsReader.Read(Path.Combine(dir, seg)) : null,
+            });
+        }
+        return new RunOutcome(start, summary.Frames, summary.Wall, summary.FinishedAt ?? start.StartedAt, renditions)
+        {
+            Checks = summary.Checks,
+            DamagedSourceFrames = summary.DamagedSourceFrames,
+        };
     }
 
     /// <summary>A score log's per-frame values, back into a sheet.</summary>
     public static ScoreSheet ReadLog(string path)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: listed in the summary but missing");
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        var sheet = new ScoreSheet();
-        foreach (var frame in doc.RootElement.GetProperty("frames").EnumerateArray())
+        try
         {
-            long n = frame.GetProperty("frameNum").GetInt64();
-            foreach (var m in frame.GetProperty("metrics").EnumerateObject()) sheet.Set(sheet.Column(m.Name), n, m.Value.GetDouble());
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var sheet = new ScoreSheet();
+            foreach (var frame in doc.RootElement.GetProperty("frames").EnumerateArray())
+            {
+                long n = frame.GetProperty("frameNum").GetInt64();
+                foreach (var m in frame.GetProperty("metrics").EnumerateObject()) sheet.Set(sheet.Column(m.Name), n, m.Value.GetDouble());
+            }
+            return sheet;
         }
-        return sheet;
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InputException($"{path}: not a score log eq can read ({e.Message})");
+        }
     }
 
     private static string Text(JsonElement e, string key) => e.GetProperty(key).GetString() ?? throw new InvalidOperationException($"'{key}' is null");
@@ -130,3 +166,11 @@ public static class SummaryReader
         Enum.Parse<CheckResult>(e.GetProperty("result").GetString()!, ignoreCase: true), e.GetProperty("fatal").GetBoolean(),
         e.GetProperty("message").GetString()!);
 }
+
+/// <summary>A rendition as summary.json lists it: its facts, its files by role, its pooled scores per score-at mode.</summary>
+public sealed record SummaryRendition(RenditionFacts Facts, IReadOnlyDictionary<string, string> Files,
+    IReadOnlyDictionary<ScoreAt, IReadOnlyDictionary<string, PooledScore>> Pooled);
+
+/// <summary>summary.json as <see cref="SummaryReader.ReadSummary"/> reads it; no score log is read.</summary>
+public sealed record SummaryFile(string Source, RunStart? Start, long Frames, TimeSpan Wall, DateTimeOffset? FinishedAt,
+    IReadOnlyList<SummaryRendition> Renditions, IReadOnlyList<Check> Checks, IReadOnlyList<long> DamagedSourceFrames);

@@ -7,7 +7,12 @@ namespace EncodeQuality.Results.Store;
 public sealed record QueryFilter(DateTimeOffset? Since = null, string? Rendition = null, string? RunId = null, string ScoreAt = "encode", string Metric = "vmaf");
 
 /// <summary>A query's answer: column names and rows of plain values (text, whole numbers, doubles, null).</summary>
-public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
+public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows)
+{
+    /// <summary>A column's index by its name: rows are read by the names the query declares, not by position.</summary>
+    public int Column(string name) => Columns.ToList().IndexOf(name) is var i and >= 0 ? i
+        : throw new InvalidOperationException($"the store's query has no column '{name}'");
+}
 
 /// <summary>
 /// The named queries of eq query, each over one view of the schema (Schema/common/0002_queries.sql).

@@ -28,6 +28,9 @@ public static class EqProcess
             p.Kill(true);
             throw new TimeoutException($"eq {string.Join(' ', args)} hung");
         }
+        // A run that committed (exit 0, or 3 for a failed gate) wrote a summary: it must match the published schema.
+        int outAt = Array.IndexOf(args, "--out");
+        if (p.ExitCode is 0 or 3 && outAt >= 0 && outAt + 1 < args.Length) SummarySchema.CheckFolder(args[outAt + 1]);
         return new Outcome(p.ExitCode, output, err.Result);
     }
 }

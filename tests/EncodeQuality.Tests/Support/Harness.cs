@@ -32,6 +32,7 @@ public static class Harness
         var outcome = new EncodeRun(catalog, Serilog.Core.Logger.None).Run(request, outDir,
             new RunIdentity("encode", source, EncodeRun.Settings(request, new Dictionary<string, string?>())), [], RunInputs.None, CancellationToken.None)
             .GetAwaiter().GetResult();
+        SummarySchema.CheckFolder(outDir);
         return new Run(outcome, captures, outDir);
     }
 
