@@ -10,6 +10,15 @@ namespace EncodeQuality.Native.Frames;
 /// </summary>
 public sealed unsafe class VideoFrame
 {
+    /// <summary>
+    /// Bytes past the last plane that native code may read. The encoders' and swscale's SIMD loads
+    /// run past a row's end (x264's chroma interleave reads 16 to 32 bytes at a time); FFmpeg pads
+    /// its own frames by AV_INPUT_BUFFER_PADDING_SIZE (64, libavcodec/defs.h) for the same reason.
+    /// Without it the last chroma row's loads could cross into an unmapped page: x264 segfaulted
+    /// there in two test runs, reading at a page boundary just past a frame.
+    /// </summary>
+    public const int Padding = 64;
+
     private readonly byte[] _buffer;
     private readonly FramePool _pool;
     private int _refs;
@@ -18,7 +27,7 @@ public sealed unsafe class VideoFrame
     {
         _pool = pool;
         Format = format;
-        _buffer = GC.AllocateUninitializedArray<byte>(format.FrameBytes, pinned: true);
+        _buffer = GC.AllocateUninitializedArray<byte>(format.FrameBytes + Padding, pinned: true);
     }
 
     public VideoFormat Format { get; }
@@ -53,7 +62,8 @@ public sealed unsafe class VideoFrame
     /// <summary>A plane's bytes, rows packed at <see cref="VideoFormat.Stride"/>.</summary>
     public Span<byte> Plane(int plane) => _buffer.AsSpan(PlaneOffset(plane), Format.PlaneBytes(plane));
 
-    public Span<byte> Bytes => _buffer;
+    /// <summary>The planes' bytes, without the padding.</summary>
+    public Span<byte> Bytes => _buffer.AsSpan(0, Format.FrameBytes);
 
     /// <summary>A plane as 16-bit samples (formats above 8 bits).</summary>
     public Span<ushort> Plane16(int plane) => MemoryMarshal.Cast<byte, ushort>(Plane(plane));
@@ -71,7 +81,7 @@ public sealed unsafe class VideoFrame
     public void CopyTo(VideoFrame other)
     {
         if (other.Format != Format) throw new ArgumentException($"cannot copy {Format} into {other.Format}");
-        _buffer.AsSpan().CopyTo(other._buffer);
+        Bytes.CopyTo(other.Bytes);
         other.DisplayIndex = DisplayIndex;
     }
 }
