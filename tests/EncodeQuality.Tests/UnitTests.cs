@@ -5,6 +5,7 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
+using EncodeQuality.Tests.Support;
 
 namespace EncodeQuality.Tests;
 
@@ -65,6 +66,35 @@ public class UnitTests
             emitted.Add(recon.DisplayIndex);
         }
         Assert.Equal([0, 1, 2], emitted);
+    }
+
+    /// <summary>
+    /// A frame's padding covers what x264 reads past its input: 10-bit 4:2:0 at a chroma width of
+    /// 8 mod 16 samples (176 wide), x264's chroma interleave loads 16 bytes past the V plane's last
+    /// row. tests/Native/x264_input_overread.c feeds x264 planes that end right before an
+    /// unreadable page: with no padding it dies of SIGSEGV (x264 does over-read: the padding is
+    /// needed), with <see cref="VideoFrame.Padding"/> bytes it encodes.
+    /// </summary>
+    [Fact]
+    public void A_frames_padding_covers_what_x264_reads_past_its_input()
+    {
+        string dir = Repo.Scratch("overread"), program = Path.Combine(dir, "x264_input_overread");
+        var cc = Run("gcc", "-O1", Path.Combine(Repo.Root, "tests", "Native", "x264_input_overread.c"), "-o", program, "-lx264");
+        Assert.True(cc.Code == 0, cc.Err);
+        Assert.Equal(128 + 11, Run(program, "176", "144", "0").Code);
+        var padded = Run(program, "176", "144", VideoFrame.Padding.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(padded.Code == 0, $"exit {padded.Code} with {VideoFrame.Padding} bytes of padding");
+    }
+
+    private static (int Code, string Err) Run(string file, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, err.Result);
     }
 
     [Fact]
