@@ -65,11 +65,14 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
         SummaryWriter.Write(_summaryTemp, run, Files);
     }
 
+    /// <summary>The role of a rendition's score log at a mode in summary.json's "files" (and the key of its pooled scores there).</summary>
+    public static string ScoresRole(ScoreAt mode) => mode == ScoreAt.Source ? "source_scores" : "scores";
+
     /// <summary>A rendition's files by role, as summary.json lists them.</summary>
     public static IReadOnlyDictionary<string, string> Files(RenditionOutcome r)
     {
         var files = new Dictionary<string, string> { ["media"] = r.Facts.File };
-        foreach (var set in r.Scores) files[set.Mode == ScoreAt.Source ? "source_scores" : "scores"] = ScoreLogName(r.Facts.Name, set.Mode);
+        foreach (var set in r.Scores) files[ScoresRole(set.Mode)] = ScoreLogName(r.Facts.Name, set.Mode);
         if (r.Segments is not null) files["segments"] = SegmentsName(r.Facts.Name);
         return files;
     }

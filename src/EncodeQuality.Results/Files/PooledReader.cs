@@ -10,7 +10,7 @@ internal static class PooledReader
     public static IReadOnlyDictionary<string, PooledScore> ByFeature(JsonElement features) =>
         features.EnumerateObject().ToDictionary(m => m.Name, m => Read(m.Value));
 
-    public static PooledScore Read(JsonElement p) => new(p.GetProperty("min").GetDouble(), p.GetProperty("max").GetDouble(),
+    private static PooledScore Read(JsonElement p) => new(p.GetProperty("min").GetDouble(), p.GetProperty("max").GetDouble(),
         p.GetProperty("mean").GetDouble(), p.GetProperty("harmonic_mean").GetDouble(), p.GetProperty("p1").GetDouble(),
         p.GetProperty("p5").GetDouble(), p.GetProperty("p50").GetDouble(), p.GetProperty("p95").GetDouble());
 }

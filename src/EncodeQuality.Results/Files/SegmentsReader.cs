@@ -16,8 +16,8 @@ public static class SegmentsReader
         var segments = root.GetProperty("segments").EnumerateArray().Select(g =>
         {
             var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, Vmaf.PooledScore>>();
-            foreach (var (name, mode) in new[] { ("encode", ScoreAt.Encode), ("source", ScoreAt.Source) })
-                if (g.TryGetProperty(name, out var metrics))
+            foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
+                if (g.TryGetProperty(ScoreSet.NameOf(mode), out var metrics))
                     pooled[mode] = PooledReader.ByFeature(metrics);
             var mqa = g.GetProperty("mqa_video");
             return new SegmentScore(g.GetProperty("index").GetInt32(), g.GetProperty("first_frame").GetInt64(), g.GetProperty("frames").GetInt64(),

@@ -44,7 +44,7 @@ public static class SegmentsWriter
                 w.WriteNumber("errors", g.Errors);
                 foreach (var (mode, metrics) in g.Pooled)
                 {
-                    w.WriteStartObject(mode == ScoreAt.Source ? "source" : "encode");
+                    w.WriteStartObject(ScoreSet.NameOf(mode));
                     foreach (var (name, p) in metrics) ScoreLogWriter.Pooled(w, name, p);
                     w.WriteEndObject();
                 }

@@ -87,7 +87,7 @@ public static class SummaryReader
                     ? listed.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!) : new Dictionary<string, string>();
                 var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, PooledScore>>();
                 foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
-                    if (r.TryGetProperty(PooledKey(mode), out var scores))
+                    if (r.TryGetProperty(FileSink.ScoresRole(mode), out var scores))
                         pooled[mode] = PooledReader.ByFeature(scores);
                 renditions.Add(new SummaryRendition(facts, files, pooled));
             }
@@ -104,9 +104,6 @@ public static class SummaryReader
         }
     }
 
-    /// <summary>Where a rendition's pooled scores at a mode sit in summary.json.</summary>
-    public static string PooledKey(ScoreAt mode) => mode == ScoreAt.Source ? "source_scores" : "scores";
-
     /// <summary>The run a committed folder holds, with every score log. A folder without summary.json holds no complete run.</summary>
     public static RunOutcome Read(string dir)
     {
@@ -119,8 +116,8 @@ public static class SummaryReader
         foreach (var r in summary.Renditions)
         {
             var scores = new List<ScoreSet>();
-            foreach (var (role, mode) in new[] { ("scores", ScoreAt.Encode), ("source_scores", ScoreAt.Source) })
-                if (r.Files.TryGetValue(role, out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log))));
+            foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
+                if (r.Files.TryGetValue(FileSink.ScoresRole(mode), out var log)) scores.Add(new ScoreSet(mode, ReadLog(Path.Combine(dir, log))));
             renditions.Add(new RenditionOutcome(r.Facts, null, scores)
             {
                 Segments = r.Files.TryGetValue("segments", out var seg) ? SegmentsReader.Read(Path.Combine(dir, seg)) : null,

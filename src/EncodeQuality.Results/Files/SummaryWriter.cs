@@ -89,7 +89,7 @@ public static class SummaryWriter
             w.WriteEndObject();
             foreach (var set in r.Scores)
             {
-                w.WriteStartObject(SummaryReader.PooledKey(set.Mode));
+                w.WriteStartObject(FileSink.ScoresRole(set.Mode));
                 foreach (var (name, p) in set.Pooled) ScoreLogWriter.Pooled(w, name, p);
                 w.WriteEndObject();
             }
