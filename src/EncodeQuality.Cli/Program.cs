@@ -1,3 +1,4 @@
+using EncodeQuality.Application;
 using System.CommandLine;
 using EncodeQuality.Cli.Commands;
 using EncodeQuality.Metrics;
@@ -11,7 +12,7 @@ public static class Program
         // eq --version: every component's version, not just eq's (System.CommandLine's own prints one line).
         if (args is ["--version"])
         {
-            Console.Out.Write(EncodeQuality.Results.ToolVersions.Text);
+            Console.Out.Write(EncodeQuality.Application.ToolVersions.Text);
             return ExitCodes.Success;
         }
         var root = Tree();

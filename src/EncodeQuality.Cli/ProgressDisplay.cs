@@ -3,6 +3,7 @@ using System.Globalization;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli;
 

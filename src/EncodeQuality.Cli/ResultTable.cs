@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli;
 

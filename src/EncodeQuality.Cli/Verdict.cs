@@ -1,6 +1,7 @@
 using EncodeQuality.Decisions;
 using EncodeQuality.Results;
 using Serilog;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli;
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using EncodeQuality.Vmaf;
 using EncodeQuality.Vmaf.Model;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.LibVmaf;
 

@@ -1,6 +1,7 @@
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Vmaf;
 using EncodeQuality.Vmaf.Features.Cambi;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Metrics;
 

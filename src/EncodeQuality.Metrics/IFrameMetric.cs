@@ -1,4 +1,5 @@
 using EncodeQuality.Native.Frames;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Metrics;
 

@@ -2,6 +2,7 @@ using EncodeQuality.LibVmaf;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Vmaf;
 using EncodeQuality.Vmaf.Model;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Metrics;
 

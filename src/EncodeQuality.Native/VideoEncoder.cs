@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Native.Interop;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Native;
 
@@ -39,16 +40,6 @@ public sealed record EncoderSettings
     public string RateControlText => this[EncoderOptions.Crf] is { } c ? $"crf {c:0.##}" : $"{this[EncoderOptions.Bitrate]} kbit/s";
 }
 
-/// <summary>What an encoder does with its settings, read back from the library (or, from a plan, what it would do).</summary>
-public readonly record struct EncoderInfo(int MaxDelayedFrames, int Bframes, int RcLookahead, int Threads, int BitDepth,
-    bool Crf, double CrfValue, int BitrateKbps, int MaxrateKbps, int BufsizeKbits, int Keyint, int Refs)
-{
-    public string RateControlText => Crf ? $"crf {CrfValue:0.##}" : $"{BitrateKbps} kbit/s";
-
-    internal static EncoderInfo From(in EqEncoderInfo i) => new(i.MaxDelayedFrames, i.Bframes, i.RcLookahead, i.Threads, i.BitDepth,
-        i.RcMode == 0, i.Crf, i.BitrateKbps, i.MaxrateKbps, i.BufsizeKbits, i.Keyint, i.Refs);
-}
-
 /// <summary>One access unit out of the encoder; <see cref="Data"/> is valid until the next Encode call.</summary>
 public readonly unsafe struct EncodedPacket(byte* data, int size, long pts, long dts, bool keyframe, char sliceType)
 {
@@ -82,7 +73,7 @@ public sealed unsafe class VideoEncoder : IDisposable
 
         EqEncoderInfo info;
         GlueMethods.EncoderInfo(_handle, &info);
-        Info = EncoderInfo.From(info);
+        Info = info.ToInfo();
         byte* h;
         int size;
         GlueMethods.EncoderHeaders(_handle, &h, &size);
@@ -103,7 +94,7 @@ public sealed unsafe class VideoEncoder : IDisposable
         using (var o = new NativeOptions(settings.LibraryOptions()))
             r = GlueMethods.EncoderPlan(&cfg, o.Keys, o.Values, o.Count, &info, err, FixedText.ErrorLength);
         if (r < 0) throw new EncoderSettingsException(FixedText.Read(err));
-        return EncoderInfo.From(info);
+        return info.ToInfo();
     }
 
     private static EqEncoderConfig Config(EncoderSettings s, VideoFormat format, int fpsNum, int fpsDen, int threads)

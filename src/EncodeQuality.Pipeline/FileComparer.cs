@@ -5,6 +5,7 @@ using EncodeQuality.Native.Frames;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 using EncodeQuality.Vmaf;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Pipeline;
 

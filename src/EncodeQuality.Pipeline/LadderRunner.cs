@@ -6,6 +6,7 @@ using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 using EncodeQuality.Vmaf;
 using Serilog;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Pipeline;
 

@@ -1,5 +1,6 @@
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Pipeline;
 

@@ -1,7 +1,8 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Report;
 
@@ -25,16 +26,17 @@ public static class RunReport
     /// </summary>
     public static string Json(RunOutcome run)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-            SummaryWriter.WriteObject(w, run, FileSink.Files, more: w =>
-            {
-                w.WriteStartArray("modes");
-                foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
-                    if (run.Renditions.Any(r => r.At(mode) is not null)) WriteMode(w, run, mode);
-                w.WriteEndArray();
-            });
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        var page = SummaryWriter.Node(run, FileSink.Files);
+        var modes = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(modes))
+        {
+            w.WriteStartArray();
+            foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
+                if (run.Renditions.Any(r => r.At(mode) is not null)) WriteMode(w, run, mode);
+            w.WriteEndArray();
+        }
+        page["modes"] = JsonNode.Parse(modes.WrittenSpan);
+        return page.ToJsonString();
     }
 
     private static void WriteMode(Utf8JsonWriter w, RunOutcome run, ScoreAt mode)
@@ -64,9 +66,8 @@ public static class RunReport
                 w.WriteEndArray();
             }
             w.WriteEndObject();
-            w.WriteStartObject("pooled");
-            foreach (var m in metrics) ScoreLogWriter.Pooled(w, m, set.Pooled[m]);
-            w.WriteEndObject();
+            w.WritePropertyName("pooled");
+            SummaryWriter.WritePooled(w, metrics.ToDictionary(m => m, m => set.Pooled[m]));
             if (metrics.Contains("vmaf"))
             {
                 int col = set.Sheet.Column("vmaf");

@@ -1,5 +1,4 @@
-using EncodeQuality.Pipeline;
-using EncodeQuality.Metrics;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results;
 

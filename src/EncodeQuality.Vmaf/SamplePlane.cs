@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Numerics;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Vmaf;
 

@@ -5,6 +5,7 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests;
 
@@ -67,7 +68,7 @@ public class BoundedMemoryTests
     {
         var dir = Repo.Scratch("bound");
         var run = Encode(Repo.Media("BA1_FT_C.264"), [Rung("r", codec, 144, lookahead: lookahead, bframes: bframes, preset: preset)],
-            dir, maxFrames: 150, metrics: ["psnr"], scoreAt: EncodeQuality.Pipeline.ScoreAt.Both);
+            dir, maxFrames: 150, metrics: ["psnr"], scoreAt: ScoreAt.Both);
         var q = run.Outcome.Renditions[0].Facts.Queues!.Value;
         Assert.True(q.EncoderMaxDelay >= lookahead, $"reported delay {q.EncoderMaxDelay} ignores rc-lookahead {lookahead}");
         Assert.InRange(q.RungFramesAllocated, 1, q.MaxRungFrames);
@@ -86,7 +87,7 @@ public class BoundedMemoryTests
     {
         const int Frames = 1_000_000, Features = 12;
         static double Value(int c, long f) => (f * 2654435761L + c * 40503L) % 100_003 / 1000.0;
-        var sheet = new EncodeQuality.Metrics.ScoreSheet();
+        var sheet = new ScoreSheet();
         for (int c = 0; c < Features; c++) sheet.Column($"f{c}");
         void Write(long from, long to)
         {
@@ -119,7 +120,7 @@ public class BoundedMemoryTests
         {
             var held = new double[Frames];
             for (int f = 0; f < Frames; f++) held[f] = Value(c, f);
-            Assert.Equal(EncodeQuality.Vmaf.PooledScore.Of(held), EncodeQuality.Vmaf.PooledScore.Of(sheet.ScoredValues($"f{c}")));
+            Assert.Equal(PooledScore.Of(held), PooledScore.Of(sheet.ScoredValues($"f{c}")));
         }
         // A value for a frame already written out is refused, not lost.
         Assert.Throws<InvalidOperationException>(() => sheet.Set(3, 5, 1.0));

@@ -1,7 +1,9 @@
+using EncodeQuality.Application;
 using EncodeQuality.Farm.Jobs;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests;
 

@@ -1,3 +1,4 @@
+using EncodeQuality.Application;
 using System.Diagnostics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
@@ -6,6 +7,7 @@ using EncodeQuality.Results.Files;
 using EncodeQuality.Results.Store;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests;
 

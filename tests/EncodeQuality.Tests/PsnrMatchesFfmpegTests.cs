@@ -3,6 +3,7 @@ using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests;
 

@@ -6,6 +6,7 @@ using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 using EncodeQuality.Tests.Support;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests;
 

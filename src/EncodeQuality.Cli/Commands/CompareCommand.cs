@@ -4,6 +4,7 @@ using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Compare;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

@@ -1,8 +1,10 @@
+using EncodeQuality.Application;
 using System.CommandLine;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

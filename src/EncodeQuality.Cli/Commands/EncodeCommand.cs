@@ -1,3 +1,4 @@
+using EncodeQuality.Application;
 using System.CommandLine;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Pipeline;
@@ -7,6 +8,7 @@ using EncodeQuality.Results;
 using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Gates;
 using EncodeQuality.Decisions.Ladder;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

@@ -3,6 +3,7 @@ using EncodeQuality.Downstream.Qoe;
 using EncodeQuality.Downstream.Qoe.Models;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using EncodeQuality.Application;
 using EncodeQuality.Vmaf;
 using System.CommandLine;
 using System.Globalization;
@@ -5,6 +6,7 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

@@ -1,6 +1,8 @@
+using EncodeQuality.Application;
 using System.CommandLine;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -39,7 +41,7 @@ public static class SharedOptions
         EncodeQuality.Metrics.VmafMetric.Use(catalog, engine, model, options, m => log.Information("{VmafEngine}", m));
 
     /// <summary>A committed run: an output folder, or a stored run id read from --store.</summary>
-    public static EncodeQuality.Results.RunOutcome ReadRun(string source, string? store) =>
+    public static RunOutcome ReadRun(string source, string? store) =>
         Directory.Exists(source) ? EncodeQuality.Results.Files.SummaryReader.Read(source)
         : store is not null ? EncodeQuality.Results.Store.StoreReader.Read(
             new EncodeQuality.Results.Store.ResultStore(EncodeQuality.Results.Store.StoreLocation.ParseExisting(store)), source)
@@ -84,7 +86,7 @@ public static class SharedOptions
     public static async Task<T> Stored<T>(string? files, string? store, Func<Task<T>> run)
     {
         try { return await run(); }
-        catch (EncodeQuality.Results.ResultSinkException e) when (store is not null)
+        catch (EncodeQuality.Application.ResultSinkException e) when (store is not null)
         {
             string later = files is null ? "" : "; the output files are complete: load them later with: eq store import " +
                 $"{ShellQuote(files)} --store {ShellQuote(EncodeQuality.Results.Store.StoreLocation.WithoutPassword(store))}" +

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using EncodeQuality.Farm.Broker;
 using EncodeQuality.Farm.Jobs;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 
@@ -75,7 +76,7 @@ public static class SubmitCommand
                     ["frames"] = p.GetValue(frames),
                     ["baseline"] = p.GetValue(baseline),
                     ["segmentDuration"] = p.GetValue(segmentDuration) is { } seg
-                        ? seg == "keyint" ? seg : EncodeQuality.Pipeline.SegmentPlan.Parse(seg).Seconds
+                        ? seg == "keyint" ? seg : SegmentPlan.Parse(seg).Seconds
                         : null,
                     ["sourceErrors"] = p.GetValue(sourceErrors),
                 };

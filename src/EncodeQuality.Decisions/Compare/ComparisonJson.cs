@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EncodeQuality.Pipeline;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Compare;
 

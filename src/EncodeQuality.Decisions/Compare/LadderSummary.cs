@@ -1,8 +1,7 @@
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Results.Store;
-using EncodeQuality.Vmaf;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Compare;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Store;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Compare;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EncodeQuality.Pipeline;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Gates;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
-using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Gates;
 
@@ -12,9 +11,9 @@ public static class GateCheck
 
     /// <summary>
     /// Refuses, before any work, gates the run cannot measure: a feature no metric writes, a metric not in --metrics, a mode
-    /// not scored, a rendition named that the ladder does not have (when the ladder is known).
+    /// not scored, a rendition named that the ladder does not have (when its rendition names are known).
     /// </summary>
-    public static void Validate(IReadOnlyList<Gate> gates, IReadOnlyList<string> metrics, ScoreAt scoreAt, IReadOnlyList<Rendition>? ladder)
+    public static void Validate(IReadOnlyList<Gate> gates, IReadOnlyList<string> metrics, ScoreAt scoreAt, IReadOnlyList<string>? renditions)
     {
         foreach (var g in gates)
         {
@@ -27,7 +26,7 @@ public static class GateCheck
                 throw new InputException($"gate '{g.Rule}': {g.Metric} needs --metrics to include {string.Join(" or ", families)}");
             if (g.Mode is { } mode && !scoreAt.HasFlag(mode))
                 throw new InputException($"gate '{g.Rule}': this run does not score at {(mode == ScoreAt.Source ? "source" : "encode")} (--score-at)");
-            if (ladder is not null && !ladder.Any(r => g.AppliesTo(r.Name)))
+            if (renditions is not null && !renditions.Any(g.AppliesTo))
                 throw new InputException($"gate '{g.Rule}': no rendition of the ladder matches '{g.Renditions}'");
         }
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EncodeQuality.Pipeline;
 
 namespace EncodeQuality.Decisions.Gates;
 

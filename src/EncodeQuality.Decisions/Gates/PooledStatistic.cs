@@ -1,4 +1,4 @@
-using EncodeQuality.Vmaf;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Gates;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Ladder;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Downstream.Mqa;
 

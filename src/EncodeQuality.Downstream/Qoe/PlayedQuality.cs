@@ -1,5 +1,5 @@
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Downstream.Qoe;
 

@@ -1,3 +1,4 @@
+using EncodeQuality.Application;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EncodeQuality.Decisions;
@@ -7,6 +8,7 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using NJsonSchema;
 using NJsonSchema.Validation;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Farm.Jobs;
 
@@ -122,7 +124,7 @@ public sealed record JobMessage
                 ? SegmentPlan.Parse(seg.ValueKind == JsonValueKind.Number ? seg.GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture) : seg.GetString()!, "segmentDuration")
                 : null,
         };
-        if (ScoreAt is { } at) encode = encode with { ScoreAt = at == "both" ? Pipeline.ScoreAt.Both : at == "source" ? Pipeline.ScoreAt.Source : Pipeline.ScoreAt.Encode };
+        if (ScoreAt is { } at) encode = encode with { ScoreAt = at == "both" ? Model.ScoreAt.Both : at == "source" ? Model.ScoreAt.Source : Model.ScoreAt.Encode };
         if (Container is { } container) encode = encode with { Container = container };
         if (Subsample is { } subsample) encode = encode with { Subsample = subsample };
         var job = new EncodeJob

@@ -1,3 +1,4 @@
+using EncodeQuality.Application;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EncodeQuality.Decisions;
@@ -10,6 +11,7 @@ using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Results.Store;
 using Serilog;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Farm.Worker;
 
@@ -136,7 +138,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
             ["attempt"] = delivery.Attempt,
             ["runId"] = run.Run.RunId,
             ["out"] = Path.GetFullPath(job.Out),
-            ["summary"] = SummaryNode(run),
+            ["summary"] = SummaryWriter.Node(run, FileSink.Files),
         };
         if (message.Baseline is { } baseline) fields["comparison"] = Compare(baseline, LadderSummary.FromOutcome(run, job.Out), log);
         string kind = run.Failed ? JobEvents.GateFailed : JobEvents.Finished;
@@ -281,14 +283,6 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         if (File.Exists(baseline) || Directory.Exists(baseline)) return;
         if (StoreQueries.RunRenditions(context.Store, baseline).Rows.Count == 0)
             throw new InputException($"baseline {baseline}: no such file or folder, and no run with this id in the store");
-    }
-
-    /// <summary>The run's summary.json object, written from the outcome in memory by the summary's own writer.</summary>
-    private static JsonNode SummaryNode(RunOutcome run)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer)) SummaryWriter.WriteObject(w, run, FileSink.Files);
-        return JsonNode.Parse(buffer.WrittenSpan)!;
     }
 
     private JsonNode? Compare(string baseline, LadderSummary made, ILogger log)

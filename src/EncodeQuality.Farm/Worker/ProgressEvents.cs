@@ -4,6 +4,7 @@ using EncodeQuality.Farm.Broker;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Farm.Worker;
 

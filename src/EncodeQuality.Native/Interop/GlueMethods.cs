@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Native.Interop;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Native.Interop;
 
@@ -45,6 +46,9 @@ internal struct EqEncoderInfo
     public int MaxDelayedFrames, Bframes, RcLookahead, Threads, BitDepth, RcMode;
     public double Crf;
     public int BitrateKbps, MaxrateKbps, BufsizeKbits, Keyint, Refs;
+
+    public readonly Model.EncoderInfo ToInfo() => new(MaxDelayedFrames, Bframes, RcLookahead, Threads, BitDepth,
+        RcMode == 0, Crf, BitrateKbps, MaxrateKbps, BufsizeKbits, Keyint, Refs);
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -4,6 +4,7 @@ using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline.Ladder;
 using Serilog;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Pipeline.Stages;
 
@@ -258,12 +259,3 @@ internal sealed class RungJob : IDisposable
         AtSource?.Dispose();
     }
 }
-
-/// <summary>
-/// Capacities and high-water marks of a rung's queues, and frames its pools created.
-/// <paramref name="LookaheadBeyond"/>: the most references held beyond the lookahead capacity,
-/// non-zero only when the encoder held more frames than its delay; <paramref name="ReorderCapacity"/>
-/// is then the window the reorder ring grew to.
-/// </summary>
-public readonly record struct QueueMarks(int EncoderMaxDelay, int LookaheadCapacity, int LookaheadHighWater, int LookaheadBeyond,
-    int ReorderCapacity, int ReorderHighWater, int EncoderHighWater, int MaxRungFrames, int RungFramesAllocated);

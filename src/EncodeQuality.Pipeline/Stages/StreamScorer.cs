@@ -1,5 +1,6 @@
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Metrics;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Pipeline.Stages;
 

@@ -1,5 +1,4 @@
-using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Ladder;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Files;
 
@@ -30,13 +29,13 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
     /// Where the pipeline writes a rung's media until the run commits. Asked before the rung's
     /// encoder opens, so a rung whose files would replace an input is refused before any work.
     /// </summary>
-    public string MediaTemp(Rendition r)
+    public string MediaTemp(string rendition)
     {
-        folder.Reserve(MediaName(r.Name, container));
+        folder.Reserve(MediaName(rendition, container));
         foreach (var mode in (ScoreAt[])[ScoreAt.Encode, ScoreAt.Source])
-            if (scoreAt.HasFlag(mode)) folder.Reserve(ScoreLogName(r.Name, mode));
-        if (segments) folder.Reserve(SegmentsName(r.Name));
-        string temp = folder.TempPathFor(MediaName(r.Name, container));
+            if (scoreAt.HasFlag(mode)) folder.Reserve(ScoreLogName(rendition, mode));
+        if (segments) folder.Reserve(SegmentsName(rendition));
+        string temp = folder.TempPathFor(MediaName(rendition, container));
         lock (_media) _media.Add(temp);
         return temp;
     }
@@ -51,7 +50,7 @@ public sealed class FileSink(OutputFolder folder, string container, ScoreAt scor
                 string name = ScoreLogName(r.Facts.Name, set.Mode);
                 string temp = folder.TempPathFor(name);
                 _files.Add((temp, name));
-                ScoreLogWriter.Write(temp, set, r.Facts.ScoreFps, r.Facts);
+                ScoreLogWriter.Write(temp, run.Run, set, r.Facts.ScoreFps, r.Facts);
             }
             if (r.Segments is not null)
             {

@@ -1,4 +1,3 @@
-using EncodeQuality.Pipeline;
 
 namespace EncodeQuality.Results.Files;
 

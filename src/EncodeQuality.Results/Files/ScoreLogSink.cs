@@ -1,4 +1,4 @@
-using EncodeQuality.Pipeline;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Files;
 
@@ -30,7 +30,7 @@ public sealed class ScoreLogSink : IResultSink
     public void Prepare(RunOutcome run)
     {
         var r = _rendition is null ? run.Renditions.Single() : run.Renditions.Single(x => x.Facts.Name == _rendition);
-        ScoreLogWriter.Write(_temp, r.Scores.Single(), r.Facts.ScoreFps, null);
+        ScoreLogWriter.Write(_temp, run.Run, r.Scores.Single(), r.Facts.ScoreFps, null);
     }
 
     public void Commit() => File.Move(_temp, _path, overwrite: true);

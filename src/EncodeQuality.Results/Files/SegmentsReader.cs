@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Segments;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Files;
 
@@ -9,21 +9,17 @@ public static class SegmentsReader
 {
     public static RenditionSegments Read(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        var root = doc.RootElement;
-        var duration = root.GetProperty("segment_duration");
-        var plan = new SegmentPlan(duration.ValueKind == JsonValueKind.Number ? duration.GetDouble() : null);
-        var segments = root.GetProperty("segments").EnumerateArray().Select(g =>
+        SegmentsDocument doc;
+        using (var s = File.OpenRead(path))
+            doc = JsonSerializer.Deserialize(s, ResultsJson.Default.SegmentsDocument) ?? throw new JsonException($"{path}: the document is null");
+        var plan = new SegmentPlan(doc.SegmentDuration.ValueKind == JsonValueKind.Number ? doc.SegmentDuration.GetDouble() : null);
+        var segments = doc.Segments.Select(g =>
         {
-            var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, Vmaf.PooledScore>>();
-            foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
-                if (g.TryGetProperty(ScoreSet.NameOf(mode), out var metrics))
-                    pooled[mode] = PooledReader.ByFeature(metrics);
-            var mqa = g.GetProperty("mqa_video");
-            return new SegmentScore(g.GetProperty("index").GetInt32(), g.GetProperty("first_frame").GetInt64(), g.GetProperty("frames").GetInt64(),
-                g.GetProperty("start").GetDouble(), g.GetProperty("duration").GetDouble(), g.GetProperty("starts_on_keyframe").GetBoolean(),
-                pooled, mqa.ValueKind == JsonValueKind.Null ? null : mqa.GetDouble(), g.GetProperty("errors").GetInt32());
+            var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, PooledScore>>();
+            if (g.Encode is { } encode) pooled[ScoreAt.Encode] = SummaryReader.Pooled(encode);
+            if (g.Source is { } source) pooled[ScoreAt.Source] = SummaryReader.Pooled(source);
+            return new SegmentScore(g.Index, g.FirstFrame, g.Frames, g.Start, g.Duration, g.StartsOnKeyframe, pooled, g.MqaVideo, g.Errors);
         }).ToList();
-        return new RenditionSegments(root.GetProperty("rendition").GetString()!, plan, segments);
+        return new RenditionSegments(doc.Rendition, plan, segments);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Segments;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Files;
 
@@ -19,40 +19,15 @@ public static class SegmentsWriter
 
     public static void Write(string path, RenditionSegments segments)
     {
+        var doc = new SegmentsDocument(ScoreLogWriter.Version, segments.Rendition,
+            SummaryWriter.Raw(segments.Plan.Seconds is { } seconds ? JsonSerializer.Serialize(seconds, ResultsJson.Default.Double) : "\"keyint\""),
+            segments.BoundariesHeld, MqaVideoDefinition,
+            [.. segments.Segments.Select(g => new SegmentDocument(g.Index, g.FirstFrame, g.Frames, Math.Round(g.Start, 6), Math.Round(g.Seconds, 6),
+                g.StartsOnKeyframe, g.MqaVideo is { } mqa ? Math.Round(mqa, 6) : null, g.Errors,
+                g.Pooled.TryGetValue(ScoreAt.Encode, out var encode) ? SummaryWriter.Pooled(encode) : null,
+                g.Pooled.TryGetValue(ScoreAt.Source, out var source) ? SummaryWriter.Pooled(source) : null))]);
         using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        using (var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("version", ScoreLogWriter.Version);
-            w.WriteString("rendition", segments.Rendition);
-            if (segments.Plan.Seconds is { } seconds) w.WriteNumber("segment_duration", seconds);
-            else w.WriteString("segment_duration", "keyint");
-            w.WriteBoolean("boundaries_held", segments.BoundariesHeld);
-            w.WriteString("mqa_video", MqaVideoDefinition);
-            w.WriteStartArray("segments");
-            foreach (var g in segments.Segments)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("index", g.Index);
-                w.WriteNumber("first_frame", g.FirstFrame);
-                w.WriteNumber("frames", g.Frames);
-                w.WriteNumber("start", Math.Round(g.Start, 6));
-                w.WriteNumber("duration", Math.Round(g.Seconds, 6));
-                w.WriteBoolean("starts_on_keyframe", g.StartsOnKeyframe);
-                if (g.MqaVideo is { } mqa) w.WriteNumber("mqa_video", Math.Round(mqa, 6));
-                else w.WriteNull("mqa_video");
-                w.WriteNumber("errors", g.Errors);
-                foreach (var (mode, metrics) in g.Pooled)
-                {
-                    w.WriteStartObject(ScoreSet.NameOf(mode));
-                    foreach (var (name, p) in metrics) ScoreLogWriter.Pooled(w, name, p);
-                    w.WriteEndObject();
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
+        using (var w = ResultsJson.FileWriter(s)) JsonSerializer.Serialize(w, doc, ResultsJson.Default.SegmentsDocument);
         s.Flush(flushToDisk: true);
     }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using EncodeQuality.Pipeline;
-using EncodeQuality.Metrics;
-using EncodeQuality.Vmaf;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Files;
 
@@ -12,40 +10,14 @@ namespace EncodeQuality.Results.Files;
 public static class SummaryReader
 {
     /// <summary>The run id and job id (null without one) of the committed run a summary.json describes; null when there is none or it cannot be read.</summary>
-    public static (string RunId, string? JobId)? TryOwner(string summaryPath)
-    {
-        try
-        {
-            if (!File.Exists(summaryPath)) return null;
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(summaryPath));
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("run_id", out var run) || run.ValueKind != JsonValueKind.String) return null;
-            return (run.GetString()!, root.TryGetProperty("job_id", out var job) && job.ValueKind == JsonValueKind.String ? job.GetString() : null);
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    public static (string RunId, string? JobId)? TryOwner(string summaryPath) =>
+        TryDocument(summaryPath) is { RunId: { } run } doc ? (run, doc.JobId) : null;
 
     /// <summary>The file names a summary lists (media and score logs); none if there is no readable summary.</summary>
-    public static IReadOnlyList<string> TryListFiles(string summaryPath)
-    {
-        try
-        {
-            if (!File.Exists(summaryPath)) return [];
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(summaryPath));
-            if (!doc.RootElement.TryGetProperty("renditions", out var list)) return [];
-            return [.. list.EnumerateArray()
-                .Where(r => r.TryGetProperty("files", out _))
-                .SelectMany(r => r.GetProperty("files").EnumerateObject().Select(f => f.Value.GetString()!))
-                .Where(n => n == Path.GetFileName(n))];
-        }
-        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException or KeyNotFoundException)
-        {
-            return [];
-        }
-    }
+    public static IReadOnlyList<string> TryListFiles(string summaryPath) =>
+        TryDocument(summaryPath) is { } doc
+            ? [.. doc.Renditions.SelectMany(r => r.Files?.Values ?? []).Where(n => n == Path.GetFileName(n))]
+            : [];
 
     /// <summary>
     /// summary.json, read: the one parser of the file (eq store import, eq compare and the report
@@ -55,50 +27,33 @@ public static class SummaryReader
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
-            var root = doc.RootElement;
+            var doc = Document(file);
             RunStart? start = null;
-            if (root.TryGetProperty("run_id", out _))
+            if (doc.RunId is { } runId)
             {
-                var fps = Text(root, "source_fps_fraction").Split('/');
-                var source = new SourceFacts(Text(root, "source"), Text(root, "source_hash"), Int(root, "source_width"), Int(root, "source_height"),
-                    Int(root, "source_bit_depth"), int.Parse(fps[0]), int.Parse(fps[1]), Text(root, "source_codec"));
-                start = new RunStart(Text(root, "run_id"), root.TryGetProperty("job_id", out var job) ? job.GetString() : null, Text(root, "kind"),
-                    source, root.TryGetProperty("ladder", out var ladder) ? ladder.GetRawText() : null, root.GetProperty("settings").GetRawText(),
-                    Text(root, "host"), Text(root, "eq_version"), Text(root, "libraries"), root.GetProperty("started_at").GetDateTimeOffset())
+                var fps = Need(doc.SourceFpsFraction, "source_fps_fraction").Split('/');
+                var source = new SourceFacts(doc.Source, Need(doc.SourceHash, "source_hash"), doc.SourceWidth, doc.SourceHeight,
+                    doc.SourceBitDepth, int.Parse(fps[0]), int.Parse(fps[1]), Need(doc.SourceCodec, "source_codec"));
+                start = new RunStart(runId, doc.JobId, Need(doc.Kind, "kind"), source, doc.Ladder?.GetRawText(),
+                    Need(doc.Settings, "settings").GetRawText(), Need(doc.Host, "host"), Need(doc.EqVersion, "eq_version"),
+                    Need(doc.Libraries, "libraries"), Need(doc.StartedAt, "started_at"))
                 {
-                    Sampled = !root.TryGetProperty("sampled", out var sampled) || sampled.GetBoolean(),
-                    Tools = root.TryGetProperty("tools", out var tools) ? tools.GetRawText() : "{}",
+                    Sampled = doc.Sampled,
+                    Tools = doc.Tools?.GetRawText() ?? "{}",
                 };
             }
-            var renditions = new List<SummaryRendition>();
-            foreach (var r in root.GetProperty("renditions").EnumerateArray())
+            var renditions = doc.Renditions.Select(r =>
             {
-                var facts = new RenditionFacts
-                {
-                    Name = Text(r, "name"), Codec = Text(r, "codec"), Width = Int(r, "width"), Height = Int(r, "height"),
-                    BitDepth = Int(r, "bit_depth"), RateControl = r.TryGetProperty("rate_control", out var rc) ? rc.GetString() : null,
-                    Settings = r.TryGetProperty("settings", out var st) ? st.GetRawText() : null, Frames = r.GetProperty("frames").GetInt64(),
-                    SizeBytes = r.GetProperty("size_bytes").GetInt64(), BitrateKbps = r.GetProperty("bitrate_kbps").GetDouble(),
-                    EncodeFps = r.TryGetProperty("encode_fps", out var ef) ? ef.GetDouble() : null,
-                    ScoreFps = r.TryGetProperty("score_fps", out var sf) ? sf.GetDouble() : null, File = Text(r, "file"),
-                };
-                var files = r.TryGetProperty("files", out var listed)
-                    ? listed.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!) : new Dictionary<string, string>();
                 var pooled = new Dictionary<ScoreAt, IReadOnlyDictionary<string, PooledScore>>();
-                foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source })
-                    if (r.TryGetProperty(FileSink.ScoresRole(mode), out var scores))
-                        pooled[mode] = PooledReader.ByFeature(scores);
-                renditions.Add(new SummaryRendition(facts, files, pooled));
-            }
-            var checks = root.TryGetProperty("verdict", out var verdict)
-                ? verdict.GetProperty("checks").EnumerateArray().Select(ReadCheck).ToList() : [];
-            return new SummaryFile(Text(root, "source"), start, root.GetProperty("frames").GetInt64(),
-                TimeSpan.FromSeconds(root.GetProperty("wall_seconds").GetDouble()),
-                root.TryGetProperty("finished_at", out var finished) ? finished.GetDateTimeOffset() : null, renditions, checks,
-                root.TryGetProperty("source_frames_damaged", out var damaged) ? [.. damaged.EnumerateArray().Select(f => f.GetInt64())] : []);
+                if (r.Scores is { } atEncode) pooled[ScoreAt.Encode] = Pooled(atEncode);
+                if (r.SourceScores is { } atSource) pooled[ScoreAt.Source] = Pooled(atSource);
+                return new SummaryRendition(Facts(r), r.Files ?? new Dictionary<string, string>(), pooled);
+            }).ToList();
+            var checks = doc.Verdict?.Checks.Select(Check).ToList() ?? [];
+            return new SummaryFile(doc.Source, start, doc.Frames, TimeSpan.FromSeconds(doc.WallSeconds), doc.FinishedAt, renditions, checks,
+                doc.SourceFramesDamaged ?? []);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
             throw new InputException($"{file}: not a summary eq can read ({e.Message})");
         }
@@ -136,32 +91,57 @@ public static class SummaryReader
         if (!File.Exists(path)) throw new InputException($"{path}: listed in the summary but missing");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            var sheet = new ScoreSheet();
-            foreach (var frame in doc.RootElement.GetProperty("frames").EnumerateArray())
-            {
-                long n = frame.GetProperty("frameNum").GetInt64();
-                foreach (var m in frame.GetProperty("metrics").EnumerateObject()) sheet.Set(sheet.Column(m.Name), n, m.Value.GetDouble());
-            }
-            return sheet;
+            using var s = File.OpenRead(path);
+            var log = JsonSerializer.Deserialize(s, ResultsJson.Default.ScoreLogDocument) ?? throw new JsonException("the log is null");
+            return log.Frames.Sheet;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new InputException($"{path}: not a score log eq can read ({e.Message})");
         }
     }
 
-    private static string Text(JsonElement e, string key) => e.GetProperty(key).GetString() ?? throw new InvalidOperationException($"'{key}' is null");
-    private static int Int(JsonElement e, string key) => e.GetProperty(key).GetInt32();
+    /// <summary>A rendition's facts as summary.json and a score log's "rendition" object hold them.</summary>
+    public static RenditionFacts Facts(RenditionDocument r) => new()
+    {
+        Name = r.Name, Codec = r.Codec, Width = r.Width, Height = r.Height, BitDepth = r.BitDepth, RateControl = r.RateControl,
+        Settings = r.Settings?.GetRawText(), Frames = r.Frames, SizeBytes = r.SizeBytes, BitrateKbps = r.BitrateKbps,
+        EncodeFps = r.EncodeFps, ScoreFps = r.ScoreFps, File = r.File,
+        Encoder = r.Encoder is { } e ? new EncoderInfo(e.MaxDelayedFrames, e.Bframes, e.RcLookahead, e.Threads, r.BitDepth,
+            e.RateControl == "crf", e.Crf ?? 0, e.BitrateKbps ?? 0, e.MaxrateKbps ?? 0, e.BufsizeKbits ?? 0, e.Keyint, e.Refs) : null,
+        Queues = r.Queues is { } q ? new QueueMarks(q.EncoderMaxDelay, q.LookaheadCapacity, q.LookaheadHighWater, q.LookaheadBeyondCapacity,
+            q.ReorderCapacity, q.ReorderHighWater, q.EncoderFramesHighWater, q.RungFramesBound, q.RungFramesAllocated) : null,
+    };
 
-    /// <summary>A check as summary.json holds it, read back.</summary>
-    private static Check ReadCheck(JsonElement e) => new(
-        e.GetProperty("kind").GetString()!, e.GetProperty("rule").GetString()!,
-        e.TryGetProperty("rendition", out var r) ? r.GetString() : null,
-        e.TryGetProperty("score_at", out var m) ? (m.GetString() == "source" ? ScoreAt.Source : ScoreAt.Encode) : null,
-        e.TryGetProperty("measured", out var v) ? v.GetDouble() : null, e.TryGetProperty("required", out var q) ? q.GetDouble() : null,
-        Enum.Parse<CheckResult>(e.GetProperty("result").GetString()!, ignoreCase: true), e.GetProperty("fatal").GetBoolean(),
-        e.GetProperty("message").GetString()!);
+    /// <summary>Pooled entries by feature, read back.</summary>
+    public static IReadOnlyDictionary<string, PooledScore> Pooled(IReadOnlyDictionary<string, PooledDocument> pooled) =>
+        pooled.ToDictionary(kv => kv.Key, kv => new PooledScore(kv.Value.Min, kv.Value.Max, kv.Value.Mean, kv.Value.HarmonicMean,
+            kv.Value.P1, kv.Value.P5, kv.Value.P50, kv.Value.P95));
+
+    private static SummaryDocument Document(string file)
+    {
+        using var s = File.OpenRead(file);
+        return JsonSerializer.Deserialize(s, ResultsJson.Default.SummaryDocument) ?? throw new JsonException("the summary is null");
+    }
+
+    private static SummaryDocument? TryDocument(string file)
+    {
+        try
+        {
+            return File.Exists(file) ? Document(file) : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static T Need<T>(T? value, string key) where T : struct => value ?? throw new JsonException($"'{key}' is missing");
+    private static string Need(string? value, string key) => value ?? throw new JsonException($"'{key}' is missing");
+
+    private static Check Check(CheckDocument c) => new(c.Kind, c.Rule, c.Rendition,
+        c.ScoreAt is null ? null : c.ScoreAt == "source" ? ScoreAt.Source : ScoreAt.Encode, c.Measured, c.Required,
+        Enum.Parse<CheckResult>(c.Result, ignoreCase: true), c.Fatal, c.Message);
 }
 
 /// <summary>A rendition as summary.json lists it: its facts, its files by role, its pooled scores per score-at mode.</summary>

@@ -4,6 +4,7 @@ using DbUp;
 using DbUp.Engine;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Store;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Store;
 
@@ -83,7 +84,7 @@ internal static class RunWriter
         else InsertFrames(c, tx, series);
     }
 
-    private static void WriteSegments(DbConnection c, DbTransaction tx, long renditionId, Segments.RenditionSegments segments)
+    private static void WriteSegments(DbConnection c, DbTransaction tx, long renditionId, RenditionSegments segments)
     {
         foreach (var g in segments.Segments)
         {

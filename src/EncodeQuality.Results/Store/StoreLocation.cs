@@ -1,4 +1,3 @@
-using EncodeQuality.Pipeline;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using EncodeQuality.Pipeline;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Store;
 

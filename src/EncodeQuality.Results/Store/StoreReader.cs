@@ -1,6 +1,5 @@
 using System.Globalization;
-using EncodeQuality.Metrics;
-using EncodeQuality.Pipeline;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Store;
 
@@ -11,7 +10,7 @@ public static class StoreReader
     {
         var runs = StoreQueries.Select(store, """
             SELECT id, job_id, kind, source_path, source_hash, source_codec, source_width, source_height, source_bit_depth, source_fps,
-                   frames, ladder, settings, host, eq_version, libraries, started_at, finished_at, wall_seconds, sampled
+                   frames, ladder, settings, host, eq_version, libraries, started_at, finished_at, wall_seconds, sampled, tools
             FROM runs WHERE id = @run AND status = 'complete'
             """, runId);
         if (runs.Rows.Count == 0) throw new InputException($"run {runId}: not in {store.Location}");
@@ -20,7 +19,7 @@ public static class StoreReader
         // The store keeps the frame rate as a number, not its fraction: read back to a thousandth.
         var source = new SourceFacts((string)r[3]!, (string)r[4]!, Int(r[6]), Int(r[7]), Int(r[8]), (int)Math.Round(fps * 1000), 1000, (string)r[5]!);
         var start = new RunStart((string)r[0]!, r[1] as string, (string)r[2]!, source, r[11]?.ToString(), r[12]!.ToString()!, (string)r[13]!,
-            (string)r[14]!, (string)r[15]!, Time(r[16])) { Sampled = Convert.ToBoolean(r[19], CultureInfo.InvariantCulture) };
+            (string)r[14]!, (string)r[15]!, Time(r[16])) { Sampled = Convert.ToBoolean(r[19], CultureInfo.InvariantCulture), Tools = r[20]?.ToString() ?? "{}" };
 
         var sheets = new Dictionary<(string, ScoreAt), ScoreSheet>();
         foreach (var f in StoreQueries.Select(store, """

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Serilog;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Store;
 

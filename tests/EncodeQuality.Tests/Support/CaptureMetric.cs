@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Metrics;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests.Support;
 

@@ -1,9 +1,11 @@
+using EncodeQuality.Application;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
+using EncodeQuality.Model;
 
 namespace EncodeQuality.Tests.Support;
 

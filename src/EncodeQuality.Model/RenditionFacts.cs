@@ -1,7 +1,5 @@
-using EncodeQuality.Native;
-using EncodeQuality.Pipeline.Stages;
 
-namespace EncodeQuality.Pipeline;
+namespace EncodeQuality.Model;
 
 /// <summary>A rendition as a run reports it: what was made and how fast; for eq score the distorted file is the one rendition.</summary>
 public sealed record RenditionFacts

@@ -7,10 +7,12 @@ using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Results;
+using EncodeQuality.Decisions;
 using EncodeQuality.Results.Files;
 using Serilog;
+using EncodeQuality.Model;
 
-namespace EncodeQuality.Decisions;
+namespace EncodeQuality.Application;
 
 /// <summary>
 /// One ladder encode with its quality decisions, as eq encode and the farm worker both run it:
@@ -57,7 +59,7 @@ public sealed record EncodeJob
         if (e.Subsample < 1) throw new InputException("--subsample must be at least 1");
         if (Checks.InversionTolerance < 0) throw new InputException("--inversion-tolerance must be at least 0");
         InputFile.Check(e.Source, "source");
-        GateCheck.Validate(Gates, e.Metrics, e.ScoreAt, e.Ladder);
+        GateCheck.Validate(Gates, e.Metrics, e.ScoreAt, e.Ladder?.Select(r => r.Name).ToList());
 
         // Sampling decides before any work whether this run scores at all; a retry decides the same.
         string key = SampleDecision.KeyFor(JobId, e.Source, e.Ladder is null ? "default" : LadderWriter.ToJson(e.Ladder));
@@ -77,7 +79,7 @@ public sealed record EncodeJob
             ["ladder_checks"] = $"inversion_tolerance={Checks.InversionTolerance} knee_gain={Checks.KneeGain} fatal={Checks.Fatal}",
         });
         var identity = new RunIdentity("encode", e.Source, settings, JobId) { Sampled = sampled };
-        return new EncodeRun(catalog, log) { Judge = new Judge(Gates, Checks).Decide }
+        return new EncodeRun(catalog, log) { Judge = new Judge(Gates, Checks) }
             .Run(request, Out, identity, sinks, new RunInputs(InputFiles), ct);
     }
 }

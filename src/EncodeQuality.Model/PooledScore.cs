@@ -1,4 +1,4 @@
-namespace EncodeQuality.Vmaf;
+namespace EncodeQuality.Model;
 
 /// <summary>Pooled statistics of one feature over a run, as libvmaf reports them plus percentiles.</summary>
 public readonly record struct PooledScore(double Min, double Max, double Mean, double HarmonicMean,

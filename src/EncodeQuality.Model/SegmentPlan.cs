@@ -1,4 +1,4 @@
-namespace EncodeQuality.Pipeline;
+namespace EncodeQuality.Model;
 
 /// <summary>
 /// Where a rendition's segments start. With <see cref="Seconds"/> every segment is that long (its

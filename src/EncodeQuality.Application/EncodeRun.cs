@@ -1,10 +1,14 @@
+using EncodeQuality.Decisions;
+using EncodeQuality.Results;
+using EncodeQuality.Results.Segments;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results.Files;
 using Serilog;
+using EncodeQuality.Model;
 
-namespace EncodeQuality.Results;
+namespace EncodeQuality.Application;
 
 /// <summary>
 /// eq encode from start to commit: the output folder is locked and cleaned, the ladder runs with
@@ -14,7 +18,7 @@ namespace EncodeQuality.Results;
 public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
 {
     /// <summary>The quality decisions (gates, ladder checks) made on the finished run before it is committed.</summary>
-    public Func<RunOutcome, IReadOnlyList<Check>>? Judge { get; init; }
+    public Judge? Judge { get; init; }
 
     /// <param name="inputs">Files the run reads besides the source (a ladder file, a model): no output may replace them.</param>
     public async Task<RunOutcome> Run(EncodeRequest request, string outDir, RunIdentity identity, IReadOnlyList<IResultSink> others,
@@ -26,7 +30,7 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
         LadderResult result;
         try
         {
-            result = await new LadderRunner(catalog, log).Run(request with { MediaPath = files.MediaTemp }, recorder, ct);
+            result = await new LadderRunner(catalog, log).Run(request with { MediaPath = r => files.MediaTemp(r.Name) }, recorder, ct);
         }
         catch (Exception e)
         {
@@ -53,7 +57,7 @@ public sealed class EncodeRun(MetricCatalog catalog, ILogger log)
         if (r.AtEncode is not null) scores.Add(new ScoreSet(ScoreAt.Encode, r.AtEncode));
         if (r.AtSource is not null) scores.Add(new ScoreSet(ScoreAt.Source, r.AtSource));
         var outcome = new RenditionOutcome(r.Facts with { File = FileSink.MediaName(r.Facts.Name, request.Container) }, r.MediaPath, scores);
-        return outcome with { Segments = Segments.SegmentScores.Of(outcome, request.Segments, source.FpsNum, source.FpsDen, damagedSource) };
+        return outcome with { Segments = SegmentScores.Of(outcome, request.Segments, source.FpsNum, source.FpsDen, damagedSource) };
     }
 
     /// <summary>The run's settings as the store and summary keep them.</summary>

@@ -1,10 +1,13 @@
+using EncodeQuality.Decisions;
+using EncodeQuality.Results;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
+using EncodeQuality.Model;
 
-namespace EncodeQuality.Results;
+namespace EncodeQuality.Application;
 
 /// <summary>Who a run is before it starts: its id, its kind, its source, its settings (a JSON object), the farm's job id if any.</summary>
 public sealed record RunIdentity(string Kind, string Source, string Settings, string? JobId = null)
@@ -72,7 +75,7 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
     public void Begin(SourceFacts source, string? ladder, long frameCountHint = 0)
     {
         Start = new RunStart(identity.RunId, identity.JobId, identity.Kind, source, ladder, identity.Settings,
-            Environment.MachineName, EqVersion, SourceDecoder.LibraryVersions, _started) { Sampled = identity.Sampled, FrameCountHint = frameCountHint };
+            Environment.MachineName, EqBuild.Version, SourceDecoder.LibraryVersions, _started) { Sampled = identity.Sampled, FrameCountHint = frameCountHint, Tools = ToolVersions.Json() };
         foreach (var s in sinks) s.RunStarted(Start);
     }
 
@@ -96,13 +99,13 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
     /// ladder checks) so that every sink records them, and commits the run to every sink.
     /// </summary>
     public RunOutcome Finish(long frames, TimeSpan wall, IReadOnlyList<RenditionOutcome> renditions,
-        Func<RunOutcome, IReadOnlyList<Check>>? judge = null, IReadOnlyList<long>? damagedSource = null)
+        Judge? judge = null, IReadOnlyList<long>? damagedSource = null)
     {
         var run = new RunOutcome(Start ?? throw new InvalidOperationException("the run never started"), frames, wall, DateTimeOffset.UtcNow, renditions)
         {
             DamagedSourceFrames = damagedSource ?? [],
         };
-        if (judge is not null) run = run with { Checks = judge(run) };
+        if (judge is not null) run = run with { Checks = judge.Decide(run) };
         foreach (var r in renditions)
             foreach (var s in sinks) s.RenditionFinished(r);
         Commit(run);
@@ -171,9 +174,6 @@ public sealed class RunRecorder(RunIdentity identity, IReadOnlyList<IResultSink>
         path, SourceFingerprint.Of(path), info.Format.Width, info.Format.Height, info.Format.BitDepth,
         info.FpsNum, info.FpsDen, info.Codec);
 
-    public static string EqVersion { get; } =
-        typeof(RunRecorder).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 }
 
 /// <summary>A sink that is not essential failed; everything else was committed.</summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using EncodeQuality.Results;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
+using EncodeQuality.Model;
 
-namespace EncodeQuality.Results;
+namespace EncodeQuality.Application;
 
 /// <summary>
 /// eq score and eq vmaf from start to commit: a reference and one or more distorted files decoded

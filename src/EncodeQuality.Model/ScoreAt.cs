@@ -1,4 +1,4 @@
-namespace EncodeQuality.Pipeline;
+namespace EncodeQuality.Model;
 
 /// <summary>Where recon is compared: at the rung's size, at the source's size, or both.</summary>
 [Flags]

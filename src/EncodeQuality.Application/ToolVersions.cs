@@ -1,8 +1,10 @@
+using EncodeQuality.Model;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using EncodeQuality.Results;
 using EncodeQuality.Native;
 
-namespace EncodeQuality.Results;
+namespace EncodeQuality.Application;
 
 /// <summary>
 /// Everything that makes a score, with its version: eq and its commit, FFmpeg's libraries and
@@ -13,7 +15,7 @@ public static class ToolVersions
 {
     public static IReadOnlyList<KeyValuePair<string, string>> All { get; } =
     [
-        new("eq", RunRecorder.EqVersion),
+        new("eq", EqBuild.Version),
         .. SourceDecoder.Libraries,
         new("libvmaf", EncodeQuality.LibVmaf.LibVmafLibrary.Version() ?? "not found (the managed VMAF engine is used)"),
         new("runtime", RuntimeInformation.FrameworkDescription),
@@ -21,14 +23,7 @@ public static class ToolVersions
 
     public static string Text => string.Concat(All.Select(t => $"{t.Key,-12} {t.Value}{Environment.NewLine}"));
 
-    /// <summary>The versions as a JSON object named "tools".</summary>
-    public static void Write(Utf8JsonWriter w)
-    {
-        w.WriteStartObject("tools");
-        foreach (var (name, version) in All) w.WriteString(name, version);
-        w.WriteEndObject();
-    }
-
+    /// <summary>The versions as one JSON object, as runs record them.</summary>
     public static string Json()
     {
         using var buffer = new MemoryStream();

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace EncodeQuality.Metrics;
+namespace EncodeQuality.Model;
 
 /// <summary>
 /// Per-frame scores of one comparison, a column per feature. Columns are resolved to indices
