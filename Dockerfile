@@ -8,7 +8,8 @@ WORKDIR /src
 COPY . .
 RUN EQ_PREFIX=/opt/eq scripts/setup --install
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0-bookworm-slim
+# The ASP.NET Core runtime: eq worker --metrics-listen serves /metrics and health with Kestrel.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-bookworm-slim
 COPY docker/runtime-packages.txt /tmp/
 RUN apt-get update -qq \
  && xargs -a /tmp/runtime-packages.txt apt-get install -y -qq --no-install-recommends \

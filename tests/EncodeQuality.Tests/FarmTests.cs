@@ -31,7 +31,7 @@ public sealed class FarmServices : IDisposable
 /// jobs through two workers. What is checked is what the farm promises: every job ends with
 /// exactly one complete run in the store and one complete output set, and nothing is lost.
 /// </summary>
-public class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixture<FarmServices>
+public partial class FarmTests(FarmServices farm, ITestOutputHelper output) : IClassFixture<FarmServices>
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
 

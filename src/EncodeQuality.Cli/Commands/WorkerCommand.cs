@@ -6,7 +6,7 @@ using EncodeQuality.Metrics;
 
 namespace EncodeQuality.Cli.Commands;
 
-/// <summary>eq worker --amqp URL --store CONN [--out-root DIR] [--source-root DIR]... [--concurrency N] [--queue NAME] [--drain-timeout S]</summary>
+/// <summary>eq worker --amqp URL --store CONN [--out-root DIR] [--source-root DIR]... [--concurrency N] [--queue NAME] [--drain-timeout S] [--metrics-listen HOST:PORT]</summary>
 public static class WorkerCommand
 {
     public const string Name = "worker";
@@ -27,6 +27,10 @@ public static class WorkerCommand
         var drain = new Option<double>("--drain-timeout") { Description = "Seconds a stop (SIGTERM/SIGINT) waits for running jobs before returning them to the queue", DefaultValueFactory = _ => 300 };
         var progress = new Option<double>("--progress-interval") { Description = "Seconds between job.progress events", DefaultValueFactory = _ => 5 };
         var name = new Option<string?>("--name") { Description = "This worker's name in events, logs and the store (default HOST:PID)" };
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            Description = "HOST:PORT to serve Prometheus metrics (/metrics) and health (/healthz, /readyz) on; off by default (env EQ_METRICS_LISTEN)",
+        };
         var vmafEngine = SharedOptions.VmafEngine();
         var logJson = SharedOptions.LogJson();
         var verbose = SharedOptions.Verbose();
@@ -34,7 +38,7 @@ public static class WorkerCommand
             "A job is acknowledged only after its output folder and its store transaction are committed; a stop finishes or returns the running job.\n\nExample:\n" +
             "  eq worker --amqp amqp://eq:secret@mq:5672/ --store postgres://eq:secret@db/eq --out-root /shared/eq-jobs")
         {
-            amqp, store, outRoot, sourceRoots, concurrency, queue, limit, drain, progress, name, vmafEngine, logJson, verbose,
+            amqp, store, outRoot, sourceRoots, concurrency, queue, limit, drain, progress, name, metricsListen, vmafEngine, logJson, verbose,
         };
         cmd.SetAction((p, _) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), async log =>
         {
@@ -52,6 +56,7 @@ public static class WorkerCommand
                     : throw new InputException("--progress-interval must be above 0 seconds"),
                 Name = p.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
                 VmafEngine = p.GetValue(vmafEngine)!,
+                MetricsListen = p.GetValue(metricsListen) ?? Environment.GetEnvironmentVariable("EQ_METRICS_LISTEN"),
             };
             // The first SIGTERM or SIGINT drains; a second abandons the running jobs at once. The
             // signals are ours (Program turns System.CommandLine's handling off for the worker).

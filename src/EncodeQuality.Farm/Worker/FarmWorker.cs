@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using EncodeQuality.Farm.Broker;
+using EncodeQuality.Farm.Telemetry;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results.Store;
 using RabbitMQ.Client;
@@ -18,6 +19,11 @@ namespace EncodeQuality.Farm.Worker;
 /// job arrives, running jobs get <see cref="WorkerOptions.DrainTimeout"/> to finish, then are
 /// abandoned and returned to the queue; <c>now</c> cancelled (a second signal) abandons at once.
 /// </para>
+/// <para>
+/// With <see cref="WorkerOptions.MetricsListen"/> the worker serves /metrics, /healthz and /readyz
+/// (<see cref="MetricsListener"/>) from before it connects until it has stopped; readiness fails
+/// the moment a stop begins, so an orchestrator sends no more work while the running job drains.
+/// </para>
 /// </summary>
 public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCatalog, ILogger log)
 {
@@ -34,6 +40,28 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCat
             throw new InputException($"--out-root {options.OutRoot}: cannot create the folder ({e.Message})");
         }
 
+        using var metrics = new WorkerMetrics();
+        var readiness = new Readiness();
+        await using var listener = options.MetricsListen is { } listen ? await MetricsListener.StartAsync(listen, readiness, stop) : null;
+        if (listener is not null) log.Information("Metrics at http://{Listen}/metrics; health at /healthz and /readyz", options.MetricsListen);
+        using var draining = stop.Register(readiness.Drain);
+        using var watchEnd = new CancellationTokenSource();
+        var watch = listener is null ? Task.CompletedTask : WatchStore(store, readiness, options.StoreCheckInterval, watchEnd.Token);
+        try
+        {
+            await Consume(store, factory, topology, metrics, readiness, stop, now);
+        }
+        finally
+        {
+            watchEnd.Cancel();
+            await watch;
+        }
+    }
+
+    private async Task Consume(ResultStore store, ConnectionFactory factory, BrokerTopology topology, WorkerMetrics metrics, Readiness readiness,
+        CancellationToken stop, CancellationToken now)
+    {
+
         IConnection connection;
         try { connection = await BrokerConnection.OpenPatientlyAsync(factory, log, stop); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -42,6 +70,7 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCat
             return;
         }
         await using var _ = connection;
+        readiness.Connected(() => connection.IsOpen);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: stop);
         await topology.DeclareAsync(channel, stop);
         await channel.BasicQosAsync(0, (ushort)options.Concurrency, false, stop);
@@ -61,7 +90,7 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCat
             return Task.CompletedTask;
         };
 
-        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, connection, topology, options.Name), newCatalog, log);
+        var context = new WorkerContext(options, store, topology, events, new Deliveries(channel, connection, topology, options.Name), newCatalog, metrics, log);
         var inbox = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(options.Concurrency) { SingleWriter = true });
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += async (_, ea) =>
@@ -91,6 +120,33 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCat
         inbox.Writer.TryComplete();
         while (inbox.Reader.TryRead(out var left)) await context.Deliveries.RequeueAsync(left);
         log.Information("Worker {Worker} stopped", options.Name);
+    }
+
+    /// <summary>Asks the store whether it answers, every <paramref name="interval"/>, for readiness; off the probe's path, so a slow store never slows a probe.</summary>
+    private static async Task WatchStore(ResultStore store, Readiness readiness, TimeSpan interval, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            readiness.Store(await Task.Run(() => StoreProblem(store)));
+            try { await Task.Delay(interval, ct); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private static string? StoreProblem(ResultStore store)
+    {
+        try
+        {
+            using var c = store.Connect();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT 1";
+            cmd.ExecuteScalar();
+            return null;
+        }
+        catch (Exception e) when (e is StoreException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            return e.Message.ReplaceLineEndings(" ");
+        }
     }
 
     private static async Task Loop(ChannelReader<Delivery> inbox, WorkerContext context, CancellationToken stop, CancellationToken abandon)

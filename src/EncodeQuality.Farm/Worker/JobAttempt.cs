@@ -5,6 +5,7 @@ using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Compare;
 using EncodeQuality.Farm.Broker;
 using EncodeQuality.Farm.Jobs;
+using EncodeQuality.Farm.Telemetry;
 using EncodeQuality.Metrics;
 using EncodeQuality.Native;
 using EncodeQuality.Results;
@@ -31,9 +32,11 @@ namespace EncodeQuality.Farm.Worker;
 internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
 {
     private readonly WorkerOptions _options = context.Options;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     public async Task RunAsync(CancellationToken abandon)
     {
+        using var busy = context.Metrics.Running();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(abandon, delivery.Lost);
         var ct = linked.Token;
         string? jobId = PeekJobId(delivery.Text);
@@ -147,6 +150,8 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
                 string.Join("; ", run.Checks.Where(c => c.Fatal && c.Result == CheckResult.Failed).Select(c => c.Message)));
         await context.Events.Raise(kind, message.JobId, fields);
         await context.Deliveries.AckAsync(delivery);
+        context.Metrics.Stored(run);
+        context.Metrics.Settled(run.Failed ? WorkerMetrics.GateFailed : WorkerMetrics.Done, _clock.Elapsed.TotalSeconds);
         log.Information("Job {JobId} done: run {RunId}, {Renditions} renditions{GateFailed}", message.JobId, run.Run.RunId,
             run.Renditions.Count, run.Failed ? ", a gate failed" : "");
     }
@@ -264,6 +269,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         context.Mark(jobId, JobState.Failed, delivery.Attempt, reason, log);
         await context.Events.Raise(JobEvents.Failed, jobId, new JsonObject { ["attempt"] = delivery.Attempt, ["reason"] = reason, ["requeued"] = true });
         await context.Deliveries.RequeueAsync(delivery);
+        context.Metrics.Settled(WorkerMetrics.Failed, _clock.Elapsed.TotalSeconds);
     }
 
     private async Task DeadLetter(string? jobId, string reason, ILogger log)
@@ -276,6 +282,7 @@ internal sealed class JobAttempt(WorkerContext context, Delivery delivery)
         {
             ["attempt"] = delivery.Attempt, ["reason"] = reason, ["queue"] = context.Topology.DeadLetters,
         });
+        context.Metrics.Settled(WorkerMetrics.DeadLettered, _clock.Elapsed.TotalSeconds);
     }
 
     private void CheckBaseline(string baseline)

@@ -1,4 +1,5 @@
 using EncodeQuality.Farm.Broker;
+using EncodeQuality.Farm.Telemetry;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results.Store;
 using Serilog;
@@ -7,7 +8,7 @@ namespace EncodeQuality.Farm.Worker;
 
 /// <summary>What every job attempt of one worker shares: its options, the store, the broker's channels.</summary>
 internal sealed class WorkerContext(WorkerOptions options, ResultStore store, BrokerTopology topology, JobEvents events,
-    Deliveries deliveries, Func<MetricCatalog> newCatalog, ILogger log)
+    Deliveries deliveries, Func<MetricCatalog> newCatalog, WorkerMetrics metrics, ILogger log)
 {
     private volatile bool _schemaChecked;
 
@@ -17,6 +18,7 @@ internal sealed class WorkerContext(WorkerOptions options, ResultStore store, Br
     public JobEvents Events => events;
     public Deliveries Deliveries => deliveries;
     public ILogger Log => log;
+    public WorkerMetrics Metrics => metrics;
 
     /// <summary>A catalog of its own for each job: the VMAF engine and model are the job's.</summary>
     public MetricCatalog NewCatalog() => newCatalog();
@@ -29,12 +31,17 @@ internal sealed class WorkerContext(WorkerOptions options, ResultStore store, Br
     {
         var pause = TimeSpan.FromSeconds(1);
         bool told = false;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await Task.Run(store.EnsureSchema, ct);
-                if (told) jobLog.Information("The store answers again");
+                if (told)
+                {
+                    jobLog.Information("The store answers again");
+                    metrics.StoreWaited(waited.Elapsed);
+                }
                 return true;
             }
             catch (StoreException e)
@@ -47,6 +54,7 @@ internal sealed class WorkerContext(WorkerOptions options, ResultStore store, Br
             catch (OperationCanceledException) { break; }
             pause = TimeSpan.FromSeconds(Math.Min(15, pause.TotalSeconds * 2));
         }
+        if (told) metrics.StoreWaited(waited.Elapsed);
         return false;
     }
 

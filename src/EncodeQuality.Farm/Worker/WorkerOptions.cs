@@ -20,4 +20,8 @@ public sealed record WorkerOptions
     /// <summary>This worker's name in events, logs and the jobs table.</summary>
     public string Name { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
     public string VmafEngine { get; init; } = "auto";
+    /// <summary>HOST:PORT of the /metrics, /healthz and /readyz listener; null: none (the default).</summary>
+    public string? MetricsListen { get; init; }
+    /// <summary>How often readiness asks the store whether it answers.</summary>
+    public TimeSpan StoreCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

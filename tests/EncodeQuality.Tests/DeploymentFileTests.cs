@@ -1,0 +1,97 @@
+using System.CommandLine;
+using EncodeQuality.Cli.Commands;
+using EncodeQuality.Farm.Broker;
+using EncodeQuality.Farm.Telemetry;
+using EncodeQuality.Metrics;
+using EncodeQuality.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace EncodeQuality.Tests;
+
+/// <summary>
+/// The deployment files say what the program does: the worker's arguments parse as eq worker's,
+/// the probes ask the listener's own paths on the port it is told, a stop's grace outlasts the
+/// drain, and KEDA watches the queue the workers consume. No Docker or cluster runs here: the files
+/// are read as YAML and held against the program's own constants and parser.
+/// </summary>
+public class DeploymentFileTests
+{
+    [Fact]
+    public void The_kubernetes_worker_is_probed_where_it_listens_outlives_its_drain_and_scales_on_its_queue()
+    {
+        var docs = Load(Path.Combine(Repo.Root, "docker", "k8s", "worker.yaml"));
+        var deployment = docs.Single(d => Text(d, "kind") == "Deployment");
+        var pod = Map(Map(deployment, "spec", "template"), "spec");
+        var container = Seq(pod, "containers").Cast<YamlMappingNode>().Single();
+        var args = Seq(container, "args").Select(a => ((YamlScalarNode)a).Value!).ToList();
+        var options = WorkerArguments(args);
+
+        var listen = MetricsListener.Parse(options.GetValue<string?>("--metrics-listen")!);
+        var port = Seq(container, "ports").Cast<YamlMappingNode>().Single(p => Text(p, "name") == "metrics");
+        Assert.Equal(listen.Port.ToString(), Text(port, "containerPort"));
+        var annotations = Map(Map(deployment, "spec", "template"), "metadata", "annotations");
+        Assert.Equal(listen.Port.ToString(), Text(annotations, "prometheus.io/port"));
+        Assert.Equal(MetricsListener.MetricsPath, Text(annotations, "prometheus.io/path"));
+
+        Assert.Equal(MetricsListener.HealthPath, Text(Map(container, "livenessProbe", "httpGet"), "path"));
+        Assert.Equal(MetricsListener.ReadyPath, Text(Map(container, "readinessProbe", "httpGet"), "path"));
+        Assert.Equal("metrics", Text(Map(container, "livenessProbe", "httpGet"), "port"));
+        Assert.Equal("metrics", Text(Map(container, "readinessProbe", "httpGet"), "port"));
+
+        double drain = options.GetValue<double>("--drain-timeout");
+        Assert.True(double.Parse(Text(pod, "terminationGracePeriodSeconds")) > drain, "the grace period must outlast the drain");
+        var env = Seq(container, "env").Cast<YamlMappingNode>().Select(e => Text(e, "name")).ToList();
+        Assert.Contains("EQ_AMQP", env);
+        Assert.Contains("EQ_STORE", env);
+
+        var scaled = docs.Single(d => Text(d, "kind") == "ScaledObject");
+        Assert.Equal(Text(deployment, "metadata", "name"), Text(Map(scaled, "spec", "scaleTargetRef"), "name"));
+        var trigger = Seq(Map(scaled, "spec"), "triggers").Cast<YamlMappingNode>().Single();
+        Assert.Equal("rabbitmq", Text(trigger, "type"));
+        Assert.Equal(options.GetValue<string>("--queue"), Text(Map(trigger, "metadata"), "queueName"));
+        Assert.Equal(BrokerTopology.DefaultQueue, Text(Map(trigger, "metadata"), "queueName"));
+        var auth = docs.Single(d => Text(d, "kind") == "TriggerAuthentication");
+        Assert.Equal(Text(auth, "metadata", "name"), Text(Map(trigger, "authenticationRef"), "name"));
+    }
+
+    [Fact]
+    public void The_compose_worker_is_checked_ready_where_it_listens_and_stops_after_its_drain()
+    {
+        var compose = Load(Path.Combine(Repo.Root, "docker", "compose.yaml")).Single();
+        var worker = Map(compose, "services", "worker");
+        var options = WorkerArguments(Seq(worker, "command").Select(a => ((YamlScalarNode)a).Value!).ToList());
+        var listen = MetricsListener.Parse(Text(Map(worker, "environment"), "EQ_METRICS_LISTEN"));
+        Assert.Contains(listen.Port.ToString(), Seq(worker, "expose").Select(e => ((YamlScalarNode)e).Value));
+        string check = string.Join(" ", Seq(Map(worker, "healthcheck"), "test").Select(t => ((YamlScalarNode)t).Value));
+        Assert.Contains($"/dev/tcp/127.0.0.1/{listen.Port}", check);
+        Assert.Contains($"GET {MetricsListener.ReadyPath} ", check);
+
+        string grace = Text(worker, "stop_grace_period");
+        Assert.EndsWith("m", grace);
+        Assert.True(double.Parse(grace[..^1]) * 60 > options.GetValue<double>("--drain-timeout"), "docker stop must outlast the drain");
+    }
+
+    /// <summary>Arguments as eq worker's own parser reads them; a flag it does not know fails here.</summary>
+    private static ParseResult WorkerArguments(IReadOnlyList<string> args)
+    {
+        Assert.Equal(WorkerCommand.Name, args[0]);
+        var parsed = WorkerCommand.Create(MetricCatalog.WithBuiltIns).Parse(args.Skip(1).ToList());
+        Assert.Empty(parsed.Errors.Select(e => e.Message));
+        return parsed;
+    }
+
+    private static List<YamlMappingNode> Load(string path)
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(path)) yaml.Load(reader);
+        return [.. yaml.Documents.Select(d => (YamlMappingNode)d.RootNode)];
+    }
+
+    private static YamlMappingNode Map(YamlMappingNode node, params string[] path) =>
+        path.Aggregate(node, (n, key) => (YamlMappingNode)n.Children[new YamlScalarNode(key)]);
+
+    private static YamlSequenceNode Seq(YamlMappingNode node, string key) => (YamlSequenceNode)node.Children[new YamlScalarNode(key)];
+
+    private static string Text(YamlMappingNode node, params string[] path) =>
+        ((YamlScalarNode)Map(node, path[..^1]).Children[new YamlScalarNode(path[^1])]).Value!;
+}
