@@ -3,7 +3,6 @@ using EncodeQuality.Decisions.Gates;
 using EncodeQuality.Decisions.Ladder;
 using EncodeQuality.Decisions.Sampling;
 using EncodeQuality.Metrics;
-using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Results;

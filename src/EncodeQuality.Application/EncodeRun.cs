@@ -2,7 +2,6 @@ using EncodeQuality.Decisions;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Segments;
 using EncodeQuality.Pipeline;
-using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results.Files;
 using Serilog;

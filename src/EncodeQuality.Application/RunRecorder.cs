@@ -4,7 +4,6 @@ using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
-using EncodeQuality.Metrics;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Application;

@@ -1,7 +1,6 @@
 using EncodeQuality.Model;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using EncodeQuality.Results;
 using EncodeQuality.Native;
 
 namespace EncodeQuality.Application;

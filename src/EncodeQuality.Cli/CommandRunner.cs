@@ -1,5 +1,4 @@
 using EncodeQuality.Native;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Files;
 using Serilog;
 

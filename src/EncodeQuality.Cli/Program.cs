@@ -1,4 +1,3 @@
-using EncodeQuality.Application;
 using System.CommandLine;
 using EncodeQuality.Cli.Commands;
 using EncodeQuality.Metrics;

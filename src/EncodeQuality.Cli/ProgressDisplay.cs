@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
 using EncodeQuality.Model;

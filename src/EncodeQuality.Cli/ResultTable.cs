@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
 using EncodeQuality.Model;
 

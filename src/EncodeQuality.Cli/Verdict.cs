@@ -1,5 +1,4 @@
 using EncodeQuality.Decisions;
-using EncodeQuality.Results;
 using Serilog;
 using EncodeQuality.Model;
 

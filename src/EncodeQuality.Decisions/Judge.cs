@@ -1,6 +1,5 @@
 using EncodeQuality.Decisions.Gates;
 using EncodeQuality.Decisions.Ladder;
-using EncodeQuality.Results;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions;

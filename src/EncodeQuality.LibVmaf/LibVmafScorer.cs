@@ -1,8 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using EncodeQuality.Vmaf;
 using EncodeQuality.Vmaf.Model;
-using EncodeQuality.Model;
 
 namespace EncodeQuality.LibVmaf;
 

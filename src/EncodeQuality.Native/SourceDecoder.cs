@@ -1,4 +1,3 @@
-using System.Text;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Native.Interop;
 

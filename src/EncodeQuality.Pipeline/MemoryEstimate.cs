@@ -1,7 +1,6 @@
 using EncodeQuality.Metrics;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
-using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Pipeline;

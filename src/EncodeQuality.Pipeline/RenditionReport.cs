@@ -1,4 +1,3 @@
-using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Model;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
-using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Model;
 

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Numerics;
-using EncodeQuality.Model;
 
 namespace EncodeQuality.Vmaf;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using EncodeQuality.Native;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Native.Frames;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;

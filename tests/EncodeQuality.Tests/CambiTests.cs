@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EncodeQuality.Tests.Support;
 using EncodeQuality.Vmaf;
 

@@ -71,6 +71,31 @@ public class DeploymentFileTests
         Assert.True(double.Parse(grace[..^1]) * 60 > options.GetValue<double>("--drain-timeout"), "docker stop must outlast the drain");
     }
 
+    [Fact]
+    public void Prometheus_scrapes_the_compose_workers_port_and_grafana_finds_every_source_the_dashboard_names()
+    {
+        var compose = Load(Path.Combine(Repo.Root, "docker", "compose.yaml")).Single();
+        var listen = MetricsListener.Parse(Text(Map(compose, "services", "worker", "environment"), "EQ_METRICS_LISTEN"));
+        var prometheus = Load(Path.Combine(Repo.Root, "docker", "prometheus.yml")).Single();
+        var scrape = Seq(prometheus, "scrape_configs").Cast<YamlMappingNode>().Single();
+        var sd = Seq(scrape, "dns_sd_configs").Cast<YamlMappingNode>().Single();
+        Assert.Equal(listen.Port.ToString(), Text(sd, "port"));
+        Assert.Contains("worker", Seq(sd, "names").Select(n => ((YamlScalarNode)n).Value));
+        // The job name the dashboard's "up" panel counts.
+        var dashboard = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "docker", "grafana", "dashboards", "encodequality.json")))!;
+        var exprs = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => (string?)t!["expr"]).OfType<string>().ToList();
+        Assert.Contains(exprs, e => e.Contains($"job=\"{Text(scrape, "job_name")}\""));
+
+        var sources = Load(Path.Combine(Repo.Root, "docker", "grafana", "provisioning", "datasources", "encodequality.yaml")).Single();
+        var uids = Seq(sources, "datasources").Cast<YamlMappingNode>().Select(d => Text(d, "uid")).ToHashSet();
+        var named = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray().Select(t => (string)t!["datasource"]!["uid"]!)
+            .Append((string)p["datasource"]!["uid"]!)).ToHashSet();
+        Assert.Subset(uids, named);
+        var providers = Load(Path.Combine(Repo.Root, "docker", "grafana", "provisioning", "dashboards", "encodequality.yaml")).Single();
+        string path = Text(Seq(providers, "providers").Cast<YamlMappingNode>().Single(), "options", "path");
+        Assert.Contains($"./grafana/dashboards:{path}:ro", Seq(Map(compose, "services", "grafana"), "volumes").Select(v => ((YamlScalarNode)v).Value));
+    }
+
     /// <summary>Arguments as eq worker's own parser reads them; a flag it does not know fails here.</summary>
     private static ParseResult WorkerArguments(IReadOnlyList<string> args)
     {

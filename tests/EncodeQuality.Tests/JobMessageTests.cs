@@ -1,4 +1,3 @@
-using EncodeQuality.Application;
 using EncodeQuality.Farm.Jobs;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;

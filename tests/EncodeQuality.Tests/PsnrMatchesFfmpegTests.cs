@@ -1,6 +1,5 @@
 using System.Globalization;
 using EncodeQuality.Native;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
 using EncodeQuality.Model;

@@ -1,5 +1,4 @@
 using EncodeQuality.Native;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
 using static EncodeQuality.Tests.Support.Harness;
 

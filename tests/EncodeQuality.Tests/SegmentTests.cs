@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Tests.Support;
 using EncodeQuality.Model;
 

@@ -1,7 +1,5 @@
-using EncodeQuality.Vmaf;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Compare;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Model;
 

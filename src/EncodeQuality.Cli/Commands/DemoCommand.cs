@@ -3,7 +3,6 @@ using System.CommandLine;
 using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
-using EncodeQuality.Results;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.Intrinsics.X86;
 using EncodeQuality.Native;
 using EncodeQuality.Native.Frames;
-using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

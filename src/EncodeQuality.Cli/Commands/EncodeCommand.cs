@@ -5,7 +5,6 @@ using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
-using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Gates;
 using EncodeQuality.Decisions.Ladder;
 using EncodeQuality.Model;

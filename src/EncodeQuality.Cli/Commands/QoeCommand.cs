@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EncodeQuality.Downstream.Qoe;
 using EncodeQuality.Downstream.Qoe.Models;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Model;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Results.Store;
 
 namespace EncodeQuality.Cli.Commands;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using EncodeQuality.Report;
 using EncodeQuality.Results.Files;
 

@@ -1,12 +1,9 @@
 using EncodeQuality.Application;
-using EncodeQuality.Vmaf;
 using System.CommandLine;
 using System.Globalization;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Metrics;
 using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
-using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;
 

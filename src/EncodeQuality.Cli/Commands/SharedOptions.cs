@@ -1,7 +1,5 @@
-using EncodeQuality.Application;
 using System.CommandLine;
 using EncodeQuality.Native;
-using EncodeQuality.Pipeline;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Cli.Commands;

@@ -1,4 +1,3 @@
-using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Results.Store;
 using EncodeQuality.Model;

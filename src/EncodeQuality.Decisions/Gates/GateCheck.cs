@@ -1,5 +1,4 @@
 using System.Globalization;
-using EncodeQuality.Results;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Decisions.Gates;

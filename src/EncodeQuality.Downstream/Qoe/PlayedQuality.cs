@@ -1,4 +1,3 @@
-using EncodeQuality.Results;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Downstream.Qoe;

@@ -1,7 +1,6 @@
 using EncodeQuality.Application;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Gates;
 using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;

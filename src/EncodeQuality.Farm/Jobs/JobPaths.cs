@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using EncodeQuality.Pipeline;
 
 namespace EncodeQuality.Farm.Jobs;
 

@@ -38,6 +38,12 @@ public sealed class WorkerMetrics : IDisposable
         _scored = _meter.CreateCounter<long>("eq.frames.scored", description: "Frames scored, every rendition's at every score-at mode counted");
         _vmaf = _meter.CreateHistogram<double>("eq.rendition.vmaf", description: "Each scored rendition's pooled VMAF mean, by rendition and score-at mode");
         _storeWait = _meter.CreateCounter<double>("eq.store.wait", "s", "Seconds jobs were held waiting for the store to answer");
+        // Every counter starts at zero, each outcome too, so a rate or an increase has a series to
+        // work on before the first job of that kind (Prometheus' advice on missing series).
+        foreach (var outcome in (string[])[Done, GateFailed, Failed, DeadLettered]) _jobs.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        _encoded.Add(0);
+        _scored.Add(0);
+        _storeWait.Add(0);
         _meter.CreateObservableGauge("eq.worker.busy", () => Volatile.Read(ref _busy), description: "Jobs this worker is running now");
         _meter.CreateObservableGauge("eq.build.info", () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", EqBuild.Version)),
             description: "This build of eq (always 1)");

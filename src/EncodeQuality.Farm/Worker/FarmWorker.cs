@@ -40,10 +40,11 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCat
             throw new InputException($"--out-root {options.OutRoot}: cannot create the folder ({e.Message})");
         }
 
-        using var metrics = new WorkerMetrics();
         var readiness = new Readiness();
         await using var listener = options.MetricsListen is { } listen ? await MetricsListener.StartAsync(listen, readiness, stop) : null;
         if (listener is not null) log.Information("Metrics at http://{Listen}/metrics; health at /healthz and /readyz", options.MetricsListen);
+        // After the listener: what the instruments record before an exporter listens is not kept (their zeros).
+        using var metrics = new WorkerMetrics();
         using var draining = stop.Register(readiness.Drain);
         using var watchEnd = new CancellationTokenSource();
         var watch = listener is null ? Task.CompletedTask : WatchStore(store, readiness, options.StoreCheckInterval, watchEnd.Token);

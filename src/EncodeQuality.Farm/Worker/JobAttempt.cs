@@ -1,7 +1,6 @@
 using EncodeQuality.Application;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EncodeQuality.Decisions;
 using EncodeQuality.Decisions.Compare;
 using EncodeQuality.Farm.Broker;
 using EncodeQuality.Farm.Jobs;

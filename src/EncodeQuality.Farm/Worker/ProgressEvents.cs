@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using EncodeQuality.Farm.Broker;
-using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Results;
 using EncodeQuality.Model;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using EncodeQuality.Model;
 
 namespace EncodeQuality.Native.Interop;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using EncodeQuality.Results.Segments;
 using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Files;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using EncodeQuality.Model;
 
 namespace EncodeQuality.Results.Store;
 

@@ -3,7 +3,6 @@ using EncodeQuality.Native;
 using EncodeQuality.Pipeline;
 using EncodeQuality.Pipeline.Ladder;
 using EncodeQuality.Metrics;
-using EncodeQuality.Results;
 using EncodeQuality.Results.Files;
 using EncodeQuality.Model;
 
