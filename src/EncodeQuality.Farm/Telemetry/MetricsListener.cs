@@ -48,8 +48,8 @@ public sealed class MetricsListener : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(endpoint));
         builder.Services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(WorkerMetrics.MeterName, RuntimeMeter)
-            .AddView("eq.rendition.vmaf", new ExplicitBucketHistogramConfiguration { Boundaries = WorkerMetrics.VmafBuckets })
-            .AddView("eq.job.duration", new ExplicitBucketHistogramConfiguration { Boundaries = WorkerMetrics.DurationBuckets })
+            .AddView(WorkerMetrics.RenditionVmaf, new ExplicitBucketHistogramConfiguration { Boundaries = WorkerMetrics.VmafBuckets })
+            .AddView(WorkerMetrics.JobDuration, new ExplicitBucketHistogramConfiguration { Boundaries = WorkerMetrics.DurationBuckets })
             .AddPrometheusExporter());
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint(MetricsPath);

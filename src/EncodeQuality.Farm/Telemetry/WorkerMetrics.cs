@@ -15,6 +15,10 @@ public sealed class WorkerMetrics : IDisposable
 
     /// <summary>The outcomes of eq_jobs_total.</summary>
     public const string Done = "done", GateFailed = "gate_failed", Failed = "failed", DeadLettered = "dead_lettered";
+    private static readonly string[] Outcomes = [Done, GateFailed, Failed, DeadLettered];
+
+    /// <summary>The histograms, by instrument name, as the exporter's bucket views name them.</summary>
+    public const string JobDuration = "eq.job.duration", RenditionVmaf = "eq.rendition.vmaf";
 
     /// <summary>VMAF's buckets: the top of the scale in fine steps, where renditions are told apart.</summary>
     public static readonly double[] VmafBuckets = [20, 40, 50, 60, 70, 75, 80, 85, 88, 90, 92, 94, 96, 98, 100];
@@ -32,15 +36,15 @@ public sealed class WorkerMetrics : IDisposable
 
     public WorkerMetrics()
     {
-        _jobs = _meter.CreateCounter<long>("eq.jobs", description: "Jobs settled, by outcome (done, gate_failed, failed, dead_lettered)");
-        _duration = _meter.CreateHistogram<double>("eq.job.duration", "s", "Seconds from a job's delivery to its settlement, by outcome");
+        _jobs = _meter.CreateCounter<long>("eq.jobs", description: $"Jobs settled, by outcome ({string.Join(", ", Outcomes)})");
+        _duration = _meter.CreateHistogram<double>(JobDuration, "s", "Seconds from a job's delivery to its settlement, by outcome");
         _encoded = _meter.CreateCounter<long>("eq.frames.encoded", description: "Frames encoded, every rendition's counted");
         _scored = _meter.CreateCounter<long>("eq.frames.scored", description: "Frames scored, every rendition's at every score-at mode counted");
-        _vmaf = _meter.CreateHistogram<double>("eq.rendition.vmaf", description: "Each scored rendition's pooled VMAF mean, by rendition and score-at mode");
+        _vmaf = _meter.CreateHistogram<double>(RenditionVmaf, description: "Each scored rendition's pooled VMAF mean, by rendition and score-at mode");
         _storeWait = _meter.CreateCounter<double>("eq.store.wait", "s", "Seconds jobs were held waiting for the store to answer");
         // Every counter starts at zero, each outcome too, so a rate or an increase has a series to
         // work on before the first job of that kind (Prometheus' advice on missing series).
-        foreach (var outcome in (string[])[Done, GateFailed, Failed, DeadLettered]) _jobs.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        foreach (var outcome in Outcomes) _jobs.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
         _encoded.Add(0);
         _scored.Add(0);
         _storeWait.Add(0);

@@ -138,15 +138,12 @@ public sealed class FarmWorker(WorkerOptions options, Func<MetricCatalog> newCat
     {
         try
         {
-            using var c = store.Connect();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT 1";
-            cmd.ExecuteScalar();
+            store.Ping();
             return null;
         }
-        catch (Exception e) when (e is StoreException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        catch (StoreException e)
         {
-            return e.Message.ReplaceLineEndings(" ");
+            return e.Message;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace EncodeQuality.Results.Files;
 
@@ -136,9 +137,15 @@ public sealed record ScoreLogDocument
 internal sealed partial class ResultsJson : JsonSerializerContext
 {
     /// <summary>
-    /// The writer each file is written with: indented, and without escaping what a person reads
-    /// (' + &lt; &gt;). The writer's options, not the serializer's, shape the text.
+    /// Writes a document to <paramref name="path"/> (a temporary name; the caller renames it) and
+    /// flushes it to disk: indented, and without escaping what a person reads (' + &lt; &gt;). The
+    /// writer's options, not the serializer's, shape the text.
     /// </summary>
-    public static Utf8JsonWriter FileWriter(Stream s) =>
-        new(s, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    public static void WriteFile<T>(string path, T document, JsonTypeInfo<T> type)
+    {
+        using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        using (var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonSerializer.Serialize(w, document, type);
+        s.Flush(flushToDisk: true);
+    }
 }

@@ -26,8 +26,6 @@ public static class ScoreLogWriter
             PooledMetrics = SummaryWriter.Pooled(scores.Pooled),
             Rendition = rendition is null ? null : SummaryWriter.Rendition(rendition),
         };
-        using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        using (var w = ResultsJson.FileWriter(s)) JsonSerializer.Serialize(w, log, ResultsJson.Default.ScoreLogDocument);
-        s.Flush(flushToDisk: true);
+        ResultsJson.WriteFile(path, log, ResultsJson.Default.ScoreLogDocument);
     }
 }

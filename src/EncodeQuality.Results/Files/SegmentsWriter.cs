@@ -19,14 +19,13 @@ public static class SegmentsWriter
     public static void Write(string path, RenditionSegments segments)
     {
         var doc = new SegmentsDocument(ScoreLogWriter.Version, segments.Rendition,
-            SummaryWriter.Raw(segments.Plan.Seconds is { } seconds ? JsonSerializer.Serialize(seconds, ResultsJson.Default.Double) : "\"keyint\""),
+            segments.Plan.Seconds is { } seconds ? JsonSerializer.SerializeToElement(seconds, ResultsJson.Default.Double)
+                : JsonSerializer.SerializeToElement("keyint", ResultsJson.Default.String),
             segments.BoundariesHeld, MqaVideoDefinition,
             [.. segments.Segments.Select(g => new SegmentDocument(g.Index, g.FirstFrame, g.Frames, Math.Round(g.Start, 6), Math.Round(g.Seconds, 6),
                 g.StartsOnKeyframe, g.MqaVideo is { } mqa ? Math.Round(mqa, 6) : null, g.Errors,
                 g.Pooled.TryGetValue(ScoreAt.Encode, out var encode) ? SummaryWriter.Pooled(encode) : null,
                 g.Pooled.TryGetValue(ScoreAt.Source, out var source) ? SummaryWriter.Pooled(source) : null))]);
-        using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        using (var w = ResultsJson.FileWriter(s)) JsonSerializer.Serialize(w, doc, ResultsJson.Default.SegmentsDocument);
-        s.Flush(flushToDisk: true);
+        ResultsJson.WriteFile(path, doc, ResultsJson.Default.SegmentsDocument);
     }
 }

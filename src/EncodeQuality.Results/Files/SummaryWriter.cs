@@ -11,12 +11,8 @@ namespace EncodeQuality.Results.Files;
 /// </summary>
 public static class SummaryWriter
 {
-    public static void Write(string path, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files)
-    {
-        using var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        using (var w = ResultsJson.FileWriter(s)) JsonSerializer.Serialize(w, Document(run, files), ResultsJson.Default.SummaryDocument);
-        s.Flush(flushToDisk: true);
-    }
+    public static void Write(string path, RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files) =>
+        ResultsJson.WriteFile(path, Document(run, files), ResultsJson.Default.SummaryDocument);
 
     /// <summary>The summary as a JSON object, for a page or an event that carries it with more beside it.</summary>
     public static JsonObject Node(RunOutcome run, Func<RenditionOutcome, IReadOnlyDictionary<string, string>> files) =>

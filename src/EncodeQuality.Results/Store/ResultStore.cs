@@ -89,6 +89,18 @@ public sealed class ResultStore(StoreLocation location)
         return c;
     });
 
+    /// <summary>Asks the store for nothing (SELECT 1), to learn whether it answers; a <see cref="StoreException"/> says why not.</summary>
+    public void Ping()
+    {
+        using var c = Connect();
+        Guard("answer a query", () =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT 1";
+            cmd.ExecuteScalar();
+        });
+    }
+
     /// <summary>Writes a run whole in one transaction that the caller commits (two-phase with the files).</summary>
     public (DbConnection Connection, DbTransaction Transaction) Begin(RunOutcome run)
     {
