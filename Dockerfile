@@ -1,12 +1,16 @@
 # EncodeQuality image on Debian 12 (docker build . from the checkout; docker/compose.yaml runs a
 # farm of it). A thin wrapper over the tested install steps: scripts/setup --install installs the
 # Debian packages, builds, and installs eq (program, launcher); nothing here is installed another
-# way. ../shared is outside the build context, so the VMAF models are mounted at run time and
-# found through VMAF_MODEL_PATH (compose mounts them at /models).
+# way. The image carries the VMAF models eq may ship: they come from a second build context named
+# "models" (a folder of Netflix's model files and their LICENSE, such as ../shared/vmaf-models),
+# placed where the build looks for them (../shared beside the checkout) and installed with eq.
+# docker/compose.yaml passes it; by hand: docker build --build-context models=PATH .
 FROM mcr.microsoft.com/dotnet/sdk:10.0-bookworm-slim AS build
 WORKDIR /src
 COPY . .
-RUN EQ_PREFIX=/opt/eq scripts/setup --install
+COPY --from=models . /shared/vmaf-models/
+RUN EQ_PREFIX=/opt/eq scripts/setup --install \
+ && test -f /opt/eq/lib/encodequality/models/vmaf_v0.6.1.json
 
 # The ASP.NET Core runtime: eq worker --metrics-listen serves /metrics and health with Kestrel.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-bookworm-slim

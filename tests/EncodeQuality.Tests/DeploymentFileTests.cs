@@ -71,6 +71,40 @@ public class DeploymentFileTests
         Assert.True(double.Parse(grace[..^1]) * 60 > options.GetValue<double>("--drain-timeout"), "docker stop must outlast the drain");
     }
 
+    /// <summary>
+    /// The image carries the models: compose passes the build context "models", the Dockerfile puts
+    /// it where the Cli project's build looks for ../shared (so the install copies the models beside
+    /// the program), checks the installed default model, and no deployment file mounts models.
+    /// </summary>
+    [Fact]
+    public void The_image_builds_the_models_in_where_the_build_finds_them_and_nothing_mounts_them()
+    {
+        var compose = Load(Path.Combine(Repo.Root, "docker", "compose.yaml")).Single();
+        Assert.Contains("shared/vmaf-models", Text(Map(compose, "services", "worker", "build", "additional_contexts"), "models"));
+
+        var dockerfile = File.ReadAllLines(Path.Combine(Repo.Root, "Dockerfile")).Select(l => l.Trim()).ToList();
+        string workdir = dockerfile.First(l => l.StartsWith("WORKDIR ", StringComparison.Ordinal))[8..];
+        var copy = dockerfile.Single(l => l.StartsWith("COPY --from=models ", StringComparison.Ordinal)).Split(' ');
+        Assert.Equal(".", copy[2]);
+        string csproj = File.ReadAllText(Path.Combine(Repo.Root, "src", "EncodeQuality.Cli", "EncodeQuality.Cli.csproj"));
+        string shared = System.Text.RegularExpressions.Regex.Match(csproj, @"<SharedModels>\$\(MSBuildThisFileDirectory\)([^<]+)</SharedModels>").Groups[1].Value;
+        Assert.Equal(Path.GetFullPath(Path.Combine(workdir, "src", "EncodeQuality.Cli", shared)), copy[3]);
+        Assert.True(dockerfile.IndexOf(string.Join(' ', copy)) < dockerfile.FindIndex(l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains("scripts/setup --install")), "the models must be in place before the build");
+
+        string prefix = System.Text.RegularExpressions.Regex.Match(string.Join("\n", dockerfile), @"EQ_PREFIX=(\S+) scripts/setup --install").Groups[1].Value;
+        string app = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(Repo.Root, "scripts", "setup")), @"app=""\$prefix(/[^""]+)""").Groups[1].Value;
+        Assert.Contains($"test -f {prefix}{app}/models/{EncodeQuality.Vmaf.Model.ModelLocator.DefaultName}.json", string.Join("\n", dockerfile));
+        Assert.Contains($"COPY --from=build {prefix} {prefix}", dockerfile);
+
+        foreach (var file in new[] { Path.Combine("docker", "compose.yaml"), Path.Combine("docker", "k8s", "worker.yaml") })
+        {
+            string text = File.ReadAllText(Path.Combine(Repo.Root, file));
+            Assert.DoesNotContain("VMAF_MODEL_PATH", text);
+            Assert.DoesNotContain(":/models", text);
+            Assert.DoesNotContain("mountPath: /models", text);
+        }
+    }
+
     [Fact]
     public void Prometheus_scrapes_the_compose_workers_port_and_grafana_finds_every_source_the_dashboard_names()
     {

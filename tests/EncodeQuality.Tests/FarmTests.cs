@@ -36,12 +36,12 @@ public partial class FarmTests(FarmServices farm, ITestOutputHelper output) : IC
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
 
     /// <summary>Two CIF rungs; veryslow makes a 45-frame job last seconds, so a test can act in its middle.</summary>
-    private static string Ladder(string preset) =>
-        $$"""{"renditions":[{"name":"small","codec":"x264","height":144,"preset":"{{preset}}","crf":28},{"name":"large","codec":"x264","height":288,"preset":"{{preset}}","crf":24}]}""";
+    private static string Ladder(string preset, string largeKeys = "") =>
+        $$"""{"renditions":[{"name":"small","codec":"x264","height":144,"preset":"{{preset}}","crf":28},{"name":"large","codec":"x264","height":288,"preset":"{{preset}}","crf":24{{largeKeys}}}]}""";
 
     private static string Job(string id, int frames = 45, string preset = "veryslow", string? source = null, string? outDir = null,
-        string metrics = """["vmaf","psnr"]""") =>
-        $$"""{"version":1,"jobId":"{{id}}","source":{{JsonSerializer.Serialize(source ?? Repo.Media("BA1_FT_C.264"))}},"ladder":{{Ladder(preset)}},"frames":{{frames}},"metrics":{{metrics}}{{(outDir is null ? "" : $",\"out\":{JsonSerializer.Serialize(outDir)}")}}}""";
+        string metrics = """["vmaf","psnr"]""", string largeKeys = "") =>
+        $$"""{"version":1,"jobId":"{{id}}","source":{{JsonSerializer.Serialize(source ?? Repo.Media("BA1_FT_C.264"))}},"ladder":{{Ladder(preset, largeKeys)}},"frames":{{frames}},"metrics":{{metrics}}{{(outDir is null ? "" : $",\"out\":{JsonSerializer.Serialize(outDir)}")}}}""";
 
     /// <summary>A test's own queue, database and output root on the shared services.</summary>
     private (string Queue, string Store, string Root) Fresh(string name) =>

@@ -128,6 +128,44 @@ public class ReportTests(RegressionLadders ladders) : IClassFixture<RegressionLa
         Assert.Equal(Rungs(a), Rungs(b));
     }
 
+    /// <summary>
+    /// The farm-wide page over an SQLite store: the two regression runs differ only in preset, so
+    /// every rung splits into two versions there; the page's figures hold what the runs wrote.
+    /// </summary>
+    [Fact]
+    public async Task A_farm_page_from_an_sqlite_store_splits_each_rung_where_its_preset_changed()
+    {
+        string page = Path.Combine(Dir, "farm.html");
+        var o = EqProcess.Run("report", "--store", ladders.Store, "--since", "2h", "--out", page);
+        Assert.True(o.ExitCode == 0, o.StdErr);
+        await using var browser = await HeadlessChromium.Start();
+        var charts = await OpenAndCheck(browser, page, Path.Combine(Dir, "farm.png"));
+        string[] rungs = ["216p", "288p", "360p", "540p", "720p"];
+        Assert.Equal(rungs.SelectMany(r => new[] { r + " mean", r + " p5" }),
+            (await browser.Evaluate("window.eqCharts.find(c => c.id === 'history-source').plot.series.slice(1).map(s => s.label)"))!.AsArray().Select(l => (string)l!));
+        Assert.All(ChartInfo(charts, "history-encode")["points"]!.AsArray(), p => Assert.Equal(2, (int)p!));
+        Assert.All(ChartInfo(charts, "across")["points"]!.AsArray(), p => Assert.Equal(5, (int)p!));
+        Assert.Equal(10, (int)ChartInfo(charts, "versions")["series"]!);
+
+        var data = (await browser.Evaluate("JSON.parse(document.getElementById('eq-data').textContent)"))!;
+        Assert.Equal(rungs, data["renditions"]!.AsArray().Select(r => (string)r!));
+        Assert.All(data["versions"]!.AsArray(), r => Assert.Equal("preset medium -> ultrafast", (string?)r!["versions"]![1]!["changed"]));
+        // Each version's VMAF is that run's pooled mean, as its summary.json says.
+        foreach (var (run, v) in new[] { (ladders.Medium, 0), (ladders.Ultrafast, 1) })
+        {
+            var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))!;
+            foreach (var r in summary["renditions"]!.AsArray())
+                Assert.Equal((double)r!["scores"]!["vmaf"]!["mean"]!, (double)data["versions"]!.AsArray().Single(x => (string?)x!["rendition"] == (string?)r["name"])!
+                    ["versions"]![v]!["vmaf"]!, 6);
+        }
+        var today = data["days"]!.AsArray().Single(d => (int)d!["jobs"]! > 0)!;
+        Assert.Equal("""{"complete":2}""", today["outcomes"]!.ToJsonString());
+        Assert.Equal(2 * 5 * 40, (int)today["frames"]!);
+        Assert.Empty(data["inversions"]!.AsArray());
+        Assert.Equal("None: no smaller rung scored at or above a larger one at source size in the window.",
+            (string?)await browser.Evaluate("[...document.querySelectorAll('h2')].find(h => h.textContent === 'Ladder inversions').nextElementSibling.textContent"));
+    }
+
     [Fact]
     public void Bad_report_input_is_one_line_and_exit_1()
     {
@@ -137,5 +175,18 @@ public class ReportTests(RegressionLadders ladders) : IClassFixture<RegressionLa
         Assert.Equal(1, o.ExitCode);
         Assert.Contains("not a comparison written by eq compare --json", Assert.Single(o.Errors));
         Assert.Equal(1, EqProcess.Run("report", Dir, "--out", Path.Combine(Dir, "y.html")).ExitCode); // a folder without summary.json
+        foreach (var (args, reason) in new (string[], string)[]
+        {
+            (["--since", "3x"], "--since: '3x' is neither an age (30d, 12h, 90m, 2w) nor a time"),
+            ([Dir, "--since", "3d"], "--since is for the farm-wide page, which takes no run or comparison"),
+            ([], "give a run, a comparison, or --store (or EQ_STORE) for the farm-wide page"),
+        })
+        {
+            var bad = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_STORE"] = null },
+                ["report", .. args, .. args.Contains("3x") ? new[] { "--store", ladders.Store } : [], "--out", Path.Combine(Dir, "z.html")]);
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Contains(reason, Assert.Single(bad.Errors));
+        }
+        Assert.False(File.Exists(Path.Combine(Dir, "z.html")));
     }
 }

@@ -17,7 +17,7 @@ public static class QueryCommand
         };
         name.AcceptOnlyFromAmong([.. StoreQueries.Descriptions.Keys]);
         var store = new Option<string?>("--store") { Description = "SQLite file path, or a postgres:// URL or Npgsql connection string (env EQ_STORE)" };
-        var since = new Option<string?>("--since") { Description = "Only runs started at or after this time (ISO 8601, UTC unless it says otherwise)" };
+        var since = SharedOptions.Since("Only runs started at or after this");
         var rendition = new Option<string?>("--rendition") { Description = "Rendition name" };
         var run = new Option<string?>("--run") { Description = "Run id (frames: default the latest run with the rendition)" };
         var scoreAt = new Option<string>("--score-at") { Description = "encode or source", DefaultValueFactory = _ => "encode" };
@@ -33,13 +33,7 @@ public static class QueryCommand
         };
         cmd.SetAction((p, ct) => CommandRunner.Run(p.GetValue(logJson), p.GetValue(verbose), log =>
         {
-            DateTimeOffset? from = null;
-            if (p.GetValue(since) is { } text)
-            {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-                    throw new InputException($"--since: '{text}' is not a date or time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z)");
-                from = t;
-            }
+            var from = SharedOptions.ParseSince(p.GetValue(since), DateTimeOffset.UtcNow);
             string where = p.GetValue(store) ?? Environment.GetEnvironmentVariable("EQ_STORE") ?? throw new InputException("--store (or EQ_STORE) is required");
             var target = new ResultStore(StoreLocation.ParseExisting(where));
             var result = StoreQueries.Run(target, p.GetValue(name)!, new QueryFilter(from, p.GetValue(rendition), p.GetValue(run),

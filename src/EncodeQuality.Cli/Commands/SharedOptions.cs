@@ -67,6 +67,29 @@ public static class SharedOptions
     public static string? StoreFile(string? store) =>
         store is null ? null : EncodeQuality.Results.Store.StoreLocation.Parse(store).FilePath;
 
+    public static Option<string?> Since(string description) => new("--since")
+    {
+        Description = description + ": an age (30d, 12h, 2w) or a time (ISO 8601, UTC unless it says otherwise)",
+    };
+
+    /// <summary>--since as an age back from now (30d, 12h, 90m, 2w) or an ISO 8601 time.</summary>
+    public static DateTimeOffset? ParseSince(string? text, DateTimeOffset now)
+    {
+        if (text is null) return null;
+        var age = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(\d{1,6})([mhdw])$");
+        if (age.Success)
+            return now - int.Parse(age.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * age.Groups[2].Value switch
+            {
+                "m" => TimeSpan.FromMinutes(1),
+                "h" => TimeSpan.FromHours(1),
+                "d" => TimeSpan.FromDays(1),
+                _ => TimeSpan.FromDays(7),
+            };
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t))
+            return t;
+        throw new InputException($"--since: '{text}' is neither an age (30d, 12h, 90m, 2w) nor a time (ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z)");
+    }
+
     public static Option<string?> Store() => new("--store")
     {
         Description = "Also write the run to a results store: an SQLite file path, or a postgres:// URL or Npgsql connection string",

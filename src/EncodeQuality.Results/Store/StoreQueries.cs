@@ -87,11 +87,14 @@ public static class StoreQueries
         """, runId);
 
     /// <summary>Any SELECT over one run (@run), values as <see cref="Run"/> gives them.</summary>
-    internal static QueryResult Select(ResultStore store, string sql, string runId)
+    internal static QueryResult Select(ResultStore store, string sql, string runId) => Select(store, sql, new QueryFilter(RunId: runId));
+
+    /// <summary>Any SELECT, its parameters bound from the filter, values as <see cref="Run"/> gives them.</summary>
+    internal static QueryResult Select(ResultStore store, string sql, QueryFilter f)
     {
         store.EnsureSchema();
         using var c = store.Connect();
-        return store.Guard("read the run", () => Select(c, sql, new QueryFilter(RunId: runId)));
+        return store.Guard("read the store", () => Select(c, sql, f));
     }
 
     private static string Since(QueryFilter f) => f.Since is null ? "" : " AND started_at >= @since";
