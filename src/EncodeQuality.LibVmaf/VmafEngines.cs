@@ -25,7 +25,7 @@ public static class VmafEngines
     /// streams (libvmaf's API takes one pair per context and shares nothing). Throws <see cref="FileNotFoundException"/> (model),
     /// <see cref="DllNotFoundException"/> (libvmaf forced but missing) or the model load error.
     /// </summary>
-    public static Func<int, int, IVmafSink, ReferenceShare?, IVmafEngine> Create(VmafEngineKind kind, string? model, VmafOptions options, Action<string> log)
+    public static VmafEngineFactory Create(VmafEngineKind kind, string? model, VmafOptions options, Action<string> log)
     {
         bool libvmaf = kind switch
         {
@@ -40,7 +40,7 @@ public static class VmafEngines
             log($"VMAF engine: libvmaf {LibVmafLibrary.Version()}");
             // Load once now so a bad model is reported before any frame is decoded.
             new LibVmafScorer(name, features, options, NullSink.Instance).Dispose();
-            return (w, h, sink, _) => new LibVmafScorer(name, features, options, sink);
+            return (w, h, sink, _, _) => new LibVmafScorer(name, features, options, sink);
         }
         string path = ModelLocator.Find(model);
         var loaded = VmafModel.Load(path);
@@ -50,7 +50,7 @@ public static class VmafEngines
         new VmafScorer(loaded, size, size, options, NullSink.Instance).Dispose();
         LibVmafLibrary.TryLoad(out _, out var why);
         log(kind == VmafEngineKind.Auto ? $"VMAF engine: managed ({why})" : "VMAF engine: managed");
-        return (w, h, sink, share) => new VmafScorer(loaded, w, h, options, sink, share);
+        return (w, h, sink, share, alongside) => new VmafScorer(loaded, w, h, options, sink, share, alongside);
     }
 
     /// <summary>

@@ -9,16 +9,22 @@ namespace EncodeQuality.Metrics;
 /// <summary>
 /// VMAF behind the pipeline's metric interface, by whichever engine was chosen (managed or
 /// libvmaf): luma planes go in as views (no copy here), scores come out through the engine's
-/// sink (one frame later, or at flush), named as libvmaf names them plus "vmaf".
+/// sink (one frame later, or at flush), named as libvmaf names them plus "vmaf". The stream's
+/// other extractor metrics (<paramref name="alongside"/>: psnr, ssim) are scored by the managed
+/// engine's own frame workers, so the pair is copied in once; beside libvmaf, by an
+/// <see cref="ExtractorMetric"/> of their own.
 /// </summary>
-public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafEngine> engines, ReferenceShare? share = null) : IFrameMetric, IVmafSink
+public sealed class VmafMetric(VmafEngineFactory engines, ReferenceShare? share = null,
+    IReadOnlyList<(string Metric, string? Options)>? alongside = null, VmafOptions? options = null) : IFrameMetric, IVmafSink
 {
     private IVmafEngine? _engine;
+    private ExtractorMetric? _beside;
     private ScoreSheet? _sheet;
     private int[] _columns = [];
     private int _vmafColumn;
+    private readonly VmafOptions _options = options ?? new VmafOptions();
 
-    public IReadOnlyList<string> FeatureNames => ["vmaf", .. _engine?.FeatureNames ?? []];
+    public IReadOnlyList<string> FeatureNames => ["vmaf", .. _engine?.FeatureNames ?? [], .. _beside?.FeatureNames ?? []];
 
     public bool Temporal => true;
 
@@ -45,10 +51,11 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
     /// thread's extractors), for the memory estimate; libvmaf's engine holds buffers of the same
     /// kind, so the managed figure stands for both. 0 when the model cannot be read.
     /// </summary>
-    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options, ReferenceShare? share)
+    private static long WorkingSet(VmafModel? model, int width, int height, VmafOptions options, ReferenceShare? share,
+        IReadOnlyList<(string Metric, string? Options)> alongside)
     {
         if (model is null) return 0;
-        try { return VmafScorer.WorkingSet(model, width, height, options, share); }
+        try { return VmafScorer.WorkingSet(model, width, height, options, share, alongside); }
         catch (Exception e) when (e is FormatException or NotSupportedException) { return 0; }
     }
 
@@ -68,34 +75,24 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
         if (_engine is null)
         {
             // A picture VMAF cannot take (below 16x16) is a property of the input, not a failure.
-            try { _engine = engines(f.Width, f.Height, this, share); }
+            try { _engine = engines(f.Width, f.Height, this, share, alongside ?? []); }
             catch (ArgumentException e) { throw new InputException(e.Message); }
+            if (alongside is { Count: > 0 } && _engine is not VmafScorer) _beside = new ExtractorMetric(alongside, _options.Threads);
             _sheet = sheet;
             _vmafColumn = sheet.Column("vmaf");
             _columns = _engine.FeatureNames.Select(sheet.Column).ToArray();
         }
         // Luma and chroma as views; the engine copies the planes its features read.
-        if (f.BitDepth > 8)
-            _engine.Push(new YuvPicture(Plane16(reference, 0), Plane16(reference, 1), Plane16(reference, 2)),
-                new YuvPicture(Plane16(distorted, 0), Plane16(distorted, 1), Plane16(distorted, 2)));
-        else
-            _engine.Push(new YuvPicture(Plane8(reference, 0), Plane8(reference, 1), Plane8(reference, 2)),
-                new YuvPicture(Plane8(distorted, 0), Plane8(distorted, 1), Plane8(distorted, 2)));
+        _engine.Push(ExtractorMetric.Picture(reference), ExtractorMetric.Picture(distorted));
+        // VMAF sees every frame (motion); the metrics beside it only those it scores.
+        if (_beside is not null && frameIndex % _options.Subsample == 0) _beside.Push(frameIndex, reference, distorted, sheet);
     }
 
-    private static SamplePlane Plane8(VideoFrame frame, int plane)
+    public void Flush(ScoreSheet sheet)
     {
-        var f = frame.Format;
-        return new SamplePlane(frame.Plane(plane), f.PlaneWidth(plane), f.PlaneHeight(plane), f.PlaneWidth(plane));
+        _engine?.Flush();
+        _beside?.Flush(sheet);
     }
-
-    private static SamplePlane Plane16(VideoFrame frame, int plane)
-    {
-        var f = frame.Format;
-        return new SamplePlane(frame.Plane16(plane), f.PlaneWidth(plane), f.PlaneHeight(plane), f.PlaneWidth(plane), f.BitDepth);
-    }
-
-    public void Flush(ScoreSheet sheet) => _engine?.Flush();
 
     void IVmafSink.OnFrame(long index, double vmaf, ReadOnlySpan<double> features)
     {
@@ -103,7 +100,11 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
         for (int i = 0; i < features.Length; i++) _sheet.Set(_columns[i], index, features[i]);
     }
 
-    public void Dispose() => _engine?.Dispose();
+    public void Dispose()
+    {
+        _engine?.Dispose();
+        _beside?.Dispose();
+    }
 
     /// <summary>
     /// Registers "vmaf" with the engine named as users give it (auto, managed, libvmaf), as every
@@ -119,11 +120,12 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
     public static void Register(MetricCatalog catalog, string? model = null, VmafOptions? options = null,
         VmafEngineKind engine = VmafEngineKind.Auto, Action<string>? log = null)
     {
-        Func<int, int, IVmafSink, ReferenceShare?, IVmafEngine>? factory = null;
+        VmafEngineFactory? factory = null;
         var sizeModel = new Lazy<VmafModel?>(() => TryLoad(model));
-        catalog.Register("vmaf", share =>
+        options ??= new VmafOptions();
+        catalog.RegisterHost("vmaf", (share, alongside) =>
         {
-            try { factory ??= VmafEngines.Create(engine, model, options ?? new VmafOptions(), log ?? (_ => { })); }
+            try { factory ??= VmafEngines.Create(engine, model, options, log ?? (_ => { })); }
             catch (FileNotFoundException e) { throw new InputException(e.Message); }
             catch (DllNotFoundException e) { throw new InputException($"--vmaf-engine libvmaf: {e.Message}"); }
             catch (LibVmafModelException e) { throw new InputException(e.Message); }
@@ -131,7 +133,7 @@ public sealed class VmafMetric(Func<int, int, IVmafSink, ReferenceShare?, IVmafE
             {
                 throw new InputException($"VMAF model '{model}': {e.Message}");
             }
-            return new VmafMetric(factory, share);
-        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h, share) => WorkingSet(sizeModel.Value, w, h, options ?? new VmafOptions(), share));
+            return new VmafMetric(factory, share, alongside, options);
+        }, (w, h) => CannotScore(sizeModel.Value, w, h), (w, h, share, alongside) => WorkingSet(sizeModel.Value, w, h, options, share, alongside));
     }
 }

@@ -4,8 +4,8 @@ namespace EncodeQuality.Vmaf;
 
 /// <summary>
 /// Feature extractors run over a stream of (reference, distorted) picture pairs, with no model:
-/// the part of VMAF that <see cref="VmafScorer"/> predicts from, and on its own a metric made of
-/// extractors (the cambi metric). Threads score frames side by side (<see cref="FrameWorkers"/>),
+/// the part of VMAF that <see cref="VmafScorer"/> predicts from, and on its own the metrics made of
+/// extractors (psnr, ssim, ms_ssim, cambi, speed_chroma). Threads score frames side by side (<see cref="FrameWorkers"/>),
 /// each worker with extractors of its own; each frame is handed to <see cref="FrameDone"/> once
 /// final, in display order, so values do not depend on the thread count. Buffers are allocated
 /// once for the picture size.
@@ -46,24 +46,35 @@ public sealed class FeatureScorer : IDisposable
             () => { var set = spare ?? Build(); spare = null; return set; }, _board, Finish);
     }
 
+    /// <summary>The metrics users can name (--metrics), each an extractor of the list (<see cref="FeatureExtractors.Entry.Metric"/>).</summary>
+    public static IReadOnlyList<string> Metrics { get; } = [.. FeatureExtractors.All.Select(e => e.Metric).OfType<string>()];
+
     /// <summary>
-    /// One extractor alone, named as <see cref="FeatureExtractors"/> lists it ("cambi"), with its
-    /// options as libvmaf-style text ("window_size=63:full_ref=true"); bad options are a one-line
-    /// <see cref="FormatException"/>, a picture the extractor cannot take an <see cref="ArgumentException"/>.
+    /// Metrics by the names users give them ("cambi"), each with its options as libvmaf-style text
+    /// ("window_size=63:full_ref=true") or null, scored by one scorer; bad options are a one-line
+    /// <see cref="FormatException"/>, a picture an extractor cannot take an <see cref="ArgumentException"/>.
     /// </summary>
-    public static FeatureScorer Of(string extractor, string? options, int width, int height, int threads, FrameDone done) =>
-        new([Choose(extractor, options)], width, height, threads, done);
+    public static FeatureScorer ForMetrics(IReadOnlyList<(string Metric, string? Options)> metrics, int width, int height, int threads, FrameDone done) =>
+        new(Choose(metrics), width, height, threads, done);
 
-    /// <summary>Bytes a scorer of one extractor holds for pictures of a size, as the general form below counts them.</summary>
-    public static long WorkingSet(string extractor, string? options, int width, int height, int threads) =>
-        WorkingSet([Choose(extractor, options)], width, height, threads);
+    /// <summary>Whether a metric takes options (cambi does; psnr does not).</summary>
+    public static bool TakesOptions(string metric) => FeatureExtractors.ForMetric(metric)?.Options.Length > 0;
 
-    private static (FeatureExtractors.Entry, FeatureOptions) Choose(string extractor, string? options)
-    {
-        var entry = FeatureExtractors.All.FirstOrDefault(e => e.Name == extractor)
-            ?? throw new ArgumentException($"no feature extractor named '{extractor}'");
-        return (entry, FeatureOptions.Parse(options, entry.Options, extractor));
-    }
+    /// <summary>Checks the metrics' names and options now, before any picture (the <see cref="FormatException"/> of <see cref="ForMetrics"/>).</summary>
+    public static void Check(IReadOnlyList<(string Metric, string? Options)> metrics) => Choose(metrics);
+
+    /// <summary>Bytes a scorer of these metrics holds for pictures of a size, as the general form below counts them.</summary>
+    public static long WorkingSet(IReadOnlyList<(string Metric, string? Options)> metrics, int width, int height, int threads) =>
+        WorkingSet(Choose(metrics), width, height, threads);
+
+    /// <summary>Why one of the metrics cannot score pictures of a size (one plain sentence), or null; asked before any work.</summary>
+    public static string? TooSmall(IReadOnlyList<(string Metric, string? Options)> metrics, int width, int height) =>
+        Choose(metrics).Select(c => c.Entry.TooSmall?.Invoke(width, height, c.Options)).FirstOrDefault(why => why is not null);
+
+    internal static List<(FeatureExtractors.Entry Entry, FeatureOptions Options)> Choose(IReadOnlyList<(string Metric, string? Options)> metrics) =>
+        [.. metrics.Select(m => FeatureExtractors.ForMetric(m.Metric) is { } entry
+            ? (entry, FeatureOptions.Parse(m.Options, entry.Options, m.Metric))
+            : throw new ArgumentException($"no metric named '{m.Metric}' (metrics: {string.Join(", ", Metrics)})"))];
 
     /// <summary>
     /// Bytes a scorer holds for pictures of a size, for the memory estimate: the frames in flight

@@ -18,3 +18,12 @@ public interface IVmafEngine : IDisposable
 
     void Flush();
 }
+
+/// <summary>
+/// Makes an engine for pictures of a size, reporting to a sink, with the streams' share of
+/// reference-only work (or null), and with metrics of the extractor list to score beside VMAF on
+/// the same frame workers (<see cref="FeatureScorer.Metrics"/>; an engine that cannot, libvmaf's,
+/// leaves them out of its <see cref="IVmafEngine.FeatureNames"/>).
+/// </summary>
+public delegate IVmafEngine VmafEngineFactory(int width, int height, IVmafSink sink, ReferenceShare? share,
+    IReadOnlyList<(string Metric, string? Options)> alongside);

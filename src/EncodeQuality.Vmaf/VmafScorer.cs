@@ -24,14 +24,16 @@ public sealed class VmafScorer : IVmafEngine
     public const int MinimumSize = 16;
 
     /// <param name="share">The share of reference-only work with other streams scored against the same reference, or null.</param>
-    public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink, ReferenceShare? share = null)
+    /// <param name="alongside">Metrics of the extractor list (psnr, ssim) scored on the same frame workers; their values reach the sink with the model's features.</param>
+    public VmafScorer(VmafModel model, int width, int height, VmafOptions options, IVmafSink sink, ReferenceShare? share = null,
+        IReadOnlyList<(string Metric, string? Options)>? alongside = null)
     {
         if (TooSmall(model, width, height) is { } why) throw new ArgumentException(why);
         if (options.Subsample < 1) throw new ArgumentException("subsample must be at least 1");
         _model = model;
         _options = options;
         _sink = sink;
-        var (chosen, modelNames) = Choose(model);
+        var (chosen, modelNames) = Choose(model, alongside);
         _features = new FeatureScorer(chosen, width, height, options.Threads, Emit, share);
         var names = _features.FeatureNames.ToList();
         _modelColumns = [.. modelNames.Select(n => names.IndexOf(n) is var i and >= 0
@@ -45,7 +47,8 @@ public sealed class VmafScorer : IVmafEngine
     /// The extractors a model needs, one per (extractor, options), shared by the features it
     /// provides; and the name each of the model's features is logged under.
     /// </summary>
-    internal static (List<(FeatureExtractors.Entry Entry, FeatureOptions Options)> Chosen, List<string> ModelNames) Choose(VmafModel model)
+    internal static (List<(FeatureExtractors.Entry Entry, FeatureOptions Options)> Chosen, List<string> ModelNames) Choose(VmafModel model,
+        IReadOnlyList<(string Metric, string? Options)>? alongside = null)
     {
         var chosen = new List<(FeatureExtractors.Entry Entry, FeatureOptions Options)>();
         var modelNames = new List<string>();
@@ -56,12 +59,16 @@ public sealed class VmafScorer : IVmafEngine
             if (!chosen.Any(c => c.Entry.Name == entry.Name && c.Options.Suffix == o.Suffix)) chosen.Add((entry, o));
             modelNames.Add(entry.OutputName(feature.Name) + o.Suffix);
         }
+        // A metric the model already reads with the same options (cambi for a v1 model) is computed once.
+        foreach (var (entry, o) in FeatureScorer.Choose(alongside ?? []))
+            if (!chosen.Any(c => c.Entry.Name == entry.Name && c.Options.Suffix == o.Suffix)) chosen.Add((entry, o));
         return (chosen, modelNames);
     }
 
     /// <summary>Bytes a scorer holds for pictures of a size, for the memory estimate (<see cref="FeatureScorer"/>'s), its part of a share included.</summary>
-    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options, ReferenceShare? share = null) =>
-        FeatureScorer.WorkingSet(Choose(model).Chosen, width, height, options.Threads, share);
+    public static long WorkingSet(VmafModel model, int width, int height, VmafOptions options, ReferenceShare? share = null,
+        IReadOnlyList<(string Metric, string? Options)>? alongside = null) =>
+        FeatureScorer.WorkingSet(Choose(model, alongside).Chosen, width, height, options.Threads, share);
 
     /// <summary>
     /// The smallest square picture (a power of two from 16) the model can score, for building its

@@ -101,7 +101,7 @@ public class CambiTests
         IReadOnlyList<double> Run(int threads)
         {
             var catalog = EncodeQuality.Metrics.MetricCatalog.WithBuiltIns();
-            EncodeQuality.Metrics.CambiMetric.Register(catalog, threads);
+            catalog.UseThreads(threads);
             var result = new EncodeQuality.Pipeline.FileComparer(catalog).Compare(reference, null, dist, null, ["cambi=full_ref=true"], CancellationToken.None);
             return [.. result.Sheet.Values("cambi"), .. result.Sheet.Values("cambi_source")];
         }
@@ -169,11 +169,11 @@ public class CambiTests
     [InlineData(352, 288, 3, "window_size=63")]
     public void The_metrics_declared_working_set_bounds_its_allocation(int width, int height, int threads, string? options)
     {
-        using (EncodeQuality.Vmaf.FeatureScorer.Of("cambi", options, 512, 512, 1, (_, _, _) => { })) { } // tables made once per process
+        using (EncodeQuality.Vmaf.FeatureScorer.ForMetrics([("cambi", options)], 512, 512, 1, (_, _, _) => { })) { } // tables made once per process
         long before = GC.GetAllocatedBytesForCurrentThread();
-        using var scorer = EncodeQuality.Vmaf.FeatureScorer.Of("cambi", options, width, height, threads, (_, _, _) => { });
+        using var scorer = EncodeQuality.Vmaf.FeatureScorer.ForMetrics([("cambi", options)], width, height, threads, (_, _, _) => { });
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        long declared = EncodeQuality.Vmaf.FeatureScorer.WorkingSet("cambi", options, width, height, threads);
+        long declared = EncodeQuality.Vmaf.FeatureScorer.WorkingSet([("cambi", options)], width, height, threads);
         Assert.InRange(declared, allocated, allocated * 21 / 20);
     }
 

@@ -5,6 +5,8 @@ using EncodeQuality.Metrics;
 using EncodeQuality.Pipeline.Stages;
 using EncodeQuality.Tests.Support;
 using EncodeQuality.Model;
+using EncodeQuality.Vmaf.Features.Psnr;
+using EncodeQuality.Vmaf.Features.Ssim;
 
 namespace EncodeQuality.Tests;
 
@@ -136,7 +138,8 @@ public class UnitTests
         var b = new byte[length];
         rng.NextBytes(a);
         rng.NextBytes(b);
-        Assert.Equal(SquaredError.SumScalar<byte>(a, b), SquaredError.Sum(a, b));
+        // 8-bit samples reach PSNR widened to ushort (FramePair): the sum is the bytes' own.
+        Assert.Equal(SquaredError.SumScalar<byte>(a, b), SquaredError.Sum(a.Select(x => (ushort)x).ToArray(), b.Select(x => (ushort)x).ToArray()));
         var a16 = a.Select(x => (ushort)(x * 4 + rng.Next(4))).ToArray();
         var b16 = b.Select(x => (ushort)(x * 4 + rng.Next(4))).ToArray();
         Assert.Equal(SquaredError.SumScalar<ushort>(a16, b16), SquaredError.Sum(a16, b16));
@@ -146,10 +149,10 @@ public class UnitTests
     public void Psnr_of_a_known_error()
     {
         // Every sample off by 1: MSE 1, PSNR = 20 log10(255) = 48.1308 dB.
-        Assert.Equal(48.130803608679, PsnrMetric.FromSse(100, 100, 8), 9);
+        Assert.Equal(48.130803608679, PsnrExtractor.FromSse(100, 100, 8), 9);
         // 10-bit peak 1023; identical planes are capped at 6 * 10 + 12 = 72 dB as in libvmaf.
-        Assert.Equal(20 * Math.Log10(1023), PsnrMetric.FromSse(7, 7, 10), 9);
-        Assert.Equal(72, PsnrMetric.FromSse(0, 7, 10));
+        Assert.Equal(20 * Math.Log10(1023), PsnrExtractor.FromSse(7, 7, 10), 9);
+        Assert.Equal(72, PsnrExtractor.FromSse(0, 7, 10));
     }
 
     [Fact]
@@ -158,13 +161,13 @@ public class UnitTests
         int w = 64, h = 48;
         var rng = new Random(3);
         var a = Enumerable.Range(0, w * h).Select(_ => (float)rng.Next(256)).ToArray();
-        Assert.Equal(1.0, SsimMetric.Compute(a, a, w, h), 6);
+        Assert.Equal(1.0, SsimExtractor.Compute(a, a, w, h), 6);
         // Flat pictures of levels 100 and 110: only the luminance term is left,
         // (2 * 100 * 110 + C1) / (100^2 + 110^2 + C1) with C1 = (0.01 * 255)^2.
         var flatA = Enumerable.Repeat(100f, w * h).ToArray();
         var flatB = Enumerable.Repeat(110f, w * h).ToArray();
         double c1 = 2.55 * 2.55;
-        Assert.Equal((2 * 100 * 110 + c1) / (100 * 100 + 110 * 110 + c1), SsimMetric.Compute(flatA, flatB, w, h), 5);
+        Assert.Equal((2 * 100 * 110 + c1) / (100 * 100 + 110 * 110 + c1), SsimExtractor.Compute(flatA, flatB, w, h), 5);
     }
 
     [Fact]
@@ -214,6 +217,6 @@ public class SsimSimdTests
         var rng = new Random(w * h);
         var a = Enumerable.Range(0, w * h).Select(_ => (float)rng.Next(256)).ToArray();
         var b = a.Select(v => Math.Clamp(v + rng.Next(-20, 21), 0, 255)).Select(v => (float)v).ToArray();
-        Assert.Equal(SsimMetric.Compute(a, b, w, h, simd: false), SsimMetric.Compute(a, b, w, h, simd: true));
+        Assert.Equal(SsimExtractor.Compute(a, b, w, h, simd: false), SsimExtractor.Compute(a, b, w, h, simd: true));
     }
 }

@@ -101,7 +101,7 @@ public static class ScoreCommand
         {
             if (p.GetValue(threads) < 1) throw new InputException("--threads must be at least 1");
             SharedOptions.UseVmaf(catalog, p.GetValue(vmafEngine)!, p.GetValue(vmafModel), new EncodeQuality.Vmaf.VmafOptions { Threads = p.GetValue(threads) }, log);
-            CambiMetric.Register(catalog, p.GetValue(threads));
+            catalog.UseThreads(p.GetValue(threads));
             var names = catalog.Parse(p.GetValue(metrics)!);
             Score(catalog, log, inputs, p.GetValue(reference)!, p.GetValue(distorted)!, names, p.GetValue(json), p.GetValue(jsonDir), p.GetValue(store),
                 p.GetValue(size), p.GetValue(fps), Settings(names, new Dictionary<string, string?>

@@ -13,7 +13,7 @@ public static class SharedOptions
 
     public static Option<string> Metrics() => new("--metrics")
     {
-        Description = $"Comma-separated metrics: vmaf, psnr, ssim, ms_ssim, cambi; options as libvmaf takes them, cambi=full_ref=true:window_size=63 (none: encode only; default {DefaultMetrics})",
+        Description = $"Comma-separated metrics: vmaf, {string.Join(", ", EncodeQuality.Vmaf.FeatureScorer.Metrics)}; options as libvmaf takes them, cambi=full_ref=true:window_size=63 (none: encode only; default {DefaultMetrics})",
         DefaultValueFactory = _ => DefaultMetrics,
     };
     public static Option<string> VmafEngine()

@@ -15,6 +15,14 @@ namespace EncodeQuality.Vmaf.Features;
 /// </summary>
 internal sealed class AdmExtractor : IFeatureExtractor
 {
+    public static readonly FeatureExtractors.Entry Entry = new("float_adm", true,
+        ["VMAF_feature_adm2_score", "VMAF_feature_adm_scale0_score", "VMAF_feature_adm_scale1_score",
+         "VMAF_feature_adm_scale2_score", "VMAF_feature_adm_scale3_score"],
+        [Integer.IntegerAdmExtractor.OptionSpecs[3]],
+        (c, o) => new AdmExtractor(c.Width, c.Height, o["adm_enhn_gain_limit"], o.Suffix),
+        FeatureExtractors.FloatName,
+        (w, h, _) => 25 * 4 * FeatureExtractors.Level1(w, h) + 2 * 4L * w + 4 * 4L * (w / 2 + 1) + 4 * 4L * ((w + 1) / 2)); // 25 band planes; rows
+
     // libvmaf adm_tools.c, dwt2_db2_coeffs_lo_s / hi_s.
     private static readonly float[] Lo = [0.482962913144690f, 0.836516303737469f, 0.224143868041857f, -0.129409522550921f];
     private static readonly float[] Hi = [-0.129409522550921f, -0.224143868041857f, 0.836516303737469f, -0.482962913144690f];

@@ -10,6 +10,13 @@ namespace EncodeQuality.Vmaf.Features;
 /// </summary>
 internal sealed class MotionExtractor : IFeatureExtractor
 {
+    public static readonly FeatureExtractors.Entry Entry = new("float_motion", true,
+        ["VMAF_feature_motion2_score", "VMAF_feature_motion3_score", "VMAF_feature_motion_score"],
+        [],
+        (c, o) => new MotionExtractor(c.Width, c.Height),
+        FeatureExtractors.FloatName,
+        (w, h, _) => 4L * w, KeepsBlurredReference: true, Temporal: true); // a row; each frame's blur is the frame's
+
     private static readonly float[] Taps = [0.054488685f, 0.244201342f, 0.402619947f, 0.244201342f, 0.054488685f];
     private static readonly string[] Names = ["motion2", "motion3", "motion"];
 

@@ -12,6 +12,13 @@ namespace EncodeQuality.Vmaf.Features;
 /// </summary>
 internal sealed class VifExtractor : IFeatureExtractor
 {
+    public static readonly FeatureExtractors.Entry Entry = new("float_vif", true,
+        ["VMAF_feature_vif_scale0_score", "VMAF_feature_vif_scale1_score", "VMAF_feature_vif_scale2_score", "VMAF_feature_vif_scale3_score"],
+        [Integer.IntegerVifExtractor.OptionSpecs[0]],
+        (c, o) => new VifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix),
+        FeatureExtractors.FloatName,
+        (w, h, _) => 5 * 4L * w * h + 4 * 4 * FeatureExtractors.Quarter(w, h) + 4L * w); // 5 planes of moments, 4 decimated, a row
+
     // vif_get_filter at kernelscale 1: 17, 9, 5 and 3 taps, sigma = size / 5.
     private static readonly float[][] Taps =
         [.. Enumerable.Range(0, 4).Select(scale => GaussianKernel.Size(scale, 1f)).Select(n => GaussianKernel.Taps(n, n / 5.0f))];

@@ -7,6 +7,16 @@ namespace EncodeQuality.Vmaf.Features.Cambi;
 /// </summary>
 internal sealed class CambiExtractor : IFeatureExtractor
 {
+    public static readonly FeatureExtractors.Entry Entry = new("cambi", false,
+        ["Cambi_feature_cambi_score"],
+        CambiOptions.Specs,
+        (c, o) => new CambiExtractor(c.Width, c.Height, o),
+        _ => "cambi",
+        WorkingSet,
+        TooSmall: (w, h, _) => w < CambiScorer.MinimumSide && h < CambiScorer.MinimumSide
+            ? $"CAMBI needs a picture at least {CambiScorer.MinimumSide} pixels wide or high, got {w}x{h}" : null,
+        ReadsReference: o => CambiOptions.Settings(o).FullReference) { Metric = "cambi" };
+
     private readonly CambiSettings _settings;
     private readonly CambiScorer _distorted;
     private readonly CambiScorer? _source;

@@ -17,6 +17,35 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// </summary>
 internal sealed class IntegerAdmExtractor : IFeatureExtractor
 {
+    /// <summary>The options it takes, as libvmaf declares them (the float extractor takes some of them too).</summary>
+    public static readonly OptionSpec[] OptionSpecs =
+    [
+        new("adm_csf_scale", "scf", 1.0),
+        new("adm_csf_diag_scale", "scfd", 1.0),
+        new("adm_dlm_weight", "dlmw", 0.5),
+        new("adm_enhn_gain_limit", "egl", 100.0),
+        new("adm_norm_view_dist", "nvd", 3.0),
+        new("adm_ref_display_height", "rdh", 1080),
+        new("adm_csf_mode", "csf", 0),
+        new("adm_noise_weight", "nw", 0.03125),
+        new("adm_skip_scale0", "ssz", 0, IsBool: true),
+        new("adm_min_val", "min", 0.0),
+    ];
+
+    public static readonly FeatureExtractors.Entry Entry = new("integer_adm", false,
+        ["VMAF_integer_feature_adm2_score", "VMAF_integer_feature_aim_score", "VMAF_integer_feature_adm3_score",
+         "integer_adm_scale0", "integer_adm_scale1", "integer_adm_scale2", "integer_adm_scale3"],
+        OptionSpecs,
+        (c, o) => o["adm_csf_scale"] != 1.0 || o["adm_csf_diag_scale"] != 1.0 || o.Flag("adm_skip_scale0")
+            ? throw FeatureExtractors.Unsupported("adm_csf_scale, adm_csf_diag_scale and adm_skip_scale0 are")
+            : new IntegerAdmExtractor(c.Width, c.Height, new IntegerAdmExtractor.Options(
+                o["adm_enhn_gain_limit"], o["adm_norm_view_dist"], (int)o["adm_ref_display_height"], o["adm_noise_weight"],
+                o["adm_dlm_weight"], o["adm_min_val"], (int)o["adm_csf_mode"]), o.Suffix,
+                c.Shared("integer_adm", () => new AdmReference(c.Width, c.Height))),
+        n => n.StartsWith("integer_", StringComparison.Ordinal) ? n : FeatureExtractors.IntegerName(n),
+        (w, h, _) => 4 * 4 * FeatureExtractors.Level1(w, h) + 20 * 3 * 4L * ((w + 1) / 2) + 4L * (4 * w + 4) + 2 * 2L * (w + 34) + 4 * 4L * ((w + 1) / 2 + (h + 1) / 2), // 4 approximation planes; 20 rings of 3 band rows; DWT rows (and the 16-bit ones of AVX-512); indices
+        SharedPerFrame: AdmReference.Bytes); // the reference's detail bands at every level, and its denominator's cube sums
+
     // libvmaf integer_adm.h: dwt2_db2_coeffs_lo/hi (Q15) and the sum of the low-pass taps.
     private static readonly int[] Lo = [15826, 27411, 7345, -4240];
     private static readonly int[] Hi = [-4240, -7345, 27411, -15826];

@@ -18,6 +18,30 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// </summary>
 internal sealed class IntegerMotionExtractor : IFeatureExtractor
 {
+    /// <summary>The options it takes, as libvmaf declares them.</summary>
+    public static readonly OptionSpec[] OptionSpecs =
+    [
+        new("motion_force_zero", "force_0", 0, IsBool: true),
+        new("motion_blend_factor", "mbf", 1.0),
+        new("motion_blend_offset", "mbo", 40.0),
+        new("motion_fps_weight", "mfw", 1.0),
+        new("motion_max_val", "mmxv", 10000.0),
+        new("motion_five_frame_window", "mffw", 0, IsBool: true),
+        new("motion_moving_average", "mma", 0, IsBool: true),
+    ];
+
+    public static readonly FeatureExtractors.Entry Entry = new("integer_motion", false,
+        ["VMAF_integer_feature_motion2_score", "VMAF_integer_feature_motion3_score"],
+        OptionSpecs,
+        (c, o) => o.Flag("motion_force_zero") || o.Flag("motion_five_frame_window")
+            ? throw FeatureExtractors.Unsupported("motion_force_zero and motion_five_frame_window are")
+            : new IntegerMotionExtractor(c.Width, c.Height, new IntegerMotionExtractor.Options(
+                o["motion_max_val"], o["motion_fps_weight"], o["motion_blend_factor"], o["motion_blend_offset"],
+                o.Flag("motion_moving_average")), o.Suffix, c.Shared("integer_motion", () => new IntegerMotionExtractor.SharedSad())),
+        FeatureExtractors.IntegerName,
+        (w, h, _) => 4L * (w + 4) + 5 * 4L * w + 5 * 2L * w + 2 * 2L * (w + 36), // the blurred row; the ring of 5 difference rows; both again in 16 bits for AVX-512
+        SharedPerFrame: (_, _) => 32, SmallShare: true, Temporal: true); // one frame's SAD (motion reads only the reference), in a deep ring
+
     // libvmaf integer_motion.h: the 5-tap Gaussian in Q16.
     private static readonly int[] Taps = [3571, 16004, 26386, 16004, 3571];
 

@@ -15,6 +15,25 @@ namespace EncodeQuality.Vmaf.Features.Integer;
 /// </summary>
 internal sealed class IntegerVifExtractor : IFeatureExtractor
 {
+    /// <summary>The options it takes, as libvmaf declares them (the float extractor takes some of them too).</summary>
+    public static readonly OptionSpec[] OptionSpecs =
+    [
+        new("vif_enhn_gain_limit", "egl", 100.0),
+        new("vif_skip_scale0", "ssclz", 0, IsBool: true),
+    ];
+
+    public static readonly FeatureExtractors.Entry Entry = new("integer_vif", false,
+        ["VMAF_integer_feature_vif_scale0_score", "VMAF_integer_feature_vif_scale1_score",
+         "VMAF_integer_feature_vif_scale2_score", "VMAF_integer_feature_vif_scale3_score"],
+        OptionSpecs,
+        (c, o) => o.Flag("vif_skip_scale0")
+            ? throw FeatureExtractors.Unsupported("vif_skip_scale0 is")
+            : new IntegerVifExtractor(c.Width, c.Height, o["vif_enhn_gain_limit"], o.Suffix,
+                c.Shared("integer_vif", () => new VifReference(c.Width, c.Height))),
+        FeatureExtractors.IntegerName,
+        (w, h, _) => 4 * 2 * FeatureExtractors.Quarter(w, h) + 2 * 8 * 4L * (w + 32), // 4 decimated planes; 8 rows of moments, twice for the 512-bit paths (which also bounds their 2 decimation rows)
+        SharedPerFrame: VifReference.Bytes); // the reference's mean and variance at every scale
+
     // libvmaf integer_vif.h, vif_filter1d_table: Q16 taps of the 17/9/5/3-tap Gaussians (each sums to 65536).
     private static readonly ushort[][] Taps =
     [

@@ -22,6 +22,14 @@ internal sealed class SpeedChromaExtractor : IFeatureExtractor
         new("speed_weight_var_mode", "wvm", 0, Min: 0, Max: 6),
     ];
 
+    public static readonly FeatureExtractors.Entry Entry = new("speed_chroma", false,
+        ["Speed_chroma_feature_speed_chroma_u_score", "Speed_chroma_feature_speed_chroma_v_score", "Speed_chroma_feature_speed_chroma_uv_score"],
+        Specs,
+        (c, o) => new SpeedChromaExtractor(c.Width, c.Height, o),
+        n => n.Replace("Speed_chroma_feature_", "").Replace("_score", ""),
+        WorkingSet,
+        UsesChroma: true, TooSmall: TooSmall) { Metric = "speed_chroma" };
+
     private readonly string[] _names;
     private readonly double _maxValue;
     private readonly int _width, _height;

@@ -1,7 +1,4 @@
-using EncodeQuality.Native.Frames;
-using EncodeQuality.Model;
-
-namespace EncodeQuality.Metrics;
+namespace EncodeQuality.Vmaf.Features.Ssim;
 
 /// <summary>
 /// Multi-scale SSIM of the luma (Wang, Simoncelli and Bovik 2003) as libvmaf's float_ms_ssim
@@ -11,11 +8,15 @@ namespace EncodeQuality.Metrics;
 /// Wang's exponents. Written as float_ms_ssim. Needs 176 pixels on the short side (11 at the
 /// fifth scale).
 /// </summary>
-public sealed class MsSsimMetric : IFrameMetric
+internal sealed class MsSsimExtractor : IFeatureExtractor
 {
     private const int Scales = 5;
     private const int LpfLength = 9;
     private static readonly string[] Names = ["float_ms_ssim"];
+
+    public static readonly FeatureExtractors.Entry Entry = new("float_ms_ssim", false, Names, [],
+        (c, _) => new MsSsimExtractor(c.Width, c.Height), _ => Names[0], (w, h, _) => WorkingSet(w, h),
+        TooSmall: (w, h, _) => CannotScore(w, h)) { Metric = "ms_ssim" };
 
     // libvmaf ms_ssim.c: g_lpf (the 9x9 low-pass, as printed there) and Wang's exponents.
     private static readonly float[] Lpf =
@@ -38,31 +39,11 @@ public sealed class MsSsimMetric : IFrameMetric
     public const int MinimumSide = IqaSsim.Window << (Scales - 1);
 
     private readonly IqaSsim _ssim = new();
-    private int _column = -1, _width, _height;
+    private readonly int _width, _height;
     private readonly float[][] _ref = new float[Scales][], _dist = new float[Scales][];
 
-    public IReadOnlyList<string> FeatureNames => Names;
-
-    public bool Temporal => false;
-
-    public void Push(long frameIndex, VideoFrame reference, VideoFrame distorted, ScoreSheet sheet)
+    public MsSsimExtractor(int width, int height)
     {
-        if (_column < 0) _column = sheet.Column(Names[0]);
-        var f = reference.Format;
-        if (distorted.Format != f) throw new ArgumentException($"MS-SSIM needs frames of one format, got {f} and {distorted.Format}");
-        Prepare(f.Width, f.Height);
-        IqaSsim.LoadLuma(reference, _ref[0]);
-        IqaSsim.LoadLuma(distorted, _dist[0]);
-        sheet.Set(_column, frameIndex, Compute());
-    }
-
-    /// <summary>Why MS-SSIM cannot score pictures of this size, or null.</summary>
-    public static string? CannotScore(int width, int height) =>
-        Math.Min(width, height) < MinimumSide ? $"MS-SSIM needs at least {MinimumSide} pixels on each side, got {width}x{height}" : null;
-
-    private void Prepare(int width, int height)
-    {
-        if (width == _width && height == _height) return;
         if (CannotScore(width, height) is { } why) throw new ArgumentException(why);
         _width = width;
         _height = height;
@@ -75,6 +56,23 @@ public sealed class MsSsimMetric : IFrameMetric
             h = h / 2 + (h & 1);
         }
     }
+
+    public IReadOnlyList<string> Features => Names;
+
+    /// <summary>Floats: both pictures at every scale (4/3 of a picture each) and IQA's six planes of the first scale, under 9 pictures.</summary>
+    private static long WorkingSet(int width, int height) => 4L * width * height * 9;
+
+    public void Extract(long index, FramePair frame, bool score, FeatureBoard board)
+    {
+        if (!score) return;
+        IqaSsim.LoadLuma(frame.Reference, frame.BitDepth, _ref[0]);
+        IqaSsim.LoadLuma(frame.Distorted, frame.BitDepth, _dist[0]);
+        board.Set(index, Names[0], Compute());
+    }
+
+    /// <summary>Why MS-SSIM cannot score pictures of this size, or null.</summary>
+    public static string? CannotScore(int width, int height) =>
+        Math.Min(width, height) < MinimumSide ? $"MS-SSIM needs at least {MinimumSide} pixels on each side, got {width}x{height}" : null;
 
     private double Compute()
     {
@@ -92,8 +90,4 @@ public sealed class MsSsimMetric : IFrameMetric
         }
         return msssim;
     }
-
-    public void Flush(ScoreSheet sheet) { }
-
-    public void Dispose() { }
 }

@@ -1,47 +1,14 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace EncodeQuality.Metrics;
+namespace EncodeQuality.Vmaf.Features.Psnr;
 
 /// <summary>
 /// Sum of squared differences of two sample planes, with <see cref="Vector{T}"/> (256-bit lanes on
 /// AVX2, 128-bit on SSE and NEON) and a scalar reference the vector path is tested against.
 /// </summary>
-public static class SquaredError
+internal static class SquaredError
 {
-    public static ulong Sum(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        if (a.Length != b.Length) throw new ArgumentException("planes differ in size");
-        int i = 0, lanes = Vector<byte>.Count;
-        ulong total = 0;
-        if (Vector.IsHardwareAccelerated && a.Length >= lanes)
-        {
-            ref byte ra = ref MemoryMarshal.GetReference(a);
-            ref byte rb = ref MemoryMarshal.GetReference(b);
-            // Each step adds at most 4 * 255^2 per int lane; flushing every 2048 steps stays far
-            // below int overflow.
-            while (i <= a.Length - lanes)
-            {
-                var acc = Vector<int>.Zero;
-                int end = Math.Min(a.Length - lanes, i + lanes * 2048);
-                for (; i <= end; i += lanes)
-                {
-                    Vector.Widen(Vector.LoadUnsafe(ref ra, (nuint)i), out Vector<ushort> a0, out Vector<ushort> a1);
-                    Vector.Widen(Vector.LoadUnsafe(ref rb, (nuint)i), out Vector<ushort> b0, out Vector<ushort> b1);
-                    acc += Squares(Vector.AsVectorInt16(a0) - Vector.AsVectorInt16(b0));
-                    acc += Squares(Vector.AsVectorInt16(a1) - Vector.AsVectorInt16(b1));
-                }
-                total += (ulong)Vector.Sum(Widened(acc));
-            }
-        }
-        for (; i < a.Length; i++)
-        {
-            int d = a[i] - b[i];
-            total += (ulong)(d * d);
-        }
-        return total;
-    }
-
     public static ulong Sum(ReadOnlySpan<ushort> a, ReadOnlySpan<ushort> b)
     {
         if (a.Length != b.Length) throw new ArgumentException("planes differ in size");

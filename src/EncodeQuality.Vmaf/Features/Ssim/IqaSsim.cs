@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EncodeQuality.Metrics;
+namespace EncodeQuality.Vmaf.Features.Ssim;
 
 /// <summary>
 /// The SSIM map of libvmaf's IQA code (iqa/ssim_tools.c, _iqa_ssim with default arguments), shared
@@ -151,21 +151,25 @@ internal sealed class IqaSsim
         return (sw, sh);
     }
 
-    /// <summary>Luma as floats on the 8-bit scale, offset 0 (libvmaf's picture_copy for SSIM).</summary>
-    public static void LoadLuma(EncodeQuality.Native.Frames.VideoFrame frame, float[] target)
+    /// <summary>
+    /// Luma samples as floats on the 8-bit range, as libvmaf's picture_copy brings deeper samples
+    /// there (sample / 2^(depth - 8)); the scale is a power of two, so multiplying by its inverse
+    /// gives the quotient exactly.
+    /// </summary>
+    public static void LoadLuma(ReadOnlySpan<ushort> samples, int bitDepth, float[] target)
     {
-        var f = frame.Format;
-        int n = f.Width * f.Height;
-        if (f.BitDepth > 8)
+        float scale = 1f / (1 << (bitDepth - 8));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            float div = 1 << (f.BitDepth - 8);
-            var src = frame.Plane16(0);
-            for (int i = 0; i < n; i++) target[i] = src[i] / div;
+            var s = new Vector<float>(scale);
+            for (; i <= samples.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                Vector.Widen(new Vector<ushort>(samples[i..]), out Vector<uint> lo, out Vector<uint> hi);
+                (Vector.ConvertToSingle(lo) * s).CopyTo(target, i);
+                (Vector.ConvertToSingle(hi) * s).CopyTo(target, i + Vector<uint>.Count);
+            }
         }
-        else
-        {
-            var src = frame.Plane(0);
-            for (int i = 0; i < n; i++) target[i] = src[i];
-        }
+        for (; i < samples.Length; i++) target[i] = samples[i] * scale;
     }
 }
