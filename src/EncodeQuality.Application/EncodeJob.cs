@@ -68,6 +68,7 @@ public sealed record EncodeJob
         int scorerThreads = ScorerThreads(e.Ladder?.Count, e.ScoreAt);
         VmafMetric.Use(catalog, VmafEngine, VmafModel, new EncodeQuality.Vmaf.VmafOptions { Subsample = e.Subsample, Threads = scorerThreads },
             m => log.Information("{VmafEngine}", m));
+        catalog.UseThreads(scorerThreads); // the other metrics' scorer, when VMAF's does not carry them
         log.Debug("VMAF threads per comparison: {Threads}", scorerThreads);
         var request = sampled ? e : e with { Metrics = [] };
         var settings = EncodeRun.Settings(request, new Dictionary<string, string?>

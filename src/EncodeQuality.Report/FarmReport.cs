@@ -208,8 +208,14 @@ public static class FarmReport
         return days;
     }
 
+    /// <summary>A query's rows as objects by column name: text as text, numbers as numbers.</summary>
     private static JsonArray Rows(QueryResult q) =>
-        [.. q.Rows.Select(r => new JsonObject(q.Columns.Select((c, i) => KeyValuePair.Create(c, r[i] is string s ? (JsonNode?)s : r[i] is null ? null : Number(r[i]) is { } d ? JsonValue.Create(d) : JsonValue.Create(r[i]!.ToString())))))];
+        [.. q.Rows.Select(r => new JsonObject(q.Columns.Select((c, i) => KeyValuePair.Create(c, r[i] switch
+        {
+            null => null,
+            string text => (JsonNode?)text,
+            var v => JsonValue.Create(Number(v)),
+        }))))];
 
     private static Dictionary<string, object?> Row(QueryResult q, object?[] row) =>
         q.Columns.Select((c, i) => (c, row[i])).ToDictionary(x => x.c, x => x.Item2);
