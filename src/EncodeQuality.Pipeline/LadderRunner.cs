@@ -150,7 +150,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0,
                 f => catalog.WorkingSet(request.Metrics, f.Width, f.Height, shares.GetValueOrDefault((f.Width, f.Height)))));
         }
-        long estimate = MemoryEstimate.Run(info.Format, rungs);
+        long estimate = MemoryEstimate.Run(info.Format, rungs, MemoryPeak.Resident());
         long? available = MemoryEstimate.Available();
         if (available is { } a && estimate > a)
             throw new InputException($"this run needs about {MemoryEstimate.Text(estimate)} of memory and {MemoryEstimate.Text(a)} is available: " +

@@ -20,13 +20,18 @@ public static class MemoryPeak
     }
 
     /// <summary>The peak resident size in bytes (VmHWM of /proc/self/status, in kB there); 0 where there is none.</summary>
-    public static long Read()
+    public static long Read() => Status("VmHWM:");
+
+    /// <summary>The resident size now in bytes (VmRSS); 0 where there is none.</summary>
+    public static long Resident() => Status("VmRSS:");
+
+    private static long Status(string key)
     {
         try
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(key.Length).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
         return 0;

@@ -95,6 +95,11 @@ public partial class FarmTests
             events.WaitFor(drained, JobEvents.Finished, Long);
             Assert.Equal(0, w.WaitForExit(Long));
             Assert.Equal(1, RunCount(store, drained));
+            // Each run's peak within its estimate, in a process that holds a listener and earlier jobs.
+            var memory = Regex.Matches(w.Log, @"Memory: peak ([\d.]+) MiB of the ([\d.]+) MiB estimated");
+            Assert.Equal(3, memory.Count);
+            foreach (Match line in memory)
+                Assert.True(double.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture) <= double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), line.Value);
             await FarmPageShowsEveryFigure(store, done, gated, drained);
         }
         finally { Show(w); }
