@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EncodeQuality.Model;
 using EncodeQuality.Results.Store;
 
 namespace EncodeQuality.Report;
@@ -23,9 +24,15 @@ public static class FarmReport
     private sealed record Rung(double Time, string RunId, string Name, string Codec, int Width, int Height, JsonObject Settings, double Kbps,
         double? VmafEncode, double? VmafSource)
     {
-        /// <summary>The rung's settings without its name: what makes two runs of a rendition the same ladder version.</summary>
-        public string Version => $"{Codec} {Width}x{Height} " + new JsonObject(Settings.Where(kv => kv.Key != "name").OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))).ToJsonString();
+        /// <summary>
+        /// What makes two runs of a rendition the same ladder version, as the page shows it: the
+        /// codec, the size and the other rung keys, in one order (PostgreSQL's jsonb keeps none).
+        /// </summary>
+        public string Version => $"{Codec} {Width}x{Height} " + string.Join(", ", Keys.Select(k => $"{k} {Text(Settings[k])}"));
+
+        /// <summary>The rung's keys besides its name, codec and size.</summary>
+        public IEnumerable<string> Keys =>
+            Settings.Select(kv => kv.Key).Where(k => k is not ("name" or "codec" or "height" or "width")).Order(StringComparer.Ordinal);
 
         public double? Cap => Settings["maxrate"] is JsonValue v && v.TryGetValue(out double cap) ? cap : null;
     }
@@ -52,7 +59,7 @@ public static class FarmReport
             ["percentiles"] = ByMode(percentiles, mode => Percentiles(percentiles, mode, names)),
             ["rates"] = Rates(rungs, names),
             ["versions"] = Versions(rungs, names),
-            ["across"] = Percentiles(percentiles, "source", names),
+            ["across"] = Percentiles(percentiles, ScoreSet.NameOf(ScoreAt.Source), names),
             ["inversions"] = Rows(h.Inversions),
             ["days"] = Days(h.Jobs, h.Since, h.Until),
         };
@@ -62,7 +69,7 @@ public static class FarmReport
     private static JsonObject ByMode(List<Dictionary<string, object?>> rows, Func<string, JsonArray> figure)
     {
         var o = new JsonObject();
-        foreach (var mode in new[] { "encode", "source" })
+        foreach (var mode in new[] { ScoreAt.Encode, ScoreAt.Source }.Select(ScoreSet.NameOf))
             if (rows.Any(r => (string)r["score_at"]! == mode)) o[mode] = figure(mode);
         return o;
     }
@@ -155,7 +162,7 @@ public static class FarmReport
                 versions.Add(new JsonObject
                 {
                     ["from"] = s[0].Time, ["to"] = s[^1].Time, ["runs"] = s.Count,
-                    ["setting"] = $"{s[0].Codec} {s[0].Width}x{s[0].Height} " + string.Join(", ", Keys(s[0]).Select(k => $"{k} {Text(s[0].Settings[k])}")),
+                    ["setting"] = s[0].Version,
                     ["changed"] = i == 0 ? null : string.Join(", ", Changes(spans[i - 1][0], s[0])),
                     ["kbps"] = s.Average(r => r.Kbps),
                     ["vmaf"] = scored.Count == 0 ? null : scored.Average(r => r.VmafEncode!.Value),
@@ -171,16 +178,12 @@ public static class FarmReport
     {
         if (before.Codec != after.Codec) yield return $"codec {before.Codec} -> {after.Codec}";
         if (before.Width != after.Width || before.Height != after.Height) yield return $"size {before.Width}x{before.Height} -> {after.Width}x{after.Height}";
-        foreach (var key in Keys(before).Union(Keys(after)).Order(StringComparer.Ordinal))
+        foreach (var key in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
         {
             string was = Text(before.Settings[key]), now = Text(after.Settings[key]);
             if (was != now) yield return $"{key} {(was.Length == 0 ? "(unset)" : was)} -> {(now.Length == 0 ? "(unset)" : now)}";
         }
     }
-
-    /// <summary>A rung's keys besides those the version names apart, in one order (PostgreSQL's jsonb keeps no order).</summary>
-    private static IEnumerable<string> Keys(Rung r) =>
-        r.Settings.Select(kv => kv.Key).Where(k => k is not ("name" or "codec" or "height" or "width")).Order(StringComparer.Ordinal);
 
     /// <summary>
     /// Every UTC day of the window, idle ones too: how many jobs ended each way, the frames their
