@@ -1,5 +1,6 @@
 /*
- * eqglue: the thin C layer between EncodeQuality's C# code and FFmpeg, libx264 and libx265.
+ * eqglue: the thin C layer between EncodeQuality's C# code and FFmpeg, libx264, libx265, and the
+ * AV1 encoders SVT-AV1 and rav1e (opened at run time, only when a rung asks for them).
  *
  * C# sees only the opaque handles and the plain structs declared here; it never mirrors a
  * struct of FFmpeg, x264 or x265. The glue holds no pipeline logic: it opens, reads, scales,
@@ -69,12 +70,13 @@ EQ_API EqScaler *eq_scaler_create(int32_t src_w, int32_t src_h, int32_t dst_w, i
 EQ_API int32_t eq_scaler_scale(EqScaler *s, const EqPlanes *src, const EqPlanes *dst);
 EQ_API void eq_scaler_free(EqScaler *s);
 
-enum { EQ_CODEC_X264 = 0, EQ_CODEC_X265 = 1 };
+enum { EQ_CODEC_X264 = 0, EQ_CODEC_X265 = 1, EQ_CODEC_SVTAV1 = 2, EQ_CODEC_RAV1E = 3 };
 enum { EQ_RC_CRF = 0, EQ_RC_ABR = 1 };
 
-/* What the glue sets itself. Every setting of a rung (crf, bitrate, vbv-maxrate, keyint, ...)
- * comes as an option, applied with the library's own x264_param_parse / x265_param_parse after
- * the preset, so both libraries read them by the same names. */
+/* What the glue sets itself. Every setting of a rung (crf, bitrate, vbv-maxrate, vbv-bufsize,
+ * keyint, bframes, rc-lookahead) comes as an option by its x264 name, after the preset: x264 and
+ * x265 parse them with their own x264_param_parse / x265_param_parse, the AV1 back-ends map them
+ * to their library's names (crf is SVT-AV1's crf and rav1e's quantizer, each on its own scale). */
 typedef struct EqEncoderConfig {
     int32_t codec;              /* EQ_CODEC_* */
     int32_t width;
@@ -104,17 +106,19 @@ typedef struct EqEncoderInfo {
 } EqEncoderInfo;
 
 typedef struct EqEncodedFrame {
-    const uint8_t *data;        /* Annex B NAL units, valid until the next encode call */
+    const uint8_t *data;        /* Annex B NAL units, or an AV1 temporal unit; valid until the next encode call */
     int32_t size;
     int32_t keyframe;
     int64_t pts;                /* the pts given with the input picture: its display index */
     int64_t dts;
     int32_t slice_type;         /* 'I', 'P', 'B' or 'b' */
-    int32_t qp;
+    int32_t qp;                 /* 0 when the library does not say */
+    int64_t recon_pts;          /* the display index of the recon written with this packet: the packet's
+                                 * own for x264 and x265, any frame's for the AV1 encoders */
 } EqEncodedFrame;
 
 typedef struct EqEncoder EqEncoder;
-/* keys/values: options for x264_param_parse / x265_param_parse, applied in order after the preset.
+/* keys/values: the rung's settings, then options for the library's own parser, in order after the preset.
  * Resolves them as eq_encoder_open would, without opening an encoder: for a memory estimate
  * before any work. max_delayed_frames is then an upper bound. 0 or <0 with text in err. */
 EQ_API int32_t eq_encoder_plan(const EqEncoderConfig *cfg, const char *const *keys, const char *const *values,
@@ -122,10 +126,12 @@ EQ_API int32_t eq_encoder_plan(const EqEncoderConfig *cfg, const char *const *ke
 EQ_API EqEncoder *eq_encoder_open(const EqEncoderConfig *cfg, const char *const *keys,
                                   const char *const *values, int32_t n_params, char *err, int32_t err_len);
 EQ_API void eq_encoder_info(EqEncoder *enc, EqEncoderInfo *info);
-/* Sequence headers (SPS/PPS, and VPS for HEVC) for the container's extradata. */
+/* Sequence headers for the container's extradata: SPS/PPS (and VPS for HEVC), or AV1's sequence
+ * header OBU (SVT-AV1) or av1C record (rav1e). */
 EQ_API int32_t eq_encoder_headers(EqEncoder *enc, const uint8_t **data, int32_t *size);
 /* Encode pic (NULL to flush); keyframe != 0 makes pic an IDR frame (a segment boundary).
- * 1: a frame came out, its recon copied to recon (planar 4:2:0); 0: nothing came out; <0: error. */
+ * 1: a packet came out, and one recon copied to recon (planar 4:2:0; its display index is
+ * recon_pts); 0: nothing came out; <0: error. Over an encode, every frame's recon comes once. */
 EQ_API int32_t eq_encoder_encode(EqEncoder *enc, const EqPlanes *pic, int64_t pts, int32_t keyframe, const EqPlanes *recon,
                                  EqEncodedFrame *out, char *err, int32_t err_len);
 EQ_API void eq_encoder_close(EqEncoder *enc);
@@ -147,7 +153,7 @@ typedef void (*EqLogFn)(int32_t level, const char *line);
 EQ_API void eq_log_route(EqLogFn fn, int32_t level);
 
 /* The libraries as loaded, "name=version" pairs joined by ";" (ffmpeg, libavformat, libavcodec, libavutil,
- * libswscale, x264, x265), for --version, logs and stored runs. */
+ * libswscale, x264, x265, and svtav1 and rav1e when they can be loaded), for --version, logs and stored runs. */
 EQ_API const char *eq_versions(void);
 
 #ifdef __cplusplus

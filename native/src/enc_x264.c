@@ -188,6 +188,7 @@ static int x264_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, int ke
     }
     out->keyframe = res.b_keyframe;
     out->pts = res.i_pts;
+    out->recon_pts = res.i_pts;
     out->dts = res.i_dts;
     out->slice_type = IS_X264_TYPE_I(res.i_type) ? 'I' : res.i_type == X264_TYPE_P ? 'P' : res.i_type == X264_TYPE_BREF ? 'B' : 'b';
     out->qp = res.i_qpplus1 - 1;

@@ -178,6 +178,7 @@ static int x265_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, int ke
     out->size = size;
     out->keyframe = o->sliceType == X265_TYPE_IDR || o->sliceType == X265_TYPE_I;
     out->pts = o->pts;
+    out->recon_pts = o->pts;
     out->dts = o->dts;
     out->slice_type = IS_X265_TYPE_I(o->sliceType) ? 'I' : o->sliceType == X265_TYPE_P ? 'P' : o->sliceType == X265_TYPE_BREF ? 'B' : 'b';
     out->qp = (int)o->frameData.qp;

@@ -1,4 +1,4 @@
-/* Dispatch from the public encoder API to the x264 or x265 back-end. */
+/* Dispatch from the public encoder API to the back-end of the rung's codec. */
 #include <stdlib.h>
 #include <string.h>
 #include "encoder.h"
@@ -16,7 +16,9 @@ void eq_copy_plane(uint8_t *dst, int dst_stride, const uint8_t *src, int src_str
 
 static const EqEncoderOps *ops_for(const EqEncoderConfig *cfg, char *err, int err_len)
 {
-    const EqEncoderOps *ops = cfg->codec == EQ_CODEC_X265 ? &eq_x265_ops : cfg->codec == EQ_CODEC_X264 ? &eq_x264_ops : NULL;
+    static const EqEncoderOps *const by_codec[] = {
+        [EQ_CODEC_X264] = &eq_x264_ops, [EQ_CODEC_X265] = &eq_x265_ops, [EQ_CODEC_SVTAV1] = &eq_svtav1_ops, [EQ_CODEC_RAV1E] = &eq_rav1e_ops};
+    const EqEncoderOps *ops = cfg->codec >= 0 && cfg->codec < (int)(sizeof by_codec / sizeof *by_codec) ? by_codec[cfg->codec] : NULL;
     if (!ops) { eq_set_err(err, err_len, "unknown codec %d", cfg->codec); return NULL; }
     if (cfg->width % 2 || cfg->height % 2) { eq_set_err(err, err_len, "4:2:0 needs even width and height, got %dx%d", cfg->width, cfg->height); return NULL; }
     return ops;

@@ -1,4 +1,4 @@
-/* The two encoder back-ends behind eq_encoder_*: one function table per library. */
+/* The encoder back-ends behind eq_encoder_*: one function table per library. */
 #ifndef EQ_ENCODER_H
 #define EQ_ENCODER_H
 #include "eqglue.h"
@@ -18,6 +18,12 @@ typedef struct EqEncoderOps {
 
 extern const EqEncoderOps eq_x264_ops;
 extern const EqEncoderOps eq_x265_ops;
+extern const EqEncoderOps eq_svtav1_ops;
+extern const EqEncoderOps eq_rav1e_ops;
+
+/* The AV1 libraries' versions as loaded, NULL when they cannot be. */
+const char *eq_svtav1_version(void);
+const char *eq_rav1e_version(void);
 
 /* Copies one plane of h rows of row_bytes bytes each. */
 void eq_copy_plane(uint8_t *dst, int dst_stride, const uint8_t *src, int src_stride, int row_bytes, int h);

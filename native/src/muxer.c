@@ -1,4 +1,4 @@
-/* Muxing Annex B H.264/HEVC access units into MP4 or Matroska with libavformat. */
+/* Muxing Annex B H.264/HEVC access units or AV1 temporal units into MP4 or Matroska with libavformat. */
 #include <string.h>
 #include <libavformat/avformat.h>
 #include "eqglue.h"
@@ -25,7 +25,7 @@ EqMuxer *eq_muxer_open(const char *path, const char *format, int32_t codec, int3
     if (!m->st) { eq_set_err(err, err_len, "out of memory"); goto fail; }
     AVCodecParameters *par = m->st->codecpar;
     par->codec_type = AVMEDIA_TYPE_VIDEO;
-    par->codec_id = codec == EQ_CODEC_X265 ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264;
+    par->codec_id = codec == EQ_CODEC_X265 ? AV_CODEC_ID_HEVC : codec == EQ_CODEC_X264 ? AV_CODEC_ID_H264 : AV_CODEC_ID_AV1;
     par->width = width;
     par->height = height;
     par->format = bit_depth > 8 ? AV_PIX_FMT_YUV420P10LE : AV_PIX_FMT_YUV420P;

@@ -3,6 +3,7 @@
 #define EQ_UTIL_H
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <libavutil/error.h>
 
 static inline void eq_set_err(char *err, int err_len, const char *fmt, ...)
@@ -12,6 +13,16 @@ static inline void eq_set_err(char *err, int err_len, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, (size_t)err_len, fmt, ap);
     va_end(ap);
+}
+
+/* A whole number in [min, max] with nothing after it: 0 and *out set, else -1. */
+static inline int eq_parse_whole(const char *text, int min, int max, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || v < min || v > max) return -1;
+    *out = (int)v;
+    return 0;
 }
 
 static inline const char *eq_av_err(int code, char *buf, size_t len)

@@ -8,6 +8,7 @@
 #include <x264.h>
 #include <x265.h>
 #include "eqglue.h"
+#include "encoder.h"
 
 static int version(char *dst, size_t len, const char *name, unsigned v)
 {
@@ -25,6 +26,9 @@ const char *eq_versions(void)
     n += (size_t)version(buf + n, sizeof buf - n, "libswscale", swscale_version());
     /* x264 has no run-time version call; its build number is part of the ABI the glue linked. */
     n += (size_t)snprintf(buf + n, sizeof buf - n, "x264=%d;", X264_BUILD);
-    snprintf(buf + n, sizeof buf - n, "x265=%s", x265_version_str);
+    n += (size_t)snprintf(buf + n, sizeof buf - n, "x265=%s", x265_version_str);
+    const char *svt = eq_svtav1_version(), *ra = eq_rav1e_version();
+    if (svt) n += (size_t)snprintf(buf + n, sizeof buf - n, ";svtav1=%s", svt[0] == 'v' ? svt + 1 : svt);
+    if (ra) snprintf(buf + n, sizeof buf - n, ";rav1e=%s", ra);
     return buf;
 }

@@ -4,8 +4,9 @@ namespace EncodeQuality.Native;
 
 /// <summary>
 /// One numeric setting a ladder rung can give an encoder. <see cref="Param"/> is the option name
-/// that x264_param_parse and x265_param_parse both accept, so the glue applies every setting to
-/// either library the same way; <see cref="Aliases"/> are the other names those parsers take.
+/// that x264_param_parse and x265_param_parse both accept, and the name the glue's AV1 back-ends
+/// map to their library's (eqglue.h); <see cref="Aliases"/> are the other names x264 and x265
+/// take. Each codec's names and ranges: <see cref="Codecs"/>.
 /// </summary>
 public sealed record EncoderOption(string Key, string Param, double Min, double Max, bool Whole, params string[] Aliases)
 {
@@ -36,23 +37,7 @@ public static class EncoderOptions
 
     public static IReadOnlyList<EncoderOption> All { get; } = [Crf, Bitrate, Maxrate, Bufsize, Keyint, Bframes, RcLookahead];
 
-    /// <summary>
-    /// Library options that would change what the rung or the glue decides: a constant QP instead
-    /// of the rung's rate control, the preset and tune (applied first, so a later one would undo
-    /// the rung's settings), threads, and the picture format.
-    /// </summary>
-    public static IReadOnlyList<string> Reserved { get; } =
-        ["qp", "preset", "tune", "threads", "frame-threads", "input-res", "fps", "input-depth", "output-depth", "input-csp", "profile"];
-
-    /// <summary>The option a params key sets, if the rung or the glue owns it; else null.</summary>
-    public static string? OwnerOf(string param)
-    {
-        if (All.FirstOrDefault(o => o.IsSetBy(param)) is { } option) return option.Key;
-        string p = Normalize(param);
-        return Reserved.Contains(p) ? p : null;
-    }
-
-    /// <summary>As both parsers compare names: '_' is '-', and a "no-" prefix names the same option.</summary>
+    /// <summary>As x264 and x265 compare names: '_' is '-', and a "no-" prefix names the same option.</summary>
     public static string Normalize(string param)
     {
         string p = param.Trim().ToLowerInvariant().Replace('_', '-');

@@ -78,7 +78,7 @@ public sealed unsafe class SourceDecoder : IDisposable
         _handle = 0;
     }
 
-    /// <summary>FFmpeg's libraries, x264 and x265 as loaded: name and version, in a fixed order.</summary>
+    /// <summary>FFmpeg's libraries, x264, x265, and SVT-AV1 and rav1e when they load: name and version, in a fixed order.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Libraries { get; } =
         [.. FixedText.Read(GlueMethods.Versions()).Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1]))];

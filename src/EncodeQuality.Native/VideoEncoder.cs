@@ -5,8 +5,6 @@ using EncodeQuality.Model;
 
 namespace EncodeQuality.Native;
 
-public enum VideoCodec { X264 = 0, X265 = 1 }
-
 /// <summary>What a rung asks of its encoder: the library, preset and tune, the settings of <see cref="EncoderOptions"/>, and extra library options.</summary>
 public sealed record EncoderSettings
 {
@@ -15,7 +13,7 @@ public sealed record EncoderSettings
     public string? Tune { get; init; }
     /// <summary>The options that are set.</summary>
     public IReadOnlyDictionary<EncoderOption, double> Values { get; init; } = new Dictionary<EncoderOption, double>();
-    /// <summary>Extra options for x264_param_parse / x265_param_parse, applied in order after the settings.</summary>
+    /// <summary>Extra options for the library's own parser (x264_param_parse, svt_av1_enc_parse_parameter, ...), applied in order after the settings.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Params { get; init; } = [];
 
     public double? this[EncoderOption option] => Values.TryGetValue(option, out var v) ? v : null;
@@ -53,8 +51,10 @@ public readonly unsafe struct EncodedPacket(byte* data, int size, long pts, long
 }
 
 /// <summary>
-/// libx264 or libx265 through the glue. Each call may return one access unit, in coded order,
-/// together with that frame's reconstruction: the picture a decoder of the output shows.
+/// An encoder library through the glue (<see cref="Codecs"/>). Each call may return one access
+/// unit, in coded order, together with one frame's reconstruction, the picture a decoder of the
+/// output shows: that unit's own for x264 and x265, any frame's for the AV1 encoders, whose
+/// recons come in decode order (<see cref="VideoFrame.DisplayIndex"/> says which).
 /// </summary>
 public sealed unsafe class VideoEncoder : IDisposable
 {
@@ -175,7 +175,7 @@ public sealed unsafe class VideoEncoder : IDisposable
             packet = default;
             return false;
         }
-        recon.DisplayIndex = output.Pts;
+        recon.DisplayIndex = output.ReconPts;
         packet = new EncodedPacket(output.Data, output.Size, output.Pts, output.Dts, output.Keyframe != 0, (char)output.SliceType);
         return true;
     }

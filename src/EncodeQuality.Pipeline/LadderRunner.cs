@@ -86,7 +86,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
                 observer.RenditionStarted(r, job.Format);
                 var used = job.Encoder;
                 log.Information("Rendition {Rendition}: {Codec} {Format}, {Rate}, keyint {Keyint}, encoder delay {Delay} frames (bframes {Bframes}, lookahead {Lookahead}, threads {Threads})",
-                    r.Name, r.Codec, job.Format, used.RateControlText, used.Keyint, used.MaxDelayedFrames, used.Bframes, used.RcLookahead, used.Threads);
+                    r.Name, Codecs.Of(r.Codec).Name, job.Format, used.RateControlText, used.Keyint, used.MaxDelayedFrames, used.Bframes, used.RcLookahead, used.Threads);
             }
 
             long frames = await RunAll(decoder, jobs.Select(j => j.Job).ToList(), request.MaxFrames, cancel);
@@ -258,7 +258,7 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         bool scored = job.AtEncode is not null || job.AtSource is not null;
         var facts = new RenditionFacts
         {
-            Name = r.Name, Codec = r.Codec == VideoCodec.X264 ? "x264" : "x265", Width = job.Format.Width, Height = job.Format.Height,
+            Name = r.Name, Codec = Codecs.Of(r.Codec).Name, Width = job.Format.Width, Height = job.Format.Height,
             BitDepth = job.Format.BitDepth, RateControl = job.Encoder.RateControlText, Settings = LadderWriter.RungJson(r),
             Frames = frames, SizeBytes = job.BytesWritten, BitrateKbps = job.BytesWritten * 8 / 1000.0 / seconds,
             EncodeFps = frames / Math.Max(job.EncodeTime.TotalSeconds, 1e-9),

@@ -170,6 +170,20 @@ public class BadInputTests
     [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"keyint-max\": 9}} ]}", "params.keyint-max sets 'keyint'")]
     [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"qp\": 20}} ]}", "params.qp is set by eq itself")]
     [InlineData("{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30, \"params\": {\"preset\": \"ultrafast\"}} ]}", "params.preset is set by eq itself")]
+    // AV1 rungs: each library's own scales, names and limits, found before any encoder opens.
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 0} ]}", "'crf' must be a whole number from 1 to 63 for svtav1")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"bframes\": 3} ]}", "'bframes' cannot be given to svtav1")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"preset\": \"14\"} ]}", "svt-av1's preset is -2 to 13, not '14'")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"params\": {\"no-such-option\": 1}} ]}", "svt-av1 rejects no-such-option=1")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"params\": {\"tbr\": 900}} ]}", "params.tbr sets 'bitrate'")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"params\": {\"lp\": 4}} ]}", "params.lp is set by eq itself")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"params\": {\"film-grain\": 8}} ]}", "film grain synthesis is not in the recon")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"bitrate\": 300, \"maxrate\": 600} ]}", "svt-av1 caps a bitrate only at the bitrate itself")]
+    [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 256} ]}", "'crf' must be a whole number from 0 to 255 for rav1e")]
+    [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"maxrate\": 500} ]}", "'maxrate' cannot be given to rav1e: rav1e 0.5 has no bitrate cap")]
+    [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"preset\": \"11\"} ]}", "rav1e's preset is its speed, 0 to 10, not '11'")]
+    [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"params\": {\"warp\": 9}} ]}", "rav1e rejects warp=9")]
+    [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"params\": {\"key_frame_interval\": 9}} ]}", "params.key_frame_interval sets 'keyint'")]
     // A name is one line of a table and a file name that must fit with its temporary affixes.
     [InlineData("{\"renditions\": [ {\"name\": \"a\\nb\", \"codec\": \"x264\", \"height\": 144, \"crf\": 23} ]}", "rendition #1: 'name' has a control character")]
     [InlineData("{\"renditions\": [ {\"name\": \"tab\\there\", \"codec\": \"x264\", \"height\": 144, \"crf\": 23} ]}", "rendition #1: 'name' has a control character")]
@@ -179,6 +193,26 @@ public class BadInputTests
         File.WriteAllText(f, ladder);
         var o = Path.Combine(Dir, $"out-{Guid.NewGuid():N}");
         AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "5"), 1, because, o);
+    }
+
+    /// <summary>
+    /// An AV1 rung on a machine without its library (here: the library's path pointed elsewhere)
+    /// names the package to install, before any work; the other codecs do not need it.
+    /// </summary>
+    [Theory]
+    [InlineData("svtav1", "EQ_SVTAV1_LIBRARY", "install the Debian package libsvtav1enc1")]
+    [InlineData("rav1e", "EQ_RAV1E_LIBRARY", "install the Debian package librav1e0")]
+    public void Av1_rung_without_its_library_names_the_package(string codec, string variable, string because)
+    {
+        var f = Path.Combine(Dir, $"ladder-{codec}-missing.json");
+        File.WriteAllText(f, $"{{\"renditions\": [ {{\"name\": \"a\", \"codec\": \"{codec}\", \"height\": 144, \"crf\": 30}} ]}}");
+        var env = new Dictionary<string, string?> { [variable] = Path.Combine(Dir, "no-such-library.so") };
+        var o = Path.Combine(Dir, $"out-{codec}-missing");
+        AssertRejected(EqProcess.RunWith(env, "encode", Repo.Media("BA1_FT_C.264"), "--ladder", f, "--out", o, "--frames", "3"), 1, because, o);
+        // x264 runs as before in the same setting.
+        File.WriteAllText(f, "{\"renditions\": [ {\"name\": \"a\", \"codec\": \"x264\", \"height\": 144, \"crf\": 30} ]}");
+        var ok = EqProcess.RunWith(env, "encode", Repo.Media("BA1_FT_C.264"), "--ladder", f, "--out", o, "--frames", "3", "--metrics", "psnr");
+        Assert.True(ok.ExitCode == 0, ok.StdErr);
     }
 
     /// <summary>Names up to the documented limit are written; one byte more is refused before any work.</summary>

@@ -63,7 +63,7 @@ public class BdRateTests
     }
 
     /// <summary>Written from the formulas, apart from the code under test: evaluate, then integrate with Simpson's rule.</summary>
-    private static class Independent
+    internal static class Independent
     {
         public static double BdRate(RatePoint[] a, RatePoint[] b, bool pchip)
         {

@@ -34,6 +34,9 @@ public class CliToolTests
         // pkg-config gives x264 as 0.BUILD.REVISION and x265 as MAJOR.MINOR; the libraries' own strings are finer.
         Assert.Equal(Exec("pkg-config", "--modversion", "x264").Split('.')[1], v["x264"]);
         Assert.StartsWith(Exec("pkg-config", "--modversion", "x265") + "+", v["x265"]);
+        // The AV1 encoders as loaded at run time, against the headers the glue was built with.
+        Assert.Equal(Exec("pkg-config", "--modversion", "SvtAv1Enc"), v["svtav1"]);
+        Assert.Equal(Exec("pkg-config", "--modversion", "rav1e"), v["rav1e"]);
         Assert.Contains(Exec("ffmpeg", "-hide_banner", "-version").Split('\n')[0].Split(' ')[2], v["ffmpeg"]);
         Assert.Matches(@"^\d+\.\d+\.\d+\+[0-9a-f]{40}$", v["eq"]);
         Assert.StartsWith(".NET " + Environment.Version.Major, v["runtime"]);
@@ -113,7 +116,13 @@ public class CliToolTests
         var healthy = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_LIBVMAF"] = Path.Combine(Repo.Root, "tests", "LibVmafDouble", "build", "libvmaf.so.3") }, "doctor");
         Assert.True(healthy.ExitCode == 0, healthy.StdOut + healthy.StdErr);
         Assert.DoesNotContain("FAIL", healthy.StdOut);
-        Assert.Equal(4, healthy.StdOut.Split('\n').Count(l => l.StartsWith("OK    encoder")));
+        Assert.Equal(8, healthy.StdOut.Split('\n').Count(l => l.StartsWith("OK    encoder")));
+
+        // An AV1 encoder missing is a note naming its package: only its rungs cannot run.
+        var noSvt = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_SVTAV1_LIBRARY"] = "/nonexistent/libSvtAv1Enc.so.1" }, "doctor");
+        Assert.True(noSvt.ExitCode == 0, noSvt.StdOut + noSvt.StdErr);
+        Assert.Equal(2, noSvt.StdOut.Split('\n').Count(l => l.StartsWith("NOTE  encoder   svtav1") && l.Contains("install the Debian package libsvtav1enc1")));
+        Assert.Equal(6, noSvt.StdOut.Split('\n').Count(l => l.StartsWith("OK    encoder")));
 
         // Without libvmaf the default engine still scores: a note, not a failure.
         var noLibvmaf = EqProcess.RunWith(new Dictionary<string, string?> { ["EQ_LIBVMAF"] = "/nonexistent/libvmaf.so.3" }, "doctor");

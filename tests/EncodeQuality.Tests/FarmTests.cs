@@ -322,6 +322,31 @@ public partial class FarmTests(FarmServices farm, ITestOutputHelper output) : IC
         Assert.Equal(0, farm.Rabbit.Queue(queue + ".dead").Ready);
     }
 
+    /// <summary>An encode job whose ladder mixes x264 with SVT-AV1 and rav1e rungs runs through a worker like any other.</summary>
+    [Fact]
+    public async Task A_job_with_av1_rungs_runs_through_a_worker()
+    {
+        var (queue, store, root) = Fresh("av1");
+        await using var events = await FarmEvents.Listen(farm.Rabbit.Url);
+        string id = Unique("av1");
+        string ladder = """{"renditions":[{"name":"h264","codec":"x264","height":144,"preset":"ultrafast","crf":28},""" +
+            """{"name":"svt","codec":"svtav1","height":144,"preset":"12","crf":40},{"name":"rav1e","codec":"rav1e","height":144,"preset":"10","crf":120}]}""";
+        using var w = Worker("A", store, root, queue);
+        try
+        {
+            Submit(queue, $$"""{"version":1,"jobId":"{{id}}","source":{{JsonSerializer.Serialize(Repo.Media("BA1_FT_C.264"))}},"ladder":{{ladder}},"frames":12,"metrics":["vmaf","psnr"]}""");
+            events.WaitFor(id, JobEvents.Finished, Long);
+        }
+        finally { Show(w); }
+        Assert.Empty(events.Of(id, JobEvents.Failed));
+        Assert.Equal(1, RunCount(store, id));
+        var rows = Rows(store, $"SELECT r.name, r.codec, r.frames FROM renditions r JOIN runs u ON u.id = r.run_id WHERE u.job_id = '{id}' ORDER BY r.position");
+        Assert.Equal([("h264", "x264", 12L), ("svt", "svtav1", 12L), ("rav1e", "rav1e", 12L)],
+            rows.Select(r => ((string)r[0]!, (string)r[1]!, Convert.ToInt64(r[2]))).ToList());
+        OutputSetIsTheStoredRun(store, Path.Combine(root, id), id);
+        Assert.Equal("av1", Ffmpeg.Probe("-show_entries", "stream=codec_name", "-of", "csv=p=0", Path.Combine(root, id, "svt.mp4")).Trim());
+    }
+
     /// <summary>
     /// Jobs that reach outside the worker's roots (an out through "..", an absolute out elsewhere,
     /// a relative source, a source outside --source-root) are dead-lettered at once with the

@@ -52,18 +52,22 @@ public static class DoctorCommand
             return [new Finding(false, "glue", $"the native glue does not load ({e.GetBaseException().Message}). Fix: run scripts/setup, which builds it")];
         }
         var found = new List<Finding> { new(true, "glue", libraries) };
-        foreach (var codec in new[] { VideoCodec.X264, VideoCodec.X265 })
+        foreach (var codec in Codecs.All)
             foreach (int depth in new[] { 8, 10 })
             {
-                string name = $"{(codec == VideoCodec.X264 ? "x264" : "x265")} {depth}-bit";
+                string name = $"{codec.Name} {depth}-bit";
                 try
                 {
-                    VideoEncoder.Plan(EncoderSettings.Of(codec, "ultrafast", (EncoderOptions.Crf, 30)), new VideoFormat(64, 64, depth), 25, 1);
+                    VideoEncoder.Plan(EncoderSettings.Of(codec.Codec, codec.FastestPreset, (EncoderOptions.Crf, Math.Round(codec.Crf.Max / 2))),
+                        new VideoFormat(64, 64, depth), 25, 1);
                     found.Add(new Finding(true, "encoder", name));
                 }
-                catch (GlueException e)
+                catch (EncoderSettingsException e)
                 {
-                    found.Add(new Finding(false, "encoder", $"{name}: {e.Message}. Fix: install Debian's libx264-164 / libx265-199 (scripts/setup)"));
+                    // The AV1 encoders are optional: without them only their rungs are refused.
+                    bool optional = codec.Format == "AV1";
+                    found.Add(new Finding(false, "encoder", optional ? $"{name}: {e.Message}; {codec.Name} rungs cannot run"
+                        : $"{name}: {e.Message}. Fix: install Debian's {codec.Package} (scripts/setup)", Note: optional));
                 }
             }
         return found;

@@ -57,6 +57,7 @@ internal unsafe struct EqEncodedFrame
     public int Size, Keyframe;
     public long Pts, Dts;
     public int SliceType, Qp;
+    public long ReconPts;
 }
 
 internal static unsafe class FixedText

@@ -85,20 +85,15 @@ public static class LadderParser
         foreach (var p in e.EnumerateObject())
             if (!Keys.Contains(p.Name)) throw new InputException($"{where}: unknown key '{p.Name}'");
 
-        var codecText = String(e, "codec", where) ?? throw new InputException($"{where}: missing 'codec' (\"x264\" or \"x265\")");
-        var codec = codecText switch
-        {
-            "x264" => VideoCodec.X264,
-            "x265" => VideoCodec.X265,
-            _ => throw new InputException($"{where}: 'codec' must be \"x264\" or \"x265\", not \"{codecText}\""),
-        };
+        var codecText = String(e, "codec", where) ?? throw new InputException($"{where}: missing 'codec' ({Codecs.NameList})");
+        var codec = Codecs.Named(codecText) ?? throw new InputException($"{where}: 'codec' must be one of {Codecs.NameList}, not \"{codecText}\"");
         int height = Int(e, "height", where, 16, 8192) ?? throw new InputException($"{where}: missing 'height'");
         int? width = Int(e, "width", where, 16, 8192);
         if (height % 2 != 0) throw new InputException($"{where}: 'height' must be even for 4:2:0, got {height}");
         if (width is { } w && w % 2 != 0) throw new InputException($"{where}: 'width' must be even for 4:2:0, got {width}");
         var values = new Dictionary<EncoderOption, double>();
         foreach (var o in EncoderOptions.All)
-            if (Number(e, o, where) is { } v) values[o] = v;
+            if (Number(e, o, codec, where) is { } v) values[o] = v;
         if (values.ContainsKey(EncoderOptions.Crf) == values.ContainsKey(EncoderOptions.Bitrate))
             throw new InputException($"{where}: give exactly one of 'crf' and 'bitrate'");
         if (values.ContainsKey(EncoderOptions.Bufsize) && !values.ContainsKey(EncoderOptions.Maxrate))
@@ -114,7 +109,7 @@ public static class LadderParser
             {
                 // The rung's own keys win by refusal: a param that silently overrode "crf" would
                 // make the summary report settings the encode did not use.
-                if (EncoderOptions.OwnerOf(p.Name) is { } owner)
+                if (codec.OwnerOf(p.Name) is { } owner)
                     throw new InputException(EncoderOptions.All.Any(o => o.Key == owner)
                         ? $"{where}: params.{p.Name} sets '{owner}', a key of the rendition: give it there"
                         : $"{where}: params.{p.Name} is set by eq itself and cannot be changed");
@@ -135,7 +130,7 @@ public static class LadderParser
             Name = name, Width = width, Height = height,
             Encoder = new EncoderSettings
             {
-                Codec = codec, Preset = String(e, "preset", where), Tune = String(e, "tune", where), Values = values, Params = prms,
+                Codec = codec.Codec, Preset = String(e, "preset", where), Tune = String(e, "tune", where), Values = values, Params = prms,
             },
         };
     }
@@ -155,11 +150,13 @@ public static class LadderParser
         return v.GetString();
     }
 
-    private static double? Number(JsonElement e, EncoderOption o, string where)
+    private static double? Number(JsonElement e, EncoderOption o, CodecDescription codec, string where)
     {
         if (!e.TryGetProperty(o.Key, out var v)) return null;
-        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d < o.Min || d > o.Max || (o.Whole && d != Math.Floor(d)))
-            throw new InputException($"{where}: '{o.Key}' must be a {(o.Whole ? "whole number" : "number")} from {o.Min} to {o.Max}, got {v.GetRawText()}");
+        if (codec.Unsupported.TryGetValue(o, out var why)) throw new InputException($"{where}: '{o.Key}' cannot be given to {codec.Name}: {why}");
+        var (min, max, whole) = codec.RangeOf(o);
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var d) || d < min || d > max || (whole && d != Math.Floor(d)))
+            throw new InputException($"{where}: '{o.Key}' must be a {(whole ? "whole number" : "number")} from {min} to {max} for {codec.Name}, got {v.GetRawText()}");
         return d;
     }
 

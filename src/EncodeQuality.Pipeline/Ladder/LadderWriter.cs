@@ -19,7 +19,7 @@ public static class LadderWriter
     {
         w.WriteStartObject();
         w.WriteString("name", r.Name);
-        w.WriteString("codec", r.Codec == VideoCodec.X264 ? "x264" : "x265");
+        w.WriteString("codec", Codecs.Of(r.Codec).Name);
         if (r.Width is { } width) w.WriteNumber("width", width);
         w.WriteNumber("height", r.Height);
         var e = r.Encoder;

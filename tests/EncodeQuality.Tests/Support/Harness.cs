@@ -38,12 +38,13 @@ public static class Harness
     }
 
     public static Rendition Rung(string name, VideoCodec codec, int height, int? width = null, double crf = 30, int? bframes = null,
-        int? lookahead = null, string preset = "veryfast", params (string Key, string Value)[] prms) => new()
+        int? lookahead = null, string preset = "veryfast", int? keyint = null, params (string Key, string Value)[] prms) => new()
     {
         Name = name, Height = height, Width = width,
         Encoder = EncoderSettings.Of(codec, preset, [(EncoderOptions.Crf, crf),
             .. bframes is { } b ? [(EncoderOptions.Bframes, (double)b)] : Array.Empty<(EncoderOption, double)>(),
-            .. lookahead is { } l ? [(EncoderOptions.RcLookahead, (double)l)] : Array.Empty<(EncoderOption, double)>()])
+            .. lookahead is { } l ? [(EncoderOptions.RcLookahead, (double)l)] : Array.Empty<(EncoderOption, double)>(),
+            .. keyint is { } k ? [(EncoderOptions.Keyint, (double)k)] : Array.Empty<(EncoderOption, double)>()])
             with { Params = prms.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)).ToList() },
     };
 
