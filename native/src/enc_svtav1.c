@@ -172,9 +172,10 @@ static void describe(const SvtEnc *e, EqEncoderInfo *info)
     const EbSvtAv1EncConfiguration *c = &e->cfg;
     /* SVT-AV1 1.4.1's defaults, as measured through this glue: a mini-GOP of 32 (5 hierarchical
      * levels), its lookahead cut to whole mini-GOPs and one mini-GOP when unset, a key frame every
-     * 5 seconds in whole mini-GOPs. Frames it holds, measured at 180p-720p, presets 2-12, CRF and
-     * capped CRF, lookahead 0-120, 3-5 levels: at most a mini-GOP, the lookahead and 14 (78 of 80
-     * by default); 24 covers that with room. */
+     * 5 seconds in whole mini-GOPs. Frames it held in eq's pipeline, at 180p-720p, presets 2-12,
+     * CRF, capped CRF and VBR, lookahead 0-120, 3-5 levels: at most a mini-GOP, that lookahead and
+     * 14 (78 by default, at presets 2 and 4). 24 covers that with room; fed faster, it would take
+     * more (93 in a test), which the encode call's wait for output prevents. */
     int minigop = 1 << (c->hierarchical_levels > 0 ? c->hierarchical_levels : 5);
     int lookahead = c->look_ahead_distance == (uint32_t)-1 ? minigop : (int)c->look_ahead_distance / minigop * minigop;
     info->max_delayed_frames = minigop + lookahead + 24;

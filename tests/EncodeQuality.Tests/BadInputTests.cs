@@ -179,6 +179,7 @@ public class BadInputTests
     [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"params\": {\"lp\": 4}} ]}", "params.lp is set by eq itself")]
     [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 30, \"params\": {\"film-grain\": 8}} ]}", "film grain synthesis is not in the recon")]
     [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"bitrate\": 300, \"maxrate\": 600} ]}", "svt-av1 caps a bitrate only at the bitrate itself")]
+    [InlineData("{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 32, \"crf\": 30} ]}", "svt-av1 rejects these settings for 40x32 8-bit")]
     [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 256} ]}", "'crf' must be a whole number from 0 to 255 for rav1e")]
     [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"maxrate\": 500} ]}", "'maxrate' cannot be given to rav1e: rav1e 0.5 has no bitrate cap")]
     [InlineData("{\"renditions\": [ {\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"preset\": \"11\"} ]}", "rav1e's preset is its speed, 0 to 10, not '11'")]
