@@ -53,8 +53,9 @@ static int svt_state;
 
 static int svt_load(char *err, int err_len)
 {
-    /* SVT-AV1 prints its banner and settings at info level; errors are all eq wants on stderr. */
-    setenv("SVT_LOG", "1", 0);
+    /* SVT-AV1 prints its banner and settings at info level; errors are all eq wants on stderr.
+     * Set once, before the library first loads (setenv is not for a running process's threads). */
+    if (svt_state != 1) setenv("SVT_LOG", "1", 0);
     return eq_library_load(&svt_library, &svt_state, err, err_len);
 }
 
@@ -73,15 +74,64 @@ typedef struct SvtEnc {
     int headers_size;
     int eos_sent, eos_seen;
     int held, max_held;         /* pictures sent whose recon has not been handed out; the bound */
+    int64_t sent;               /* pictures sent over the encode */
     EqOutQueue q;
 } SvtEnc;
+
+static int take_packets(SvtEnc *e, int wait, char *err, int err_len);
+static int take_recons(SvtEnc *e, char *err, int err_len);
+static int svt_send(SvtEnc *e, const EqPlanes *pic, int64_t pts, int keyframe, char *err, int err_len);
+
+/* Sends the end of the stream, once. */
+static int svt_end(SvtEnc *e, char *err, int err_len)
+{
+    if (e->eos_sent) return 0;
+    EbBufferHeaderType eos;
+    memset(&eos, 0, sizeof eos);
+    eos.size = sizeof eos;
+    eos.flags = EB_BUFFERFLAG_EOS;
+    eos.pic_type = EB_AV1_INVALID_PICTURE;
+    if (svt.send_picture(e->h, &eos) != EB_ErrorNone) { eq_set_err(err, err_len, "svt-av1 refused the end of stream"); return -1; }
+    e->eos_sent = 1;
+    return 0;
+}
+
+/* An encoder closed mid-stream (a failed or cancelled run): SVT-AV1's deinit waits for the end of
+ * the stream, which never comes while its recon queue is full. End the stream and drain it,
+ * polling, so a stalled library cannot hang the close; after 60 s it is left as it is. */
+static int svt_drain(SvtEnc *e)
+{
+    /* SVT-AV1 1.4 never ends a stream that had no picture (and its deinit then waits for ever):
+     * give it one blank picture first. */
+    if (!e->sent && !e->eos_sent) {
+        uint8_t *blank = calloc(1, e->q.frame_bytes);
+        if (!blank) return -1;
+        size_t luma = (size_t)e->width * e->height;
+        EqPlanes pic = {{blank, blank + luma * e->bps, blank + luma * e->bps * 5 / 4}, {e->width * e->bps, e->width / 2 * e->bps, e->width / 2 * e->bps}};
+        int r = svt_send(e, &pic, 0, 0, NULL, 0);
+        free(blank);
+        if (r < 0) return -1;
+    }
+    if (svt_end(e, NULL, 0) < 0) return -1;
+    for (int polls = 0; !e->eos_seen; polls++) {
+        int before = e->q.packet_count;
+        if (take_recons(e, NULL, 0) < 0 || take_packets(e, 0, NULL, 0) < 0 || polls > 60000) return -1;
+        eq_outq_clear(&e->q);
+        if (e->q.packet_count == before && !e->eos_seen) usleep(1000);
+    }
+    return 0;
+}
 
 static void svt_close_impl(void *impl)
 {
     SvtEnc *e = impl;
     if (!e) return;
-    if (e->initialized) svt.deinit(e->h);
-    if (e->h) svt.deinit_handle(e->h);
+    if (e->initialized && !e->eos_seen && svt_drain(e) < 0) {
+        /* The library is stalled: its handle is left behind rather than the process hung in its deinit. */
+    } else {
+        if (e->initialized) svt.deinit(e->h);
+        if (e->h) svt.deinit_handle(e->h);
+    }
     eq_outq_free(&e->q);
     free(e->headers);
     free(e);
@@ -229,6 +279,7 @@ static void *svt_open_impl(const EqEncoderConfig *cfg, const char *const *keys, 
 {
     SvtEnc *e = svt_new(cfg, keys, values, n, err, err_len);
     if (!e) return NULL;
+    eq_outq_init(&e->q, e->width, e->height, e->bps);
     if (svt.init(e->h) != EB_ErrorNone) { eq_set_err(err, err_len, "svt-av1 cannot open an encoder with these settings"); goto fail; }
     e->initialized = 1;
     EbBufferHeaderType *hdr = NULL;
@@ -238,7 +289,6 @@ static void *svt_open_impl(const EqEncoderConfig *cfg, const char *const *keys, 
     e->headers_size = (int)hdr->n_filled_len;
     svt.stream_header_release(hdr);
     if (!e->headers) { eq_set_err(err, err_len, "out of memory"); goto fail; }
-    eq_outq_init(&e->q, e->width, e->height, e->bps);
     return e;
 fail:
     svt_close_impl(e);
@@ -333,46 +383,47 @@ static int wait_pair(SvtEnc *e, EqEncodedFrame *out, const EqPlanes *recon, char
     }
 }
 
+/* Sends one picture (SVT-AV1 copies it). */
+static int svt_send(SvtEnc *e, const EqPlanes *pic, int64_t pts, int keyframe, char *err, int err_len)
+{
+    EbSvtIOFormat io;
+    memset(&io, 0, sizeof io);
+    io.luma = pic->data[0];
+    io.cb = pic->data[1];
+    io.cr = pic->data[2];
+    io.y_stride = (uint32_t)(pic->stride[0] / e->bps); /* in samples */
+    io.cb_stride = (uint32_t)(pic->stride[1] / e->bps);
+    io.cr_stride = (uint32_t)(pic->stride[2] / e->bps);
+    EbBufferHeaderType in;
+    memset(&in, 0, sizeof in);
+    in.size = sizeof in;
+    in.p_buffer = (uint8_t *)&io;
+    in.n_filled_len = (uint32_t)(e->q.frame_bytes);
+    in.pts = pts;
+    in.pic_type = keyframe ? EB_AV1_KEY_PICTURE : EB_AV1_INVALID_PICTURE;
+    if (svt.send_picture(e->h, &in) != EB_ErrorNone) { eq_set_err(err, err_len, "svt-av1 refused a picture"); return -1; }
+    e->held++;
+    e->sent++;
+    return 0;
+}
+
 static int svt_encode_impl(void *impl, const EqPlanes *pic, int64_t pts, int keyframe, const EqPlanes *recon, EqEncodedFrame *out,
                            char *err, int err_len)
 {
     SvtEnc *e = impl;
     if (pic) {
-        EbSvtIOFormat io;
-        memset(&io, 0, sizeof io);
-        io.luma = pic->data[0];
-        io.cb = pic->data[1];
-        io.cr = pic->data[2];
-        io.y_stride = (uint32_t)(pic->stride[0] / e->bps); /* in samples */
-        io.cb_stride = (uint32_t)(pic->stride[1] / e->bps);
-        io.cr_stride = (uint32_t)(pic->stride[2] / e->bps);
-        EbBufferHeaderType in;
-        memset(&in, 0, sizeof in);
-        in.size = sizeof in;
-        in.p_buffer = (uint8_t *)&io;
-        in.n_filled_len = (uint32_t)(e->q.frame_bytes);
-        in.pts = pts;
         if (keyframe && !e->cfg.force_key_frames) {
-            eq_set_err(err, err_len, "svt-av1 1.4 forces key frames only in crf mode: segments on a bitrate rung need --segment-duration keyint");
+            eq_set_err(err, err_len, "svt-av1 1.4 forces key frames only in crf mode"); /* eq checks this before any encode */
             return -1;
         }
-        in.pic_type = keyframe ? EB_AV1_KEY_PICTURE : EB_AV1_INVALID_PICTURE;
-        if (svt.send_picture(e->h, &in) != EB_ErrorNone) { eq_set_err(err, err_len, "svt-av1 refused a picture"); return -1; }
-        e->held++;
+        if (svt_send(e, pic, pts, keyframe, err, err_len) < 0) return -1;
         if (take_packets(e, 0, err, err_len) < 0 || take_recons(e, err, err_len) < 0) return -1;
         /* SVT-AV1 takes pictures as fast as they come, up to its input pool: past the delay the
          * glue reported, wait for output, so the bound holds whatever the timing. */
         return e->held > e->max_held ? wait_pair(e, out, recon, err, err_len) : pop(e, out, recon);
     }
-    if (!e->eos_sent) {
-        EbBufferHeaderType eos;
-        memset(&eos, 0, sizeof eos);
-        eos.size = sizeof eos;
-        eos.flags = EB_BUFFERFLAG_EOS;
-        eos.pic_type = EB_AV1_INVALID_PICTURE;
-        if (svt.send_picture(e->h, &eos) != EB_ErrorNone) { eq_set_err(err, err_len, "svt-av1 refused the end of stream"); return -1; }
-        e->eos_sent = 1;
-    }
+    if (!e->sent) return 0; /* nothing to end: close gives SVT-AV1 what it needs to stop */
+    if (svt_end(e, err, err_len) < 0) return -1;
     return wait_pair(e, out, recon, err, err_len);
 }
 

@@ -72,6 +72,12 @@ void eq_outq_commit_recon(EqOutQueue *q, int64_t pts)
     q->recon_count++;
 }
 
+void eq_outq_clear(EqOutQueue *q)
+{
+    q->packet_head = q->packet_count = 0;
+    q->recon_head = q->recon_count = 0;
+}
+
 int eq_outq_pop(EqOutQueue *q, EqEncodedFrame *out, const EqPlanes *recon)
 {
     if (!q->packet_count || !q->recon_count) return 0;

@@ -42,6 +42,8 @@ int eq_outq_push_packet(EqOutQueue *q, const uint8_t *data, size_t size, int64_t
  * recon counts once committed. */
 uint8_t *eq_outq_recon_buffer(EqOutQueue *q);
 void eq_outq_commit_recon(EqOutQueue *q, int64_t pts);
+/* Drops everything queued (an encode abandoned), keeping the buffers. */
+void eq_outq_clear(EqOutQueue *q);
 /* Takes the oldest packet and the oldest recon when both are there: 1, with the packet in out
  * (valid until the next push) and the recon copied to recon; else 0. */
 int eq_outq_pop(EqOutQueue *q, EqEncodedFrame *out, const EqPlanes *recon);

@@ -33,6 +33,8 @@ public sealed record CodecDescription
     /// output.
     /// </summary>
     public required IReadOnlyList<string> Reserved { get; init; }
+    /// <summary>The library makes a frame a key frame on request (segments) only in CRF mode.</summary>
+    public bool ForcesKeyframesInCrfOnly { get; init; }
 
     /// <summary>The rung setting's valid range for this library.</summary>
     public (double Min, double Max, bool Whole) RangeOf(EncoderOption o) => o == EncoderOptions.Crf ? Crf : (o.Min, o.Max, o.Whole);
@@ -78,6 +80,7 @@ public static class Codecs
             [EncoderOptions.Bframes] = "SVT-AV1 has no B-frame count (its mini-GOP is params.hierarchical-levels)",
         },
         Reserved = ["qp", "preset", "tune", "lp", "input-depth", "enable-overlays", "width", "height", "fps", "fps-num", "fps-denom"],
+        ForcesKeyframesInCrfOnly = true, // SVT-AV1 1.4: "Force key frame is only supported with RA CRF/CQP mode"
     };
 
     public static readonly CodecDescription Rav1e = new()

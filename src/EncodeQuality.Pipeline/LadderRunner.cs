@@ -135,7 +135,10 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
         return streams.ToDictionary(p => p.Key, p => new ReferenceShare(p.Value, inStep: false));
     }
 
-    /// <summary>Estimates the run's peak memory from what each encoder would resolve, and refuses a run that cannot fit.</summary>
+    /// <summary>
+    /// Estimates the run's peak memory from what each encoder would resolve, and refuses a run that
+    /// cannot fit, or a rung whose settings or segments its library refuses.
+    /// </summary>
     private long CheckMemory(EncodeRequest request, IReadOnlyList<Rendition> ladder, SourceInfo info, bool scoring,
         Dictionary<(int Width, int Height), ReferenceShare> shares)
     {
@@ -147,6 +150,9 @@ public sealed class LadderRunner(MetricCatalog catalog, ILogger log)
             EncoderInfo plan;
             try { plan = VideoEncoder.Plan(r.Encoder, format, info.FpsNum, info.FpsDen, request.EncoderThreads); }
             catch (EncoderSettingsException e) { throw new InputException($"rendition '{r.Name}': {e.Message}"); }
+            if (request.Segments is { ForcesKeyframes: true } && !plan.Crf && Codecs.Of(r.Codec).ForcesKeyframesInCrfOnly)
+                throw new InputException($"rendition '{r.Name}': {Codecs.Of(r.Codec).Name} forces the segments' key frames only with crf: " +
+                    "give it a crf, or use --segment-duration keyint");
             rungs.Add(MemoryEstimate.Rung(plan, r.Codec, format, info.Format, scoring ? request.ScoreAt : 0,
                 f => catalog.WorkingSet(request.Metrics, f.Width, f.Height, shares.GetValueOrDefault((f.Width, f.Height)))));
         }

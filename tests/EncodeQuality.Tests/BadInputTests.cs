@@ -130,6 +130,14 @@ public class BadInputTests
         AssertRejected(r, 1, "frame", o);
         // FFmpeg's own diagnosis reaches eq's log at FFmpeg's level, not FFmpeg's stderr printer.
         Assert.Contains("ERR] FFmpeg h264: error while decoding MB", r.StdErr);
+
+        // The same mid-run failure with AV1 rungs: SVT-AV1, closed with a stream half sent, must
+        // not hang the run (its deinit waits for an end of stream its full recon queue holds up).
+        var ladder = Path.Combine(Dir, "ladder-cut-av1.json");
+        File.WriteAllText(ladder, "{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"crf\": 35, \"preset\": \"12\"}, " +
+            "{\"name\": \"r\", \"codec\": \"rav1e\", \"height\": 144, \"crf\": 100, \"preset\": \"10\"} ]}");
+        var o2 = Path.Combine(Dir, "out-cut-av1");
+        AssertRejected(Encode(cut, o2, ladder, "--metrics", "psnr"), 1, "frame", o2);
     }
 
     [Fact]
@@ -194,6 +202,20 @@ public class BadInputTests
         File.WriteAllText(f, ladder);
         var o = Path.Combine(Dir, $"out-{Guid.NewGuid():N}");
         AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "5"), 1, because, o);
+    }
+
+    /// <summary>SVT-AV1 1.4 forces key frames in CRF mode only: forced segments on a bitrate rung are refused before any encode.</summary>
+    [Fact]
+    public void Forced_segments_on_an_svtav1_bitrate_rung_are_refused_before_any_work()
+    {
+        var f = Path.Combine(Dir, "ladder-svt-vbr.json");
+        File.WriteAllText(f, "{\"renditions\": [ {\"name\": \"s\", \"codec\": \"svtav1\", \"height\": 144, \"bitrate\": 300} ]}");
+        var o = Path.Combine(Dir, "out-svt-vbr");
+        AssertRejected(Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "60", "--segment-duration", "1"), 1,
+            "svtav1 forces the segments' key frames only with crf", o);
+        // The encoder's own GOP as segments forces nothing, and runs.
+        var ok = Encode(Repo.Media("BA1_FT_C.264"), o, f, "--frames", "10", "--segment-duration", "keyint", "--metrics", "psnr");
+        Assert.True(ok.ExitCode == 0, ok.StdErr);
     }
 
     /// <summary>
