@@ -238,11 +238,10 @@ static int receive(Rav1eEnc *e, char *err, int err_len)
         int r = buf ? eq_outq_push_packet(&e->q, p->data, p->len, pts, p->frame_type == RA_FRAME_TYPE_KEY,
                                           p->frame_type == RA_FRAME_TYPE_INTER ? 'P' : 'I', 0) : -1;
         if (r == 0) {
+            EqPlanes rec = eq_outq_planes(&e->q, buf);
             for (int i = 0; i < 3; i++) {
-                int w = (i ? e->width / 2 : e->width) * e->bps;
-                int h = i ? e->height / 2 : e->height;
-                ra.frame_extract_plane(p->rec, i, buf, (size_t)w * h, w, e->bps);
-                buf += (size_t)w * h;
+                size_t bytes = (size_t)rec.stride[i] * (i ? e->height / 2 : e->height);
+                ra.frame_extract_plane(p->rec, i, rec.data[i], bytes, rec.stride[i], e->bps);
             }
             eq_outq_commit_recon(&e->q, pts);
         }

@@ -106,8 +106,7 @@ static int svt_drain(SvtEnc *e)
     if (!e->sent && !e->eos_sent) {
         uint8_t *blank = calloc(1, e->q.frame_bytes);
         if (!blank) return -1;
-        size_t luma = (size_t)e->width * e->height;
-        EqPlanes pic = {{blank, blank + luma * e->bps, blank + luma * e->bps * 5 / 4}, {e->width * e->bps, e->width / 2 * e->bps, e->width / 2 * e->bps}};
+        EqPlanes pic = eq_outq_planes(&e->q, blank);
         int r = svt_send(e, &pic, 0, 0, NULL, 0);
         free(blank);
         if (r < 0) return -1;

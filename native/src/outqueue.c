@@ -12,6 +12,13 @@ void eq_outq_init(EqOutQueue *q, int width, int height, int bps)
     q->frame_bytes = (size_t)width * height * bps * 3 / 2;
 }
 
+EqPlanes eq_outq_planes(const EqOutQueue *q, uint8_t *data)
+{
+    size_t luma = (size_t)q->width * q->height * q->bps;
+    int chroma_stride = q->width / 2 * q->bps;
+    return (EqPlanes){{data, data + luma, data + luma * 5 / 4}, {q->width * q->bps, chroma_stride, chroma_stride}};
+}
+
 void eq_outq_free(EqOutQueue *q)
 {
     for (int i = 0; i < q->packet_cap; i++) free(q->packets[i].data);
@@ -96,12 +103,8 @@ int eq_outq_pop(EqOutQueue *q, EqEncodedFrame *out, const EqPlanes *recon)
     out->slice_type = p->slice_type;
     out->qp = p->qp;
     out->recon_pts = r->pts;
-    const uint8_t *src = r->data;
-    for (int i = 0; i < 3; i++) {
-        int w = (i ? q->width / 2 : q->width) * q->bps;
-        int h = i ? q->height / 2 : q->height;
-        eq_copy_plane(recon->data[i], recon->stride[i], src, w, w, h);
-        src += (size_t)w * h;
-    }
+    EqPlanes src = eq_outq_planes(q, r->data);
+    for (int i = 0; i < 3; i++)
+        eq_copy_plane(recon->data[i], recon->stride[i], src.data[i], src.stride[i], src.stride[i], i ? q->height / 2 : q->height);
     return 1;
 }

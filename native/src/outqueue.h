@@ -38,6 +38,8 @@ void eq_outq_init(EqOutQueue *q, int width, int height, int bps);
 void eq_outq_free(EqOutQueue *q);
 /* Copies a packet in. 0, or -1 when out of memory. */
 int eq_outq_push_packet(EqOutQueue *q, const uint8_t *data, size_t size, int64_t pts, int keyframe, int slice_type, int qp);
+/* A picture of frame_bytes at data in the queue's layout: Y, U, V, each plane's rows packed. */
+EqPlanes eq_outq_planes(const EqOutQueue *q, uint8_t *data);
 /* A buffer of frame_bytes for the next recon, in the layout above, NULL when out of memory; the
  * recon counts once committed. */
 uint8_t *eq_outq_recon_buffer(EqOutQueue *q);

@@ -12,12 +12,8 @@ public sealed record CodecDescription
     public required VideoCodec Codec { get; init; }
     /// <summary>The ladder's name for it: "x264", "svtav1".</summary>
     public required string Name { get; init; }
-    /// <summary>The compression format: "H.264", "HEVC", "AV1".</summary>
-    public required string Format { get; init; }
     /// <summary>The Debian 12 package with the library the glue loads.</summary>
     public required string Package { get; init; }
-    /// <summary>What its presets are, for messages: "ultrafast ... placebo", "speed 0 to 10".</summary>
-    public required string Presets { get; init; }
     /// <summary>Its fastest preset, for checks that only open it (eq doctor).</summary>
     public required string FastestPreset { get; init; }
     /// <summary>The crf scale: x264/x265 CRF, SVT-AV1 CRF, rav1e's quantizer.</summary>
@@ -33,6 +29,8 @@ public sealed record CodecDescription
     /// output.
     /// </summary>
     public required IReadOnlyList<string> Reserved { get; init; }
+    /// <summary>The glue opens the library only when a rung asks for it: without it, only its rungs are refused.</summary>
+    public bool Optional { get; init; }
     /// <summary>The library makes a frame a key frame on request (segments) only in CRF mode.</summary>
     public bool ForcesKeyframesInCrfOnly { get; init; }
 
@@ -59,15 +57,15 @@ public static class Codecs
 
     public static readonly CodecDescription X264 = new()
     {
-        Codec = VideoCodec.X264, Name = "x264", Format = "H.264", Package = "libx264-164", Presets = "ultrafast ... placebo",
+        Codec = VideoCodec.X264, Name = "x264", Package = "libx264-164",
         FastestPreset = "ultrafast", Crf = (0, 51, false), Reserved = X26xReserved,
     };
 
-    public static readonly CodecDescription X265 = X264 with { Codec = VideoCodec.X265, Name = "x265", Format = "HEVC", Package = "libx265-199" };
+    public static readonly CodecDescription X265 = X264 with { Codec = VideoCodec.X265, Name = "x265", Package = "libx265-199" };
 
     public static readonly CodecDescription SvtAv1 = new()
     {
-        Codec = VideoCodec.SvtAv1, Name = "svtav1", Format = "AV1", Package = "libsvtav1enc1", Presets = "-2 to 13 (fastest)",
+        Codec = VideoCodec.SvtAv1, Name = "svtav1", Package = "libsvtav1enc1", Optional = true,
         FastestPreset = "13", Crf = (1, 63, true),
         Names = new Dictionary<EncoderOption, string[]>
         {
@@ -85,7 +83,7 @@ public static class Codecs
 
     public static readonly CodecDescription Rav1e = new()
     {
-        Codec = VideoCodec.Rav1e, Name = "rav1e", Format = "AV1", Package = "librav1e0", Presets = "speed 0 to 10 (fastest)",
+        Codec = VideoCodec.Rav1e, Name = "rav1e", Package = "librav1e0", Optional = true,
         FastestPreset = "10", Crf = (0, 255, true),
         Names = new Dictionary<EncoderOption, string[]>
         {

@@ -64,10 +64,8 @@ public static class DoctorCommand
                 }
                 catch (EncoderSettingsException e)
                 {
-                    // The AV1 encoders are optional: without them only their rungs are refused.
-                    bool optional = codec.Format == "AV1";
-                    found.Add(new Finding(false, "encoder", optional ? $"{name}: {e.Message}; {codec.Name} rungs cannot run"
-                        : $"{name}: {e.Message}. Fix: install Debian's {codec.Package} (scripts/setup)", Note: optional));
+                    found.Add(new Finding(false, "encoder", codec.Optional ? $"{name}: {e.Message}; {codec.Name} rungs cannot run"
+                        : $"{name}: {e.Message}. Fix: install Debian's {codec.Package} (scripts/setup)", Note: codec.Optional));
                 }
             }
         return found;
