@@ -84,7 +84,7 @@ public partial class FarmTests
 
             // SIGTERM mid-job: not ready within a second, while the running job still finishes.
             string drained = Unique("m-drain");
-            Submit(queue, Job(drained));
+            Submit(queue, Job(drained, frames: 150)); // long enough that the job is still running when readiness is read
             events.WaitFor(drained, JobEvents.Started, Long);
             Assert.Equal(1, Scrape(http).Value("eq_worker_busy"));
             w.Terminate();
